@@ -1,0 +1,227 @@
+"""neuronlab: a NumPy deep-learning engine with PyTorch's API, a lab of course experiments,
+and tools for seeing inside training.
+
+``import neuronlab as torch`` runs PyTorch tensor and autograd code unchanged for everything
+neuronlab covers (see docs/compatibility.md).
+"""
+
+from __future__ import annotations
+
+from neuronlab import autograd
+from neuronlab.engine import cuda_stub as cuda
+from neuronlab.engine.device import device
+from neuronlab.engine.dtypes import (
+    bool,
+    double,
+    dtype,
+    float,
+    float16,
+    float32,
+    float64,
+    get_default_dtype,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    set_default_dtype,
+    short,
+    uint8,
+)
+from neuronlab.engine.function import ShapeError
+from neuronlab.engine.grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
+from neuronlab.engine.random import (
+    Generator,
+    default_generator,
+    get_rng_state,
+    initial_seed,
+    manual_seed,
+    seed,
+    set_rng_state,
+)
+from neuronlab.engine.tensor import Size, Tensor
+from neuronlab.ops.activation import (
+    log_softmax,
+    logsigmoid,
+    prelu,
+    relu,
+    relu6,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    tanh,
+)
+from neuronlab.ops.arithmetic import (
+    add,
+    div,
+    divide,
+    floor_divide,
+    mul,
+    multiply,
+    neg,
+    negative,
+    pow,
+    reciprocal,
+    remainder,
+    square,
+    sub,
+    subtract,
+    true_divide,
+)
+from neuronlab.ops.cast import clone
+from neuronlab.ops.comparison import (
+    allclose,
+    eq,
+    equal,
+    ge,
+    greater,
+    greater_equal,
+    gt,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    le,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    lt,
+    ne,
+    not_equal,
+)
+from neuronlab.ops.creation import (
+    arange,
+    as_tensor,
+    bernoulli,
+    empty,
+    empty_like,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    logspace,
+    multinomial,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randint_like,
+    randn,
+    randn_like,
+    randperm,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from neuronlab.ops.indexing import (
+    argsort,
+    gather,
+    index_select,
+    masked_fill,
+    nonzero,
+    scatter,
+    scatter_add,
+    sort,
+    topk,
+    where,
+)
+from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
+from neuronlab.ops.linalg import bmm, dot, matmul, mm, mv, outer
+from neuronlab.ops.pointwise import (
+    abs,
+    absolute,
+    ceil,
+    clamp,
+    clip,
+    cos,
+    erf,
+    exp,
+    expm1,
+    floor,
+    heaviside,
+    log,
+    log1p,
+    log2,
+    log10,
+    maximum,
+    minimum,
+    round,
+    rsqrt,
+    sgn,
+    sign,
+    sin,
+    sqrt,
+    trunc,
+)
+from neuronlab.ops.reduction import (
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    count_nonzero,
+    cumsum,
+    logsumexp,
+    max,
+    mean,
+    min,
+    norm,
+    prod,
+    std,
+    sum,
+    var,
+)
+from neuronlab.ops.shape import (
+    broadcast_to,
+    flatten,
+    flip,
+    permute,
+    reshape,
+    squeeze,
+    swapaxes,
+    swapdims,
+    t,
+    transpose,
+    unflatten,
+    unsqueeze,
+)
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> builtins_bool:
+    """True if ``obj`` is a neuronlab Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input) -> builtins_int:  # noqa: A002
+    """Number of elements of ``input``."""
+    return input.numel()
+
+
+def detach(input) -> Tensor:  # noqa: A002
+    """``input.detach()``."""
+    return input.detach()
+
+
+def is_floating_point(input) -> builtins_bool:  # noqa: A002
+    return input.is_floating_point()
+
+
+def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, sci_mode=None) -> None:
+    """Accepted for compatibility; neuronlab prints with PyTorch's default options."""
+
+
+import builtins as _builtins  # noqa: E402
+
+builtins_bool, builtins_int = _builtins.bool, _builtins.int

@@ -1,0 +1,213 @@
+"""The backward pass: walk the recorded graph from the outputs to the leaves.
+
+The walk is iterative (no recursion, so a chain of 100,000 ops is fine) and runs in
+topological order: a node's ``backward`` is called once, after every consumer of its output
+has sent its gradient. Gradients that reach the same node are summed first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine.function import FREED_MESSAGE, Function
+from neuronlab.engine.grad_mode import STATE
+from neuronlab.engine.tensor import Tensor
+
+
+def run_backward(
+    outputs: list[Tensor],
+    grad_outputs: list[Tensor | None],
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: list[Tensor] | None = None,
+    allow_unused: bool = False,
+) -> list[Tensor | None] | None:
+    """Backpropagate from ``outputs``.
+
+    With ``inputs=None`` gradients are accumulated into the ``.grad`` of every leaf that
+    requires grad (``Tensor.backward``). Otherwise nothing is accumulated and the gradients
+    of ``inputs`` are returned in order (``autograd.grad``).
+    """
+    roots = _seed_gradients(outputs, grad_outputs)
+    walk = _Walk(retain_graph, create_graph, inputs)
+    previous = STATE.enabled
+    STATE.enabled = create_graph
+    try:
+        walk.run(roots)
+    finally:
+        STATE.enabled = previous
+    if inputs is None:
+        return None
+    if not allow_unused:
+        for i, g in enumerate(walk.results):
+            if g is None:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {i}) appears to not have been "
+                    "used in the graph. Set allow_unused=True if this is the desired behavior."
+                )
+    return walk.results
+
+
+def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
+    roots = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=True)):
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn "
+                "(create it with requires_grad=True, or do not call backward on it)"
+            )
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for scalar outputs; this output has "
+                    f"shape {tuple(out.shape)}: pass gradient= (a tensor of that shape) or "
+                    "reduce it first (e.g. .sum() or .mean())"
+                )
+            g = Tensor._wrap(np.ones_like(out._data))
+        else:
+            if not isinstance(g, Tensor):
+                g = Tensor._wrap(np.asarray(g, dtype=out._data.dtype))
+            if g.shape != out.shape:
+                raise RuntimeError(
+                    f"backward(): gradient has shape {tuple(g.shape)} but the output has shape "
+                    f"{tuple(out.shape)}; they must be equal"
+                )
+        roots.append((out, g))
+    return roots
+
+
+class _Walk:
+    def __init__(self, retain_graph: bool, create_graph: bool, inputs) -> None:
+        self.retain_graph = retain_graph
+        self.create_graph = create_graph
+        self.capture: dict[int, int] = {}
+        self.results: list[Tensor | None] = []
+        if inputs is not None:
+            self.results = [None] * len(inputs)
+            for i, t in enumerate(inputs):
+                if not t._requires_grad:
+                    raise RuntimeError(
+                        f"autograd.grad(): input {i} does not require grad; only tensors "
+                        "with requires_grad=True can be differentiated with respect to"
+                    )
+                key = t.grad_fn if t.grad_fn is not None else t
+                self.capture[id(key)] = i
+        self.accumulate = inputs is None
+
+    def run(self, roots) -> None:
+        grads: dict[Function, Tensor] = {}
+        nodes = []
+        for out, g in roots:
+            if out.grad_fn is None:  # backward() called on a leaf itself
+                self._deliver_leaf(out, g, copy=True)
+                continue
+            fn = out.grad_fn
+            grads[fn] = g if fn not in grads else grads[fn] + g
+            nodes.append(fn)
+        deps = _count_dependencies(nodes)
+        ready = [fn for fn in dict.fromkeys(nodes) if deps.get(fn, 0) == 0]
+        while ready:
+            fn = ready.pop()
+            grad = grads.pop(fn)
+            self._run_node(fn, grad, grads, deps, ready)
+
+    def _run_node(self, fn: Function, grad: Tensor, grads, deps, ready) -> None:
+        extra = fn.__dict__
+        for hook in extra.get("hooks", ()):
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+        if "retained" in extra:
+            self._store_grad(extra["retained"], grad, copy=True)
+        index = self.capture.get(id(fn))
+        if index is not None:
+            self._capture(index, grad)
+        if fn.saves_inputs:
+            _check_versions(fn)
+        in_grads = fn.backward(grad)
+        for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
+            if parent is None or g is None:
+                continue
+            if g._data.shape != t._data.shape:
+                g = _sum_to(g, t._data.shape)
+            if g._data.dtype != t._data.dtype:
+                g = g.to(t.dtype)
+            if type(parent) is not Tensor and isinstance(parent, Function):
+                previous = grads.get(parent)
+                grads[parent] = g if previous is None else previous + g
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+            else:
+                # A gradient passed straight through (or sent to two inputs) is shared with
+                # other tensors: copy it before a leaf owns it and accumulates into it.
+                shared = g is grad or sum(1 for other in in_grads if other is g) > 1
+                self._deliver_leaf(parent, g, copy=shared)
+        if not self.retain_graph:
+            fn.release()
+
+    def _deliver_leaf(self, leaf: Tensor, grad: Tensor, copy: bool) -> None:
+        for hook in leaf._hooks or ():
+            replaced = hook(grad)
+            if replaced is not None:
+                grad = replaced
+        index = self.capture.get(id(leaf))
+        if index is not None:
+            self._capture(index, grad)
+        if self.accumulate and leaf._requires_grad:
+            self._store_grad(leaf, grad, copy)
+
+    def _capture(self, index: int, grad: Tensor) -> None:
+        previous = self.results[index]
+        self.results[index] = grad if previous is None else previous + grad
+
+    def _store_grad(self, t: Tensor, grad: Tensor, copy: bool) -> None:
+        """Accumulate ``grad`` into ``t.grad`` (in place unless a graph is being built)."""
+        if self.create_graph:
+            t._grad = grad if t._grad is None else t._grad + grad
+            return
+        data = grad._data
+        if t._grad is None:
+            if copy or data.base is not None or not data.flags.writeable:
+                data = data.copy()
+            t._grad = Tensor._wrap(data)
+        elif t._grad._data.flags.writeable and t._grad._data.shape == data.shape:
+            np.add(t._grad._data, data, out=t._grad._data, casting="unsafe")
+        else:
+            t._grad = Tensor._wrap(t._grad._data + data)
+
+
+def _count_dependencies(roots: list[Function]) -> dict[Function, int]:
+    """How many recorded consumers send a gradient to each node reachable from ``roots``."""
+    deps: dict[Function, int] = {}
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        fn = stack.pop()
+        if "freed" in fn.__dict__:
+            raise RuntimeError(FREED_MESSAGE)
+        for parent in fn.parents:
+            if parent is None or not isinstance(parent, Function):
+                continue
+            deps[parent] = deps.get(parent, 0) + 1
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return deps
+
+
+def _check_versions(fn: Function) -> None:
+    for i, (t, version) in enumerate(zip(fn.inputs, fn.versions)):
+        if t._version[0] != version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by "
+                f"an inplace operation: input {i} of {fn.name()} (shape {tuple(t.shape)}) is at "
+                f"version {t._version[0]}; expected version {version} instead. Use the "
+                "out-of-place form of the op (e.g. x = x + 1 instead of x += 1)."
+            )
+
+
+def _sum_to(grad: Tensor, shape: tuple) -> Tensor:
+    from neuronlab.ops.shape import sum_to
+
+    return sum_to(grad, shape)

@@ -1,0 +1,1048 @@
+"""``Tensor``: a NumPy array plus what autograd needs (``requires_grad``, ``grad``, ``grad_fn``).
+
+The class is deliberately light (``__slots__``, a fast internal constructor) because one is
+made for every op. The numeric work of every method lives in ``neuronlab.ops``; the methods
+here are one-line forwards so that ``x.exp()``, ``neuronlab.exp(x)`` and ``x ** 2`` all run
+the same code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine import dtypes
+from neuronlab.engine.device import CPU, check_device
+from neuronlab.engine.grad_mode import STATE
+
+_NUMBER = (int, float, bool, np.number, np.bool_)
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it.
+
+    Create tensors with ``neuronlab.tensor``, ``zeros``, ``randn``...; ``Tensor(data)``
+    also works and copies ``data`` with ``tensor``'s dtype rules.
+
+    Example:
+        >>> x = neuronlab.tensor([[1.0, 0.0], [-1.0, 1.0]], requires_grad=True)
+        >>> x.pow(2).sum().backward()
+        >>> x.grad
+        tensor([[ 2.,  0.],
+                [-2.,  2.]])
+    """
+
+    __slots__ = (
+        "_data",
+        "_requires_grad",
+        "_grad",
+        "grad_fn",
+        "_version",
+        "_hooks",
+        "__weakref__",
+    )
+    __array_priority__ = 1000  # ndarray + Tensor -> Tensor.__radd__
+
+    def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
+        array = as_array(data if data is not None else [], dtype)
+        self._data = array
+        self._requires_grad = False
+        self._grad = None
+        self.grad_fn = None
+        self._version = [0]
+        self._hooks = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _wrap(cls, array: np.ndarray, requires_grad: bool = False, grad_fn=None) -> Tensor:
+        """Internal fast constructor: no checks, no copy."""
+        t = object.__new__(Tensor)
+        t._data = array
+        t._requires_grad = requires_grad
+        t._grad = None
+        t.grad_fn = grad_fn
+        t._version = [0]
+        t._hooks = None
+        return t
+
+    # -- autograd attributes ------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded so gradients can flow to it."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place on a leaf tensor; returns ``self``."""
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach()."
+                )
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients; this tensor is "
+                f"{self.dtype}: convert it first, e.g. x.float()"
+            )
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward`` (leaves, and tensors that ``retain_grad``)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"assigned grad has shape {tuple(value.shape)} but the tensor has shape "
+                    f"{tuple(self.shape)}; they must be equal"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded op (user-created or ``requires_grad=False``)."""
+        return self.grad_fn is None
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after ``backward`` (leaves always keep it)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained = self
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether ``retain_grad()`` was called on this non-leaf tensor."""
+        return self.grad_fn is not None and self.grad_fn.__dict__.get("retained") is self
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when the gradient for this tensor is computed; a non-``None``
+        return value replaces the gradient."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            self.grad_fn.register_hook(hook)
+        else:
+            self._hooks = [*(self._hooks or ()), hook]
+        return hook
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        """Compute the gradient of this tensor with respect to the graph's leaves and add it
+        to their ``.grad`` (gradients accumulate: call ``zero_grad`` between steps)."""
+        from neuronlab.autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's storage, cut off from the graph."""
+        t = Tensor._wrap(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self) -> Tensor:
+        """Cut this tensor off from the graph, in place."""
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """A detached tensor sharing storage (changes to it are not recorded by autograd)."""
+        return self.detach()
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        self._data = value._data if isinstance(value, Tensor) else as_array(value, None)
+
+    # -- array attributes ---------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        """The shape as a ``Size``, or the length of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._dim(dim)]
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self):
+        return CPU
+
+    is_cuda = False
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self) -> bool:
+        return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim: int | None = None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[self._dim(dim)]
+
+    def data_ptr(self) -> int:
+        return self._data.ctypes.data
+
+    def _dim(self, dim: int) -> int:
+        """Normalize a possibly negative ``dim``, with PyTorch's error when out of range."""
+        n = max(self._data.ndim, 1)
+        if not -n <= dim < n:
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+            )
+        return dim % n
+
+    # -- conversion ---------------------------------------------------------------------
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying NumPy array (shared, not copied)."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        array = self._data
+        if dtype is not None and array.dtype != dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar; "
+                "item() needs exactly one element"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """Nested Python lists (a number for a 0-dim tensor)."""
+        return self._data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous "
+                f"(shape {tuple(self.shape)}); use .any() or .all()"
+            )
+        return bool(self._data.reshape(()).item())
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(_join.unbind(self, 0))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __repr__(self) -> str:
+        from neuronlab.engine.printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self) if not spec else format(str(self), spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment"
+            )
+        t = type(self).__new__(type(self))
+        t._data = self._data.copy()
+        t._requires_grad = self._requires_grad
+        t._grad = None if self._grad is None else Tensor._wrap(self._grad._data.copy())
+        t.grad_fn = None
+        t._version = [0]
+        t._hooks = None
+        memo[id(self)] = t
+        return t
+
+    # -- dtype and device ---------------------------------------------------------------
+    def to(self, *args, **kwargs) -> Tensor:
+        """Convert dtype (``x.to(neuronlab.float64)``) and/or device (``'cpu'`` only)."""
+        target = kwargs.pop("dtype", None)
+        check_device(kwargs.pop("device", None))
+        kwargs.pop("non_blocking", None)
+        copy = kwargs.pop("copy", False)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                target = arg.dtype
+            elif isinstance(arg, dtypes.dtype) or arg in (float, int, bool):
+                target = arg
+            else:
+                check_device(arg)
+        if target is None:
+            return self.clone() if copy else self
+        return _cast.to_dtype(self, dtypes.as_dtype(target), copy=copy)
+
+    def type(self, dtype=None):
+        """The type name (no argument) or a converted tensor (PyTorch's ``Tensor.type``)."""
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+                     "bool": "Bool", "float16": "Half", "uint8": "Byte", "int8": "Char",
+                     "int16": "Short"}  # fmt: skip
+            return f"neuronlab.{names[self.dtype.name]}Tensor"
+        return self.to(dtype)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def cpu(self) -> Tensor:
+        return self
+
+    def cuda(self, *args, **kwargs):
+        check_device("cuda")
+
+    def float(self) -> Tensor:
+        return self.to(dtypes.float32)
+
+    def double(self) -> Tensor:
+        return self.to(dtypes.float64)
+
+    def half(self) -> Tensor:
+        return self.to(dtypes.float16)
+
+    def long(self) -> Tensor:
+        return self.to(dtypes.int64)
+
+    def int(self) -> Tensor:
+        return self.to(dtypes.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(dtypes.bool)
+
+    def clone(self, *, memory_format=None) -> Tensor:
+        """A copy that stays in the graph (its gradient flows back to this tensor)."""
+        return _cast.clone(self)
+
+    def contiguous(self, memory_format=None) -> Tensor:
+        return self if self._data.flags.c_contiguous else _cast.clone(self)
+
+    # -- in-place modification ------------------------------------------------------------
+    def _check_inplace(self, op: str) -> None:
+        if STATE.enabled and self._requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                f"a leaf Variable that requires grad is being used in an in-place operation "
+                f"({op}); wrap the update in `with neuronlab.no_grad():` or use .data"
+            )
+
+    def _inplace(self, op: str, result) -> Tensor:
+        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage."""
+        self._check_inplace(op)
+        array = result._data if isinstance(result, Tensor) else result
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: this tensor is a read-only broadcast view (from expand); "
+                "call .clone() first to write into it"
+            )
+        recorded = isinstance(result, Tensor) and result._requires_grad and STATE.enabled
+        if recorded and self._data.base is not None and self.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: neuronlab cannot record an in-place operation on a view of another "
+                "tensor; use the out-of-place form instead"
+            )
+        if array.shape != self._data.shape:
+            try:
+                array = np.broadcast_to(array, self._data.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{op}: output with shape {tuple(self.shape)} doesn't match the broadcast "
+                    f"shape {tuple(array.shape)}"
+                ) from None
+        np.copyto(self._data, array, casting="unsafe")
+        self._version[0] += 1
+        if recorded:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+        return self
+
+    def _operand_for_inplace(self) -> Tensor:
+        """The value of ``self`` before an in-place op, as a separate graph node."""
+        if self._requires_grad and STATE.enabled:
+            alias = Tensor._wrap(self._data.copy(), True, self.grad_fn)
+            return alias
+        return self
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros, in place."""
+        return self._inplace("zero_", np.zeros((), dtype=self._data.dtype))
+
+    def fill_(self, value) -> Tensor:
+        """Fill with ``value``, in place."""
+        value = value._data if isinstance(value, Tensor) else value
+        return self._inplace("fill_", np.asarray(value, dtype=self._data.dtype))
+
+    def copy_(self, src, non_blocking: bool = False) -> Tensor:
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+        if isinstance(src, Tensor) and src._requires_grad and STATE.enabled:
+            return self._inplace("copy_", _cast.to_dtype(src, self.dtype).expand(self.shape))
+        return self._inplace("copy_", src._data if isinstance(src, Tensor) else np.asarray(src))
+
+    def add_(self, other, *, alpha=1) -> Tensor:
+        return self._inplace("add_", _arith.add(self._operand_for_inplace(), other, alpha=alpha))
+
+    def sub_(self, other, *, alpha=1) -> Tensor:
+        return self._inplace("sub_", _arith.sub(self._operand_for_inplace(), other, alpha=alpha))
+
+    def mul_(self, other) -> Tensor:
+        return self._inplace("mul_", _arith.mul(self._operand_for_inplace(), other))
+
+    def div_(self, other, *, rounding_mode=None) -> Tensor:
+        return self._inplace(
+            "div_", _arith.div(self._operand_for_inplace(), other, rounding_mode=rounding_mode)
+        )
+
+    def pow_(self, exponent) -> Tensor:
+        return self._inplace("pow_", _arith.pow(self._operand_for_inplace(), exponent))
+
+    def neg_(self) -> Tensor:
+        return self._inplace("neg_", _arith.neg(self._operand_for_inplace()))
+
+    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
+        return self._inplace("clamp_", _pointwise.clamp(self._operand_for_inplace(), min, max))
+
+    clip_ = clamp_
+
+    def exp_(self) -> Tensor:
+        return self._inplace("exp_", _pointwise.exp(self._operand_for_inplace()))
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace("sqrt_", _pointwise.sqrt(self._operand_for_inplace()))
+
+    def abs_(self) -> Tensor:
+        return self._inplace("abs_", _pointwise.abs(self._operand_for_inplace()))
+
+    def relu_(self) -> Tensor:
+        return self._inplace("relu_", _act.relu(self._operand_for_inplace()))
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace("sigmoid_", _act.sigmoid(self._operand_for_inplace()))
+
+    def tanh_(self) -> Tensor:
+        return self._inplace("tanh_", _act.tanh(self._operand_for_inplace()))
+
+    def masked_fill_(self, mask, value) -> Tensor:
+        return self._inplace("masked_fill_", _index.masked_fill(self._operand_for_inplace(), mask, value))
+
+    def addcmul_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return self.add_(_arith.mul(tensor1, tensor2), alpha=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return self.add_(_arith.div(tensor1, tensor2), alpha=value)
+
+    def lerp_(self, end, weight) -> Tensor:
+        return self.add_(_arith.mul(_arith.sub(end, self), weight))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+        """Fill with samples of N(mean, std²), in place."""
+        rng = _random.rng_of(generator)
+        return self._inplace("normal_", rng.normal(mean, std, self._data.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+        """Fill with samples of U(a, b), in place."""
+        rng = _random.rng_of(generator)
+        return self._inplace("uniform_", rng.uniform(a, b, self._data.shape))
+
+    def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
+        """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
+        rng = _random.rng_of(generator)
+        return self._inplace("bernoulli_", rng.random(self._data.shape) < p)
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
+        rng = _random.rng_of(generator)
+        if to is None:
+            from_, to = 0, from_ if from_ else 2**24
+        return self._inplace("random_", rng.integers(from_, to, self._data.shape))
+
+    def __setitem__(self, index, value) -> None:
+        _index.setitem(self, index, value)
+
+    def __getitem__(self, index) -> Tensor:
+        return _index.getitem(self, index)
+
+    # -- operators --------------------------------------------------------------------------
+    def __add__(self, other):
+        return _arith.add(self, other)
+
+    def __radd__(self, other):
+        return _arith.add(other, self)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __sub__(self, other):
+        return _arith.sub(self, other)
+
+    def __rsub__(self, other):
+        return _arith.sub(other, self)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __mul__(self, other):
+        return _arith.mul(self, other)
+
+    def __rmul__(self, other):
+        return _arith.mul(other, self)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __truediv__(self, other):
+        return _arith.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _arith.div(other, self)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __floordiv__(self, other):
+        return _arith.div(self, other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return _arith.div(other, self, rounding_mode="floor")
+
+    def __mod__(self, other):
+        return _arith.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _arith.remainder(other, self)
+
+    def __pow__(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def __rpow__(self, base):
+        return _arith.pow(base, self)
+
+    def __ipow__(self, exponent):
+        return self.pow_(exponent)
+
+    def __matmul__(self, other):
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _linalg.matmul(other, self)
+
+    def __neg__(self):
+        return _arith.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _pointwise.abs(self)
+
+    def __invert__(self):
+        return _compare.logical_not(self) if self._data.dtype.kind == "b" else _compare.bitwise_not(self)
+
+    def __and__(self, other):
+        return _compare.logical_and(self, other)
+
+    def __or__(self, other):
+        return _compare.logical_or(self, other)
+
+    def __xor__(self, other):
+        return _compare.logical_xor(self, other)
+
+    def __eq__(self, other):  # type: ignore[override]
+        return _compare.eq(self, other)
+
+    def __ne__(self, other):  # type: ignore[override]
+        return _compare.ne(self, other)
+
+    def __lt__(self, other):
+        return _compare.lt(self, other)
+
+    def __le__(self, other):
+        return _compare.le(self, other)
+
+    def __gt__(self, other):
+        return _compare.gt(self, other)
+
+    def __ge__(self, other):
+        return _compare.ge(self, other)
+
+    # -- arithmetic and pointwise methods ---------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return _arith.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _arith.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        return _arith.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        return _arith.div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return _arith.div(self, other, rounding_mode="floor")
+
+    def remainder(self, other):
+        return _arith.remainder(self, other)
+
+    def pow(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def neg(self):
+        return _arith.neg(self)
+
+    negative = neg
+
+    def reciprocal(self):
+        return _arith.reciprocal(self)
+
+    def square(self):
+        return _arith.pow(self, 2)
+
+    def exp(self):
+        return _pointwise.exp(self)
+
+    def log(self):
+        return _pointwise.log(self)
+
+    def log2(self):
+        return _pointwise.log2(self)
+
+    def log10(self):
+        return _pointwise.log10(self)
+
+    def log1p(self):
+        return _pointwise.log1p(self)
+
+    def expm1(self):
+        return _pointwise.expm1(self)
+
+    def sqrt(self):
+        return _pointwise.sqrt(self)
+
+    def rsqrt(self):
+        return _pointwise.rsqrt(self)
+
+    def abs(self):
+        return _pointwise.abs(self)
+
+    absolute = abs
+
+    def sign(self):
+        return _pointwise.sign(self)
+
+    def sin(self):
+        return _pointwise.sin(self)
+
+    def cos(self):
+        return _pointwise.cos(self)
+
+    def erf(self):
+        return _pointwise.erf(self)
+
+    def floor(self):
+        return _pointwise.floor(self)
+
+    def ceil(self):
+        return _pointwise.ceil(self)
+
+    def round(self, decimals: int = 0):
+        return _pointwise.round(self, decimals=decimals)
+
+    def trunc(self):
+        return _pointwise.trunc(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return _pointwise.clamp(self, min, None)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _pointwise.clamp(self, None, max)
+
+    def maximum(self, other):
+        return _pointwise.maximum(self, other)
+
+    def minimum(self, other):
+        return _pointwise.minimum(self, other)
+
+    def lerp(self, end, weight):
+        return _arith.add(self, _arith.mul(_arith.sub(end, self), weight))
+
+    # -- activations --------------------------------------------------------------------------
+    def relu(self):
+        return _act.relu(self)
+
+    def sigmoid(self):
+        return _act.sigmoid(self)
+
+    def tanh(self):
+        return _act.tanh(self)
+
+    def softmax(self, dim: int, dtype=None):
+        return _act.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim: int, dtype=None):
+        return _act.log_softmax(self, dim, dtype=dtype)
+
+    # -- comparisons and tests --------------------------------------------------------------
+    def eq(self, other):
+        return _compare.eq(self, other)
+
+    def ne(self, other):
+        return _compare.ne(self, other)
+
+    def lt(self, other):
+        return _compare.lt(self, other)
+
+    def le(self, other):
+        return _compare.le(self, other)
+
+    def gt(self, other):
+        return _compare.gt(self, other)
+
+    def ge(self, other):
+        return _compare.ge(self, other)
+
+    def equal(self, other) -> bool:
+        return _compare.equal(self, other)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return _compare.allclose(self, other, rtol, atol, equal_nan)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _compare.isclose(self, other, rtol, atol, equal_nan)
+
+    def isnan(self):
+        return _compare.isnan(self)
+
+    def isinf(self):
+        return _compare.isinf(self)
+
+    def isfinite(self):
+        return _compare.isfinite(self)
+
+    def logical_not(self):
+        return _compare.logical_not(self)
+
+    def logical_and(self, other):
+        return _compare.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _compare.logical_or(self, other)
+
+    def all(self, dim=None, keepdim=False):
+        return _reduce.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _reduce.any(self, dim, keepdim)
+
+    def nonzero(self, *, as_tuple=False):
+        return _index.nonzero(self, as_tuple=as_tuple)
+
+    def count_nonzero(self, dim=None):
+        return _reduce.count_nonzero(self, dim)
+
+    # -- reductions -------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.mean(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.prod(self, dim, keepdim, dtype=dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        return _reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _reduce.argmin(self, dim, keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _reduce.logsumexp(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return _reduce.norm(self, p, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim, *, dtype=None):
+        return _reduce.cumsum(self, dim, dtype=dtype)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return _index.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return _index.argsort(self, dim, descending, stable=stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        return _index.topk(self, k, dim, largest, sorted)
+
+    # -- shape --------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return _shape.reshape(self, *shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], int | tuple | list | Size):
+            return self.to(shape[0])  # view(dtype) is not a reinterpretation in neuronlab
+        return _shape.view(self, *shape)
+
+    def view_as(self, other):
+        return _shape.view(self, other.shape)
+
+    def reshape_as(self, other):
+        return _shape.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return _shape.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim=None):
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _shape.unsqueeze(self, dim)
+
+    def permute(self, *dims):
+        return _shape.permute(self, *dims)
+
+    def transpose(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _shape.t(self)
+
+    @property
+    def T(self):  # noqa: N802 - PyTorch's name
+        return _shape.permute(self, *reversed(range(self._data.ndim)))
+
+    @property
+    def mT(self):  # noqa: N802 - PyTorch's name
+        return _shape.transpose(self, -2, -1)
+
+    def expand(self, *sizes):
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _shape.expand(self, other.shape)
+
+    def broadcast_to(self, shape):
+        return _shape.expand(self, shape)
+
+    def repeat(self, *sizes):
+        return _shape.repeat(self, *sizes)
+
+    def flip(self, dims):
+        return _shape.flip(self, dims)
+
+    def split(self, split_size_or_sections, dim=0):
+        return _join.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _join.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _join.unbind(self, dim)
+
+    # -- indexing -----------------------------------------------------------------------------
+    def gather(self, dim, index):
+        return _index.gather(self, dim, index)
+
+    def scatter(self, dim, index, src):
+        return _index.scatter(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return _index.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return _index.masked_fill(self, mask, value)
+
+    def where(self, condition, other):
+        return _index.where(condition, self, other)
+
+    # -- linear algebra -----------------------------------------------------------------------
+    def matmul(self, other):
+        return _linalg.matmul(self, other)
+
+    def mm(self, other):
+        return _linalg.mm(self, other)
+
+    def bmm(self, other):
+        return _linalg.bmm(self, other)
+
+    def mv(self, vec):
+        return _linalg.mv(self, vec)
+
+    def dot(self, other):
+        return _linalg.dot(self, other)
+
+    def outer(self, other):
+        return _linalg.outer(self, other)
+
+    # -- construction helpers ------------------------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints like PyTorch's ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"neuronlab.Size({list(self)})"
+
+    def numel(self) -> int:
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+def as_array(data, dtype) -> np.ndarray:
+    """Copy ``data`` into a new array with PyTorch's dtype inference.
+
+    Python floats become the default float dtype (float32), ints int64, bools bool; a NumPy
+    array keeps its dtype. ``dtype`` overrides the inference.
+    """
+    if isinstance(data, Tensor):
+        array = data._data.copy()
+    elif isinstance(data, np.ndarray | np.generic):
+        array = np.array(data)
+    else:
+        array = np.array(data)
+        if array.dtype == object:
+            raise TypeError(
+                f"could not build a tensor from {type(data).__name__}: nested sequences must be "
+                "rectangular and hold numbers"
+            )
+        if dtype is None:
+            if array.dtype.kind == "f":
+                array = array.astype(dtypes.get_default_dtype().numpy)
+            elif array.dtype.kind in "iu":
+                array = array.astype(np.int64)
+    if dtype is not None:
+        array = array.astype(dtypes.as_dtype(dtype).numpy, copy=False)
+    dtypes.from_numpy_dtype(array.dtype)
+    return array
+
+
+def _rebuild(array, requires_grad):
+    return Tensor._wrap(array, requires_grad)
+
+
+# The ops import Tensor; they are imported here, after the class exists, so that the
+# one-line methods above can call them.
+from neuronlab.engine import random as _random  # noqa: E402
+from neuronlab.ops import activation as _act  # noqa: E402
+from neuronlab.ops import arithmetic as _arith  # noqa: E402
+from neuronlab.ops import cast as _cast  # noqa: E402
+from neuronlab.ops import comparison as _compare  # noqa: E402
+from neuronlab.ops import creation as _creation  # noqa: E402
+from neuronlab.ops import indexing as _index  # noqa: E402
+from neuronlab.ops import join as _join  # noqa: E402
+from neuronlab.ops import linalg as _linalg  # noqa: E402
+from neuronlab.ops import pointwise as _pointwise  # noqa: E402
+from neuronlab.ops import reduction as _reduce  # noqa: E402
+from neuronlab.ops import shape as _shape  # noqa: E402

@@ -1,0 +1,6 @@
+"""``neuronlab.nn.functional`` (usually imported as ``F``): stateless forms of the layers,
+activations and losses. Each file lists its names in ``__all__``."""
+
+from neuronlab.nn.functional.activation import *  # noqa: F403
+from neuronlab.nn.functional.linear import *  # noqa: F403
+from neuronlab.nn.functional.loss import *  # noqa: F403

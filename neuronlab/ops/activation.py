@@ -1,0 +1,231 @@
+"""Activation functions: relu, sigmoid, tanh, leaky_relu, elu, gelu, softplus, softmax,
+log_softmax, prelu, silu. The ``nn`` modules and ``nn.functional`` wrap these."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from neuronlab.engine.function import Function
+from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.operands import floating
+from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p
+
+
+class ReLU(Function):
+    """out = max(x, 0);  d/dx = 1 for x > 0, else 0 (0 at x = 0, as in PyTorch)."""
+
+    def forward(self, x):
+        self.mask = x > 0
+        return np.where(self.mask, x, x.dtype.type(0))
+
+    def backward(self, grad):
+        return (grad * Tensor._wrap(self.mask.astype(grad._data.dtype)),)
+
+
+class LeakyReLU(Function):
+    """out = x for x > 0, else slope·x;  d/dx = 1 or slope."""
+
+    def forward(self, x, slope):
+        self.params = {"slope": slope}
+        self.factor = np.where(x > 0, 1.0, slope).astype(x.dtype)
+        return x * self.factor
+
+    def backward(self, grad):
+        return (grad * Tensor._wrap(self.factor),)
+
+
+class Sigmoid(SavedOutput):
+    """out = σ(x) = 1 / (1 + e^-x);  d/dx = out (1 - out).
+
+    Computed as e^x / (1 + e^x) for x < 0 so that neither branch overflows.
+    """
+
+    def forward(self, x):
+        z = np.exp(-np.abs(x))
+        self.out = np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z)).astype(x.dtype, copy=False)
+        return self.out
+
+    def backward(self, grad):
+        out = self.output()
+        return (grad * (out * (1.0 - out)),)
+
+
+class Tanh(SavedOutput):
+    """out = tanh x;  d/dx = 1 - out²."""
+
+    def forward(self, x):
+        self.out = np.tanh(x)
+        return self.out
+
+    def backward(self, grad):
+        out = self.output()
+        return (grad * (1.0 - out * out),)
+
+
+class ELU(Function):
+    """out = x for x > 0, else α(e^x - 1);  d/dx = 1 or α e^x."""
+
+    def forward(self, x, alpha):
+        self.alpha = alpha
+        return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        from neuronlab.ops.indexing import where
+
+        x = self.inputs[0]
+        return (grad * where(x > 0, 1.0, exp(x) * self.alpha),)
+
+
+class GELU(Function):
+    """out = x Φ(x) = x/2 (1 + erf(x/√2));  d/dx = Φ(x) + x φ(x)."""
+
+    def forward(self, x):
+        from neuronlab.ops.pointwise import erf_array
+
+        return (0.5 * x * (1.0 + erf_array(x / math.sqrt(2.0)))).astype(x.dtype, copy=False)
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        cdf = (erf(x * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
+        pdf = exp(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
+        return (grad * (cdf + x * pdf),)
+
+
+class Softmax(SavedOutput):
+    """out_i = e^(x_i) / Σ_j e^(x_j) along ``dim``;  grad_x = out ⊙ (grad - Σ grad ⊙ out).
+
+    The row maximum is subtracted first so that e^x never overflows.
+    """
+
+    def forward(self, x, dim):
+        self.params = {"dim": dim}
+        shifted = x - x.max(axis=dim, keepdims=True)
+        e = np.exp(shifted)
+        self.out = e / e.sum(axis=dim, keepdims=True)
+        return self.out
+
+    def backward(self, grad):
+        out = self.output()
+        dim = self.params["dim"]
+        return (out * (grad - (grad * out).sum(dim, keepdim=True)),)
+
+
+class LogSoftmax(SavedOutput):
+    """out = x - logsumexp(x) along ``dim``;  grad_x = grad - softmax(x) Σ grad."""
+
+    def forward(self, x, dim):
+        self.params = {"dim": dim}
+        shifted = x - x.max(axis=dim, keepdims=True)
+        self.out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        return self.out
+
+    def backward(self, grad):
+        out = self.output()
+        dim = self.params["dim"]
+        return (grad - exp(out) * grad.sum(dim, keepdim=True),)
+
+
+def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(input, 0)."""
+    if inplace:
+        return input.relu_()
+    return ReLU.apply(input)
+
+
+def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
+    """min(max(input, 0), 6)."""
+    return input.clamp(0.0, 6.0)
+
+
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+    """input for input > 0, else negative_slope · input."""
+    result = LeakyReLU.apply(input, slope=negative_slope)
+    return input._inplace("leaky_relu_", result) if inplace else result
+
+
+def sigmoid(input) -> Tensor:  # noqa: A002
+    """The logistic function 1 / (1 + e^-x)."""
+    return Sigmoid.apply(floating(input))
+
+
+def tanh(input) -> Tensor:  # noqa: A002
+    """Hyperbolic tangent; note tanh(x) = 2σ(2x) - 1."""
+    return Tanh.apply(floating(input))
+
+
+def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """input for input > 0, else α(e^input - 1)."""
+    result = ELU.apply(input, alpha=alpha)
+    return input._inplace("elu_", result) if inplace else result
+
+
+def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
+    """x Φ(x), or with ``approximate='tanh'``: x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))."""
+    if approximate == "none":
+        return GELU.apply(input)
+    if approximate == "tanh":
+        inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
+        return input * 0.5 * (tanh(inner) + 1.0)
+    raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
+
+
+def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+    """(1/β) ln(1 + e^(βx)); linear where βx > threshold (to stay finite)."""
+    from neuronlab.ops.indexing import where
+
+    scaled = input * beta
+    linear = scaled > threshold
+    safe = where(linear, 0.0, scaled)
+    return where(linear, input, log1p(exp(safe)) / beta)
+
+
+def logsigmoid(input) -> Tensor:  # noqa: A002
+    """ln σ(x) = -softplus(-x), stable for large |x|."""
+    from neuronlab.ops.pointwise import abs as abs_
+    from neuronlab.ops.pointwise import minimum
+
+    return minimum(input, 0.0) - log1p(exp(-abs_(input)))
+
+
+def silu(input) -> Tensor:  # noqa: A002
+    """x σ(x) (also called swish)."""
+    return input * sigmoid(input)
+
+
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+    """clamp(x, min_val, max_val)."""
+    return input.clamp(min_val, max_val)
+
+
+def prelu(input, weight) -> Tensor:  # noqa: A002
+    """x for x > 0, else a·x with a learnable ``weight`` (one value, or one per channel = dim 1)."""
+    from neuronlab.ops.indexing import where
+
+    if weight.numel() != 1:
+        if input.ndim < 2 or input.shape[1] != weight.numel():
+            raise ValueError(
+                f"prelu(): weight has {weight.numel()} values but the input's channel dimension "
+                f"(dim 1) has size {input.shape[1] if input.ndim > 1 else 'none'}; they must match"
+            )
+        weight = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
+    return where(input > 0, input, weight * input)
+
+
+def _softmax_dim(input, dim, name: str) -> int:  # noqa: A002
+    if dim is None:
+        raise TypeError(f"{name}() missing required argument 'dim' (the dimension to normalize over)")
+    return input._dim(dim)
+
+
+def softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+    """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
+    x = floating(input) if dtype is None else input.to(dtype)
+    return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
+
+
+def log_softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+    """x - logsumexp(x) along ``dim``: stable log-probabilities."""
+    x = floating(input) if dtype is None else input.to(dtype)
+    return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))

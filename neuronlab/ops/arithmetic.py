@@ -1,0 +1,237 @@
+"""Arithmetic: add, sub, mul, div, neg, pow, remainder, reciprocal.
+
+Each backward returns the gradient for every input at the output's (broadcast) shape; the
+engine sums it back to the input's shape.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine.function import Function
+from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.operands import NUMBER, binary, floating
+
+
+class Add(Function):
+    """out = a + b;  d/da = 1, d/db = 1."""
+
+    saves_inputs = False
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    """out = a - b;  d/da = 1, d/db = -1."""
+
+    saves_inputs = False
+
+    def forward(self, a, b):
+        return a - b
+
+    def backward(self, grad):
+        return grad, -grad
+
+
+class Mul(Function):
+    """out = a * b;  d/da = b, d/db = a."""
+
+    def forward(self, a, b):
+        return a * b
+
+    def backward(self, grad):
+        a, b = self.inputs
+        return (grad * b if self.parents[0] is not None else None,
+                grad * a if self.parents[1] is not None else None)  # fmt: skip
+
+
+class Div(Function):
+    """out = a / b;  d/da = 1/b, d/db = -a/b²."""
+
+    def forward(self, a, b):
+        return a / b
+
+    def backward(self, grad):
+        a, b = self.inputs
+        ga = grad / b if self.parents[0] is not None else None
+        gb = -grad * a / (b * b) if self.parents[1] is not None else None
+        return ga, gb
+
+
+class Neg(Function):
+    """out = -a;  d/da = -1."""
+
+    saves_inputs = False
+
+    def forward(self, a):
+        return -a
+
+    def backward(self, grad):
+        return (-grad,)
+
+
+class PowScalar(Function):
+    """out = a ** p for a number p;  d/da = p * a ** (p - 1)."""
+
+    def forward(self, a, exponent):
+        self.exponent = exponent
+        if isinstance(exponent, int) and exponent < 0 and a.dtype.kind in "iu":
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return a**exponent
+
+    def backward(self, grad):
+        (a,) = self.inputs
+        p = self.exponent
+        if p == 0:
+            return (grad * 0.0,)
+        if p == 2:
+            return (grad * (a * 2.0),)
+        return (grad * (pow(a, p - 1) * p),)
+
+
+class Pow(Function):
+    """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0)."""
+
+    def forward(self, a, b):
+        return np.power(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        ga = gb = None
+        if self.parents[0] is not None:
+            ga = grad * b * pow(a, b - 1)
+        if self.parents[1] is not None:
+            from neuronlab.ops.indexing import where
+            from neuronlab.ops.pointwise import log
+
+            safe_log = where(a == 0, 0.0, log(where(a == 0, 1.0, a)))
+            gb = grad * pow(a, b) * safe_log
+        return ga, gb
+
+
+class Remainder(Function):
+    """out = a - floor(a / b) * b (sign of b, Python's %);  d/da = 1, d/db = -floor(a / b)."""
+
+    def forward(self, a, b):
+        return np.mod(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        ga = grad if self.parents[0] is not None else None
+        gb = None
+        if self.parents[1] is not None:
+            gb = -grad * Tensor._wrap(np.floor_divide(a._data, b._data))
+        return ga, gb
+
+
+def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's names
+    """``input + alpha * other`` with broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = binary(input, other, "add")
+    return _maybe_out(Add.apply(a, b), out)
+
+
+def sub(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002
+    """``input - alpha * other`` with broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = binary(input, other, "sub")
+    if a._data.dtype.kind == "b":
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with two bool tensors is not supported. "
+            "Use the `^` or `logical_xor()` operator instead."
+        )
+    return _maybe_out(Sub.apply(a, b), out)
+
+
+subtract = sub
+
+
+def mul(input, other, *, out=None) -> Tensor:  # noqa: A002
+    """Elementwise ``input * other`` with broadcasting."""
+    a, b = binary(input, other, "mul")
+    return _maybe_out(Mul.apply(a, b), out)
+
+
+multiply = mul
+
+
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
+    """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
+    (no gradient flows through a rounded quotient)."""
+    a, b = binary(input, other, "div")
+    if rounding_mode is None:
+        a, b = floating(a), floating(b)
+        return _maybe_out(Div.apply(a, b), out)
+    if rounding_mode not in ("floor", "trunc"):
+        raise ValueError(
+            f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
+        )
+    if a._data.dtype.kind in "iu":
+        q = np.floor_divide(a._data, b._data)
+        if rounding_mode == "trunc":
+            q = np.where((q < 0) & (q * b._data != a._data), q + 1, q)
+        return _maybe_out(Tensor._wrap(q), out)
+    q = a._data / b._data
+    q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
+    return _maybe_out(Tensor._wrap(q), out)
+
+
+true_divide = divide = div
+
+
+def floor_divide(input, other) -> Tensor:  # noqa: A002
+    """``input // other`` (rounded down)."""
+    return div(input, other, rounding_mode="floor")
+
+
+def remainder(input, other) -> Tensor:  # noqa: A002
+    """Python's ``%``: the result has the sign of ``other``."""
+    a, b = binary(input, other, "remainder")
+    return Remainder.apply(a, b)
+
+
+def neg(input) -> Tensor:  # noqa: A002
+    """``-input``."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported.")
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
+    """``input ** exponent``; either may be a number."""
+    if isinstance(input, Tensor) and isinstance(exponent, NUMBER) and not isinstance(exponent, bool):
+        base = input
+        if base._data.dtype.kind in "iub" and isinstance(exponent, float):
+            base = floating(base)
+        exponent = int(exponent) if float(exponent).is_integer() and base._data.dtype.kind in "iu" else exponent
+        return _maybe_out(PowScalar.apply(base, exponent=exponent), out)
+    a, b = binary(input, exponent, "pow")
+    return _maybe_out(Pow.apply(a, b), out)
+
+
+def reciprocal(input) -> Tensor:  # noqa: A002
+    """``1 / input``."""
+    return div(1.0, floating(input))
+
+
+def square(input) -> Tensor:  # noqa: A002
+    """``input ** 2``."""
+    return pow(input, 2)
+
+
+def _maybe_out(result: Tensor, out: Tensor | None) -> Tensor:
+    if out is None:
+        return result
+    if out._data.shape != result._data.shape:
+        out._data = np.empty_like(result._data, dtype=out._data.dtype)
+    np.copyto(out._data, result._data, casting="unsafe")
+    return out

@@ -1,0 +1,49 @@
+"""Dtype conversion and copying: ``to(dtype)``, ``clone``."""
+
+from __future__ import annotations
+
+from neuronlab.engine.function import Function
+from neuronlab.engine.tensor import Tensor
+
+
+class ToDtype(Function):
+    """out = x converted to another dtype;  grad_x = grad converted back (floating inputs only)."""
+
+    saves_inputs = False
+
+    def forward(self, x, target):
+        self.source = x.dtype
+        return x.astype(target)
+
+    def backward(self, grad):
+        from neuronlab.engine.dtypes import from_numpy_dtype
+
+        if self.source.kind != "f":
+            return (None,)
+        return (grad.to(from_numpy_dtype(self.source)),)
+
+
+class Clone(Function):
+    """out = a copy of x;  grad_x = grad."""
+
+    saves_inputs = False
+
+    def forward(self, x):
+        return x.copy()
+
+    def backward(self, grad):
+        return (grad,)
+
+
+def to_dtype(t: Tensor, target, copy: bool = False) -> Tensor:
+    """``t`` converted to ``target`` (a neuronlab dtype); ``t`` itself when already of it."""
+    if t._data.dtype == target.numpy and not copy:
+        return t
+    if target.numpy.kind != "f" and t._requires_grad:
+        return Tensor._wrap(t._data.astype(target.numpy))
+    return ToDtype.apply(t, target=target.numpy)
+
+
+def clone(t: Tensor) -> Tensor:
+    """A copy of ``t`` that stays connected to the graph."""
+    return Clone.apply(t)

@@ -1,0 +1,316 @@
+"""Indexing: ``x[i]`` (basic and advanced), ``x[i] = v``, gather/scatter, index_select,
+masked_fill, where, one_hot, nonzero, sort/argsort/topk."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from neuronlab.engine import dtypes
+from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.grad_mode import STATE
+from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.join import Slice
+from neuronlab.ops.operands import NUMBER, binary, cast
+
+SortResult = namedtuple("sort", ["values", "indices"])
+TopkResult = namedtuple("topk", ["values", "indices"])
+
+
+def _to_numpy_index(index):
+    """Tensors inside an index become arrays; a Python bool stays a bool."""
+    if isinstance(index, tuple):
+        return tuple(_to_numpy_index(i) for i in index)
+    if isinstance(index, Tensor):
+        array = index._data
+        if array.dtype.kind == "f":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return array
+    if isinstance(index, list):
+        array = np.asarray(index)
+        return array if array.dtype != object else [_to_numpy_index(i) for i in index]
+    return index
+
+
+def _is_basic(index) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(i, int | slice | type(None) | type(Ellipsis) | np.integer) and not isinstance(i, bool)
+        for i in items
+    )
+
+
+class Index(Function):
+    """out = x[index] for an advanced (copying) index;  grad_x = zeros with grad added at index
+    (repeated positions accumulate)."""
+
+    saves_inputs = False
+
+    def forward(self, x, index):
+        self.index = index
+        self.input_shape = x.shape
+        return x[index]
+
+    def backward(self, grad):
+        return (IndexScatter.apply(grad, index=self.index, shape=self.input_shape),)
+
+
+class IndexScatter(Function):
+    """out = zeros(shape) with grad added at index (the adjoint of indexing);  grad = out[index]."""
+
+    saves_inputs = False
+
+    def forward(self, grad, index, shape):
+        self.index = index
+        out = np.zeros(shape, dtype=grad.dtype)
+        if _is_basic(index):
+            out[index] = grad
+        else:
+            np.add.at(out, index, grad)
+        return out
+
+    def backward(self, grad):
+        return (getitem(grad, self.index),)
+
+
+class IndexPut(Function):
+    """out = x with ``out[index] = value``;  grad_x = grad with zeros at index,
+    grad_value = grad[index]."""
+
+    saves_inputs = False
+
+    def forward(self, x, value, index):
+        self.index = index
+        out = x.copy()
+        out[index] = value
+        return out
+
+    def backward(self, grad):
+        g = grad.clone() if STATE.enabled else Tensor._wrap(grad._data.copy())
+        if STATE.enabled:
+            g = IndexPut.apply(g, Tensor._wrap(np.zeros((), grad._data.dtype)), index=self.index)
+        else:
+            g._data[self.index] = 0
+        return g, getitem(grad, self.index)
+
+
+class Gather(Function):
+    """out[i][j] = x[i][index[i][j]] (for dim = 1);  grad_x = grad scattered-added at index."""
+
+    saves_inputs = False
+
+    def forward(self, x, index, dim):
+        self.dim, self.index, self.input_shape = dim, index, x.shape
+        region = tuple(slice(0, s) if d != dim else slice(None) for d, s in enumerate(index.shape))
+        return np.take_along_axis(x[region], index, axis=dim)
+
+    def backward(self, grad):
+        return (ScatterAdd.apply(grad, index=self.index, dim=self.dim, shape=self.input_shape),)
+
+
+class ScatterAdd(Function):
+    """out = zeros(shape); out[i][index[i][j]] += src[i][j] (dim = 1);  grad_src = gather(grad)."""
+
+    saves_inputs = False
+
+    def forward(self, src, index, dim, shape):
+        self.dim, self.index = dim, index
+        out = np.zeros(shape, dtype=src.dtype)
+        if index.shape[dim] == 1 and index.shape == shape[:dim] + (1,) + shape[dim + 1 :]:
+            np.put_along_axis(out, index, src, axis=dim)  # one position per row: no collisions
+        else:
+            positions = list(np.indices(index.shape, sparse=True))
+            positions[dim] = index
+            np.add.at(out, tuple(positions), src)
+        return out
+
+    def backward(self, grad):
+        return (Gather.apply(grad, index=self.index, dim=self.dim),)
+
+
+class Where(Function):
+    """out = a where condition else b;  grad_a = grad where condition, grad_b = grad elsewhere."""
+
+    saves_inputs = False
+
+    def forward(self, a, b, condition):
+        self.condition = condition
+        return np.where(condition, a, b)
+
+    def backward(self, grad):
+        zero = Tensor._wrap(np.zeros((), dtype=grad._data.dtype))
+        c = Tensor._wrap(self.condition)
+        ga = where(c, grad, zero) if self.parents[0] is not None else None
+        gb = where(c, zero, grad) if self.parents[1] is not None else None
+        return ga, gb
+
+
+def getitem(t: Tensor, index) -> Tensor:
+    """``t[index]``: basic indices give views, integer/bool tensors give copies."""
+    np_index = _to_numpy_index(index)
+    try:
+        if _is_basic(np_index):
+            return Slice.apply(t, index=np_index)
+        return Index.apply(t, index=np_index)
+    except IndexError as error:
+        raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape "
+                         f"{tuple(t.shape)}: {error}") from None  # fmt: skip
+
+
+def setitem(t: Tensor, index, value) -> None:
+    """``t[index] = value``, recorded for autograd when ``t`` or ``value`` requires grad."""
+    np_index = _to_numpy_index(index)
+    value_is_tensor = isinstance(value, Tensor)
+    recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
+    if not recorded:
+        t._check_inplace("setitem")
+        t._data[np_index] = value._data if value_is_tensor else value
+        t._version[0] += 1
+        return
+    if not value_is_tensor:
+        value = Tensor._wrap(np.asarray(value, dtype=t._data.dtype))
+    value = cast(value, t._data.dtype)
+    source = t._operand_for_inplace()
+    t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+
+
+def _describe(index) -> str:
+    return repr(index) if not isinstance(index, Tensor) else f"tensor of shape {tuple(index.shape)}"
+
+
+def _index_array(index, op: str) -> np.ndarray:
+    array = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if array.dtype.kind not in "iu":
+        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {array.dtype}")
+    return array
+
+
+def gather(input, dim: int, index) -> Tensor:  # noqa: A002
+    """Pick values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` (dim = 1)."""
+    d = input._dim(dim)
+    idx = _index_array(index, "gather")
+    if idx.ndim != input._data.ndim:
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    size = input._data.shape[d]
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise RuntimeError(
+            f"gather(): index {int(idx.max() if idx.max() >= size else idx.min())} is out of "
+            f"bounds for dimension {d} with size {size}"
+        )
+    return Gather.apply(input, index=idx % size if idx.size and idx.min() < 0 else idx, dim=d)
+
+
+def scatter_into(src: Tensor, dim: int, index: np.ndarray, shape) -> Tensor:
+    """zeros(shape) with ``src`` placed at ``index`` along ``dim`` (adjoint of gather)."""
+    return ScatterAdd.apply(src, index=index, dim=dim, shape=tuple(shape))
+
+
+def scatter_add(input, dim: int, index, src) -> Tensor:  # noqa: A002
+    """``input`` plus ``src`` added at ``index`` along ``dim``."""
+    idx = _index_array(index, "scatter_add")
+    return input + ScatterAdd.apply(src, index=idx, dim=input._dim(dim), shape=tuple(input.shape))
+
+
+def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
+    """A copy of ``input`` with ``src`` written at ``index`` along ``dim`` (value or tensor)."""
+    idx = _index_array(index, "scatter")
+    d = input._dim(dim)
+    mask = np.zeros(input.shape, dtype=bool)
+    np.put_along_axis(mask, idx, True, axis=d)
+    if isinstance(src, Tensor):
+        placed = ScatterAdd.apply(src[tuple(slice(0, s) for s in idx.shape)], index=idx, dim=d, shape=tuple(input.shape))
+    else:
+        placed = Tensor._wrap(np.full(input.shape, src, dtype=input._data.dtype))
+    return where(Tensor._wrap(mask), placed, input)
+
+
+def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
+    """The slices of ``input`` at the positions ``index`` (1-D) along ``dim``."""
+    idx = _index_array(index, "index_select")
+    return getitem(input, (slice(None),) * input._dim(dim) + (idx,))
+
+
+def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
+    """``input`` with ``value`` wherever ``mask`` is True."""
+    m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {m.dtype}")
+    if isinstance(value, Tensor):
+        value = value.to(input.dtype)
+    else:
+        value = Tensor._wrap(np.asarray(value, dtype=input._data.dtype))
+    return where(Tensor._wrap(m), value, input)
+
+
+def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
+    """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if c.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {c.dtype}")
+    a, b = binary(input, other, "where") if not (isinstance(input, NUMBER) and isinstance(other, NUMBER)) else (
+        Tensor._wrap(np.asarray(input, dtype=dtypes.result_type([], [input, other]))),
+        Tensor._wrap(np.asarray(other, dtype=dtypes.result_type([], [input, other]))),
+    )  # fmt: skip
+    try:
+        return Where.apply(a, b, condition=c)
+    except ValueError:
+        raise ShapeError(
+            f"where(): condition {tuple(c.shape)}, input {tuple(a.shape)} and other "
+            f"{tuple(b.shape)} cannot be broadcast together"
+        ) from None
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices (int64) to one-hot rows: shape ``(*tensor.shape, num_classes)``, int64."""
+    labels = tensor._data
+    if labels.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if labels.size and labels.min() < 0:
+        raise RuntimeError(f"Class values must be non-negative (found {int(labels.min())}).")
+    if num_classes == -1:
+        num_classes = int(labels.max()) + 1 if labels.size else 0
+    elif labels.size and labels.max() >= num_classes:
+        raise RuntimeError(
+            f"Class values must be smaller than num_classes (found {int(labels.max())} with "
+            f"num_classes={num_classes})."
+        )
+    out = np.zeros(labels.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, labels[..., None].astype(np.int64), 1, axis=-1)
+    return Tensor._wrap(out)
+
+
+def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
+    """Indices of the non-zero elements: an (N, ndim) int64 tensor, or one tensor per dim."""
+    found = np.nonzero(input._data if isinstance(input, Tensor) else np.asarray(input))
+    if as_tuple:
+        return tuple(Tensor._wrap(i.astype(np.int64)) for i in found)
+    return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
+
+
+def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
+    """Indices that sort ``input`` along ``dim`` (int64)."""
+    d = input._dim(dim)
+    order = np.argsort(input._data, axis=d, kind="stable")
+    if descending:
+        order = np.flip(order, d)
+    return Tensor._wrap(order.astype(np.int64))
+
+
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):  # noqa: A002
+    """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
+    indices = argsort(input, dim, descending)
+    return SortResult(gather(input, dim, indices), indices)
+
+
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    d = input._dim(dim)
+    if not 0 <= k <= input._data.shape[d]:
+        raise RuntimeError(f"topk(): selected index k={k} out of range for dimension of size {input.shape[d]}")
+    indices = argsort(input, d, descending=largest)
+    indices = Tensor._wrap(np.take(indices._data, np.arange(k), axis=d))
+    return TopkResult(gather(input, d, indices), indices)

@@ -1,0 +1,147 @@
+"""Matrix products: matmul (``@``), mm, bmm, mv, dot, outer, and the fused ``linear``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.operands import binary
+
+
+class MatMul(Function):
+    """out = a @ b for a, b with at least 2 dims (batch dims broadcast);
+    grad_a = grad @ bᵀ, grad_b = aᵀ @ grad (summed over broadcast batch dims by the engine)."""
+
+    def forward(self, a, b):
+        return np.matmul(a, b)
+
+    def backward(self, grad):
+        a, b = self.inputs
+        ga = grad @ b.mT if self.parents[0] is not None else None
+        gb = a.mT @ grad if self.parents[1] is not None else None
+        return ga, gb
+
+
+class Linear(Function):
+    """out = x Wᵀ + b, fused (one GEMM plus a broadcast add);
+    grad_x = grad W, grad_W = gradᵀ x, grad_b = Σ grad over all but the last dim.
+
+    Inputs with more than 2 dims are flattened to 2-D so BLAS sees one large GEMM.
+    """
+
+    def forward(self, x, weight, bias=None):
+        x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+        out = x2 @ weight.T
+        if bias is not None:
+            out += bias
+        return out.reshape(x.shape[:-1] + (weight.shape[0],)) if x.ndim != 2 else out
+
+    def backward(self, grad):
+        x, weight = self.inputs[0], self.inputs[1]
+        g2 = grad.reshape(-1, grad.shape[-1]) if grad.ndim != 2 else grad
+        gx = gw = gb = None
+        if self.parents[0] is not None:
+            gx = (g2 @ weight).reshape(x.shape)
+        if self.parents[1] is not None:
+            x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+            gw = g2.mT @ x2
+        if len(self.inputs) == 3 and self.parents[2] is not None:
+            gb = g2.sum(0)
+        return gx, gw, gb
+
+
+def _shape_text(shape) -> str:
+    return "x".join(str(s) for s in shape)
+
+
+def matmul(input, other) -> Tensor:  # noqa: A002
+    """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands."""
+    a, b = binary(input, other, "matmul")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
+    ka = a.shape[-1]
+    kb = b.shape[-2] if b.ndim > 1 else b.shape[0]
+    if ka != kb:
+        if a.ndim <= 2 and b.ndim <= 2:
+            raise ShapeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({_shape_text(a.shape if a.ndim == 2 else (1, ka))} "
+                f"and {_shape_text(b.shape if b.ndim == 2 else (kb, 1))}): the inner sizes {ka} and {kb} must be equal"
+            )
+        raise ShapeError(
+            f"matmul(): shapes {tuple(a.shape)} and {tuple(b.shape)} cannot be multiplied: the last "
+            f"dim of the first ({ka}) must equal the second-to-last dim of the second ({kb})"
+        )
+    squeeze_front = a.ndim == 1
+    squeeze_back = b.ndim == 1
+    if squeeze_front:
+        a = a.unsqueeze(0)
+    if squeeze_back:
+        b = b.unsqueeze(-1)
+    out = MatMul.apply(a, b)
+    if squeeze_back:
+        out = out.squeeze(-1)
+    if squeeze_front:
+        out = out.squeeze(-2)
+    return out
+
+
+def mm(input, mat2) -> Tensor:  # noqa: A002
+    """Product of two matrices (2-D only)."""
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"mm(): both arguments must be 2D, got {input.ndim}D and {mat2.ndim}D")
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2) -> Tensor:  # noqa: A002
+    """Batched product of (b, n, m) and (b, m, p) tensors."""
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"bmm(): both arguments must be 3D, got {input.ndim}D and {mat2.ndim}D")
+    if input.shape[0] != mat2.shape[0]:
+        raise ShapeError(f"bmm(): batch sizes differ: {input.shape[0]} and {mat2.shape[0]}")
+    return matmul(input, mat2)
+
+
+def mv(input, vec) -> Tensor:  # noqa: A002
+    """Matrix times vector."""
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"mv(): expected a 2D matrix and a 1D vector, got {input.ndim}D and {vec.ndim}D")
+    return matmul(input, vec)
+
+
+def dot(input, other) -> Tensor:  # noqa: A002
+    """Inner product of two 1-D tensors of equal length."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.shape[0] != other.shape[0]:
+        raise ShapeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src [{other.shape[0]}] "
+            "to have the same number of elements, but got different sizes"
+        )
+    return matmul(input, other)
+
+
+def outer(input, vec2) -> Tensor:  # noqa: A002
+    """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    return input.reshape(-1, 1) * vec2.reshape(1, -1)
+
+
+def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
+    """x Wᵀ + b with W of shape (out_features, in_features), as ``nn.Linear`` computes it."""
+    if input.shape[-1] != weight.shape[-1]:
+        raise ShapeError(
+            f"linear(): mat1 and mat2 shapes cannot be multiplied "
+            f"({_shape_text((int(np.prod(input.shape[:-1])), input.shape[-1]))} and "
+            f"{_shape_text(tuple(reversed(weight.shape)))}): the input's last dim ({input.shape[-1]}) "
+            f"must equal in_features ({weight.shape[-1]})"
+        )
+    if input.dtype != weight.dtype:
+        raise RuntimeError(
+            f"linear(): expected input and weight to have the same dtype, but got {input.dtype} "
+            f"and {weight.dtype}; convert the input with .to({weight.dtype})"
+        )
+    if bias is None:
+        return Linear.apply(input, weight)
+    return Linear.apply(input, weight, bias)

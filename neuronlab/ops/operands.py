@@ -1,0 +1,63 @@
+"""Turning the arguments of an op into tensors of one dtype, by PyTorch's promotion rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine import dtypes
+from neuronlab.engine.tensor import Tensor
+
+NUMBER = (int, float, bool, np.number, np.bool_)
+
+
+def as_tensor_operand(value, like: np.dtype | None = None) -> Tensor:
+    """A Tensor for ``value`` (a Tensor is returned as is)."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, NUMBER):
+        dt = like if like is not None else dtypes.scalar_dtype(value)
+        return Tensor._wrap(np.asarray(value, dtype=dt))
+    if isinstance(value, np.ndarray):
+        return Tensor._wrap(value)
+    raise TypeError(f"expected a Tensor or a number, got {type(value).__name__}")
+
+
+def binary(a, b, op: str) -> tuple[Tensor, Tensor]:
+    """Both operands as tensors of the promoted dtype (a differentiable cast when needed)."""
+    ta = isinstance(a, Tensor)
+    tb = isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a._data.dtype, b._data.dtype
+        if da == db:
+            return a, b
+        target = dtypes.result_type([a._data, b._data], [])
+        return cast(a, target), cast(b, target)
+    if not ta and not tb:
+        raise TypeError(f"{op}(): expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
+    tensor, scalar = (a, b) if ta else (b, a)
+    if not isinstance(scalar, NUMBER):
+        if isinstance(scalar, np.ndarray):
+            scalar = Tensor._wrap(scalar)
+            return binary(a if ta else scalar, scalar if ta else b, op)
+        raise TypeError(
+            f"{op}(): unsupported operand type {type(scalar).__name__}; expected a Tensor or a number"
+        )
+    target = dtypes.result_type([tensor._data], [scalar])
+    tensor = cast(tensor, target)
+    other = Tensor._wrap(np.asarray(scalar, dtype=target))
+    return (tensor, other) if ta else (other, tensor)
+
+
+def cast(t: Tensor, target: np.dtype) -> Tensor:
+    if t._data.dtype == target:
+        return t
+    from neuronlab.ops.cast import to_dtype
+
+    return to_dtype(t, dtypes.from_numpy_dtype(target))
+
+
+def floating(t: Tensor) -> Tensor:
+    """``t`` itself if floating, else cast to the default float dtype (``int / int``, ``exp(int)``)."""
+    if t._data.dtype.kind == "f":
+        return t
+    return cast(t, dtypes.get_default_dtype().numpy)

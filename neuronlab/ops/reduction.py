@@ -1,0 +1,340 @@
+"""Reductions: sum, mean, var, std, prod, max/min (three overloads), amax/amin, argmax/argmin,
+logsumexp, norm, cumsum, all/any.
+
+``dim`` may be an int, a tuple of ints or ``None`` (all dimensions); negative dims count from
+the end; ``keepdim=True`` keeps reduced dimensions with size 1.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+import numpy as np
+
+from neuronlab.engine import dtypes
+from neuronlab.engine.function import Function
+from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.pointwise import SavedOutput, exp, sqrt
+
+MaxResult = namedtuple("max", ["values", "indices"])
+MinResult = namedtuple("min", ["values", "indices"])
+
+
+def normalize_dims(t: Tensor, dim) -> tuple[int, ...]:
+    """``dim`` as a sorted tuple of non-negative axes (all axes for ``None`` or ``()``)."""
+    if dim is None or (isinstance(dim, tuple | list) and len(dim) == 0):
+        return tuple(range(t._data.ndim))
+    if isinstance(dim, int | np.integer):
+        return (t._dim(int(dim)),)
+    axes = tuple(sorted(t._dim(int(d)) for d in dim))
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
+    return axes
+
+
+def restore_dims(grad: Tensor, axes: tuple[int, ...], keepdim: bool, ndim: int) -> Tensor:
+    """Put size-1 dimensions back where a reduction without ``keepdim`` removed them."""
+    if keepdim or not axes:
+        return grad
+    shape = list(grad.shape)
+    for a in axes:
+        shape.insert(a, 1)
+    return grad.reshape(shape) if ndim else grad
+
+
+class Sum(Function):
+    """out = Σ x over ``axes``;  grad_x = grad broadcast back to x's shape."""
+
+    saves_inputs = False
+
+    def forward(self, x, axes, keepdim):
+        self.axes, self.keepdim = axes, keepdim
+        return x.sum(axis=axes, keepdims=keepdim)
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        return (restore_dims(grad, self.axes, self.keepdim, x.ndim).expand(x.shape),)
+
+
+class Var(Function):
+    """out = Σ (x - x̄)² / (N - correction);  grad_x = grad · 2 (x - x̄) / (N - correction)."""
+
+    def forward(self, x, axes, correction, keepdim):
+        self.axes, self.keepdim = axes, keepdim
+        n = int(np.prod([x.shape[a] for a in axes])) if axes else 1
+        self.denominator = max(n - correction, 0)
+        return x.var(axis=axes, ddof=correction, keepdims=keepdim)
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
+        centered = x - x.mean(self.axes, keepdim=True)
+        return (g * centered * (2.0 / self.denominator if self.denominator else float("inf")),)
+
+
+class Prod(Function):
+    """out = Π x over ``axes``;  grad_x = grad · out / x (assumes no zeros in x)."""
+
+    def forward(self, x, axes, keepdim):
+        self.axes, self.keepdim = axes, keepdim
+        return x.prod(axis=axes, keepdims=keepdim)
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        out = restore_dims(prod(x, self.axes, self.keepdim), self.axes, self.keepdim, x.ndim)
+        return (restore_dims(grad, self.axes, self.keepdim, x.ndim) * out / x,)
+
+
+class Extreme(Function):
+    """out = max (or min) over ``axes``;  the gradient is shared evenly by tied maxima."""
+
+    def forward(self, x, axes, keepdim, largest):
+        self.axes, self.keepdim = axes, keepdim
+        if x.size == 0:
+            raise RuntimeError(
+                f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for "
+                "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
+            )
+        reduce = np.max if largest else np.min
+        out = reduce(x, axis=axes, keepdims=True)
+        mask = x == out
+        self.share = mask / mask.sum(axis=axes, keepdims=True)
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
+        return (g * Tensor._wrap(self.share.astype(grad._data.dtype)),)
+
+
+class ExtremeAlongDim(Function):
+    """values, indices = max (or min) along one dim;  the gradient goes to ``indices``."""
+
+    def forward(self, x, dim, keepdim, largest):
+        self.dim, self.keepdim = dim, keepdim
+        if x.ndim == 0:
+            self.indices = np.zeros((), dtype=np.int64)
+            return x.copy()
+        arg = np.argmax if largest else np.argmin
+        index = np.expand_dims(arg(x, axis=dim), dim)
+        values = np.take_along_axis(x, index, axis=dim)
+        self.index = index
+        self.indices = (index if keepdim else index.squeeze(dim)).astype(np.int64)
+        return values if keepdim else values.squeeze(dim)
+
+    def backward(self, grad):
+        from neuronlab.ops.indexing import scatter_into
+
+        x = self.inputs[0]
+        if x.ndim == 0:
+            return (grad,)
+        g = grad if self.keepdim else grad.unsqueeze(self.dim)
+        return (scatter_into(g, self.dim, self.index, x.shape),)
+
+
+class LogSumExp(SavedOutput):
+    """out = log Σ e^x (stable: the maximum is factored out);  grad_x = grad · e^(x - out)."""
+
+    def forward(self, x, axes, keepdim):
+        self.params = {"axes": axes, "keepdim": keepdim}
+        m = x.max(axis=axes, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        self.out = out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        return self.out
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        axes, keepdim = self.params["axes"], self.params["keepdim"]
+        out = restore_dims(self.output(), axes, keepdim, x.ndim)
+        return (restore_dims(grad, axes, keepdim, x.ndim) * exp(x - out),)
+
+
+class Norm2(Function):
+    """out = √(Σ x²);  grad_x = grad · x / out (0 where out = 0, as PyTorch defines it)."""
+
+    def forward(self, x, axes, keepdim):
+        self.axes, self.keepdim = axes, keepdim
+        self.out = np.sqrt(np.square(x).sum(axis=axes, keepdims=keepdim))
+        return self.out
+
+    def backward(self, grad):
+        from neuronlab.ops.indexing import where
+
+        x = self.inputs[0]
+        out = restore_dims(norm(x, 2, self.axes, self.keepdim), self.axes, self.keepdim, x.ndim)
+        g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
+        return (g * x / where(out == 0, 1.0, out),)
+
+
+class Cumsum(Function):
+    """out_i = Σ_{j<=i} x_j along ``dim``;  grad_x = reversed cumulative sum of grad."""
+
+    saves_inputs = False
+
+    def forward(self, x, dim):
+        self.dim = dim
+        return np.cumsum(x, axis=dim)
+
+    def backward(self, grad):
+        return (grad.flip([self.dim]).cumsum(self.dim).flip([self.dim]),)
+
+
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001, A002
+    """Sum over ``dim`` (all elements by default). Bool and integer tensors sum to int64."""
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(dtypes.int64)
+    return Sum.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+
+
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+    """Arithmetic mean over ``dim`` (floating tensors only, as in PyTorch)."""
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {input.dtype}; convert with .float() first"
+        )
+    axes = normalize_dims(input, dim)
+    n = int(np.prod([input._data.shape[a] for a in axes])) if axes else 1
+    return sum(input, axes, keepdim) / float(n) if n else sum(input, axes, keepdim) * float("nan")
+
+
+def _correction(unbiased, correction) -> float:
+    if correction is not None:
+        return correction
+    return 1 if unbiased is None or unbiased else 0
+
+
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+    """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
+    if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
+        dim, unbiased = None, dim
+    return Var.apply(input, axes=normalize_dims(input, dim),
+                     correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
+
+
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+    """Standard deviation: √var."""
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+
+
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+    """Product over ``dim``."""
+    if dtype is not None:
+        input = input.to(dtype)
+    return Prod.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+
+
+def _extreme(input, dim, keepdim, largest: bool, result_type):  # noqa: A002
+    from neuronlab.ops.pointwise import maximum, minimum
+
+    if isinstance(dim, Tensor):  # max(x, y): elementwise
+        return (maximum if largest else minimum)(input, dim)
+    if dim is None:
+        return Extreme.apply(input, axes=normalize_dims(input, None), keepdim=False, largest=largest)
+    d = input._dim(dim) if input._data.ndim else 0
+    values = ExtremeAlongDim.apply(input, dim=d, keepdim=keepdim, largest=largest)
+    fn = values.grad_fn
+    indices = fn.indices if fn is not None else _indices(input, d, keepdim, largest)
+    return result_type(values, Tensor._wrap(indices))
+
+
+def _indices(input, dim, keepdim, largest) -> np.ndarray:  # noqa: A002
+    if input._data.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    arg = np.argmax if largest else np.argmin
+    index = arg(input._data, axis=dim, keepdims=keepdim)
+    return index.astype(np.int64)
+
+
+def max(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+    """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)`` along ``dim``;
+    ``max(x, y)``: the elementwise maximum."""
+    return _extreme(input, dim, keepdim, True, MaxResult)
+
+
+def min(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+    """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or ``min(x, y)`` elementwise."""
+    return _extreme(input, dim, keepdim, False, MinResult)
+
+
+def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+    """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
+    return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=True)
+
+
+def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+    """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
+    return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=False)
+
+
+def argmax(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmax(input._data), dtype=np.int64))
+    return Tensor._wrap(_indices(input, input._dim(dim), keepdim, True))
+
+
+def argmin(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """Index of the minimum, as int64."""
+    if dim is None:
+        return Tensor._wrap(np.asarray(np.argmin(input._data), dtype=np.int64))
+    return Tensor._wrap(_indices(input, input._dim(dim), keepdim, False))
+
+
+def logsumexp(input, dim, keepdim: bool = False) -> Tensor:  # noqa: A002
+    """log Σ e^x over ``dim``, computed without overflow."""
+    return LogSumExp.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:  # noqa: A002
+    """The p-norm over ``dim`` (all elements by default): 2/'fro', 1, inf, -inf or any p > 0."""
+    from neuronlab.ops.pointwise import abs as abs_
+
+    if dtype is not None:
+        input = input.to(dtype)
+    axes = normalize_dims(input, dim)
+    if p in ("fro", 2, 2.0):
+        return Norm2.apply(input, axes=axes, keepdim=keepdim)
+    if p == float("inf"):
+        return amax(abs_(input), axes, keepdim)
+    if p == float("-inf"):
+        return amin(abs_(input), axes, keepdim)
+    if p in (1, 1.0):
+        return sum(abs_(input), axes, keepdim)
+    if p == 0:
+        return sum((input != 0).to(input.dtype), axes, keepdim)
+    if isinstance(p, int | float) and p > 0:
+        return sum(abs_(input) ** p, axes, keepdim) ** (1.0 / p)
+    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
+
+
+def cumsum(input, dim, *, dtype=None) -> Tensor:  # noqa: A002
+    """Cumulative sum along ``dim``."""
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(dtypes.int64)
+    return Cumsum.apply(input, dim=input._dim(dim))
+
+
+def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+    """True where every element (along ``dim``) is non-zero."""
+    axes = None if dim is None else normalize_dims(input, dim)
+    return Tensor._wrap(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)))
+
+
+def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+    """True where any element (along ``dim``) is non-zero."""
+    axes = None if dim is None else normalize_dims(input, dim)
+    return Tensor._wrap(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)))
+
+
+def count_nonzero(input, dim=None) -> Tensor:  # noqa: A002
+    """How many elements (along ``dim``) are non-zero, as int64."""
+    axes = None if dim is None else normalize_dims(input, dim)
+    return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))

@@ -1,0 +1,264 @@
+"""Shape ops: reshape/view, flatten, squeeze/unsqueeze, permute/transpose, expand, repeat,
+flip, and ``sum_to`` (the engine's reduction of a broadcast gradient).
+
+Most return NumPy views that share storage with their input, as PyTorch's views do.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.tensor import Size, Tensor
+
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+class Reshape(Function):
+    """out = x with a new shape (same elements in row-major order);  grad_x = grad reshaped back."""
+
+    view = True
+    saves_inputs = False
+
+    def forward(self, x, shape):
+        self.input_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(self, grad):
+        return (grad.reshape(self.input_shape),)
+
+
+class Permute(Function):
+    """out = x with its axes reordered;  grad_x = grad with the inverse order."""
+
+    view = True
+    saves_inputs = False
+
+    def forward(self, x, dims):
+        self.dims = dims
+        return x.transpose(dims)
+
+    def backward(self, grad):
+        return (grad.permute(*np.argsort(self.dims).tolist()),)
+
+
+class Expand(Function):
+    """out = x broadcast to ``shape`` (a read-only view);  grad_x = grad summed back to x's shape."""
+
+    view = True
+    saves_inputs = False
+
+    def forward(self, x, shape):
+        self.input_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    def backward(self, grad):
+        return (sum_to(grad, self.input_shape),)
+
+
+class SumTo(Function):
+    """out = grad summed over the dimensions that broadcasting added or stretched;
+    grad_x = grad expanded back (so higher derivatives flow through broadcasting)."""
+
+    saves_inputs = False
+
+    def forward(self, x, shape):
+        self.input_shape = x.shape
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(
+            i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1
+        )
+        out = x.sum(axis=axes, keepdims=True) if axes else x
+        return out.reshape(shape)
+
+    def backward(self, grad):
+        return (grad.expand(self.input_shape),)
+
+
+class Repeat(Function):
+    """out = x tiled ``sizes`` times along each dim;  grad_x = grad summed over the tiles."""
+
+    saves_inputs = False
+
+    def forward(self, x, sizes):
+        self.input_shape = x.shape
+        self.sizes = sizes
+        return np.tile(x, sizes)
+
+    def backward(self, grad):
+        shape = self.input_shape
+        lead = len(self.sizes) - len(shape)
+        full = (1,) * lead + tuple(shape)
+        split = []
+        for r, s in zip(self.sizes, full):
+            split += [r, s]
+        g = grad.reshape(split).sum(tuple(range(0, len(split), 2)))
+        return (g.reshape(shape),)
+
+
+class Flip(Function):
+    """out = x reversed along ``dims``;  grad_x = grad reversed the same way."""
+
+    view = True
+    saves_inputs = False
+
+    def forward(self, x, dims):
+        self.dims = dims
+        return np.flip(x, dims)
+
+    def backward(self, grad):
+        return (grad.flip(self.dims),)
+
+
+def reshape(input, *shape) -> Tensor:  # noqa: A002
+    """The same elements in a new shape; one dimension may be -1 (inferred)."""
+    shape = _shape_arg(shape)
+    try:
+        return Reshape.apply(input, shape=shape)
+    except ValueError:
+        raise ShapeError(
+            f"shape '{list(shape)}' is invalid for input of size {input.numel()} "
+            f"(input shape {tuple(input.shape)})"
+        ) from None
+
+
+def view(input, *shape) -> Tensor:  # noqa: A002
+    """Like ``reshape``, but (as in PyTorch) only for inputs whose memory layout allows a view."""
+    shape = _shape_arg(shape)
+    if not input._data.flags.c_contiguous and input._data.size > 1:
+        probe = input._data.view()
+        try:
+            probe.shape = shape
+        except (AttributeError, ValueError):
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one "
+                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+    return reshape(input, shape)
+
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+    """Merge dims ``start_dim..end_dim`` into one."""
+    if input._data.ndim == 0:
+        return reshape(input, 1)
+    start, end = input._dim(start_dim), input._dim(end_dim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input._data.shape
+    merged = int(np.prod(shape[start : end + 1]))
+    return reshape(input, shape[:start] + (merged,) + shape[end + 1 :])
+
+
+def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
+    """Split dimension ``dim`` into ``sizes``."""
+    d = input._dim(dim)
+    shape = input._data.shape
+    return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
+
+
+def squeeze(input, dim=None) -> Tensor:  # noqa: A002
+    """Remove dimensions of size 1 (all of them, or only ``dim``, which may be a tuple)."""
+    shape = input._data.shape
+    if dim is None:
+        axes = {i for i, s in enumerate(shape) if s == 1}
+    else:
+        dims = dim if isinstance(dim, tuple | list) else (dim,)
+        axes = {input._dim(d) for d in dims} if shape else set()
+        axes = {a for a in axes if shape[a] == 1}
+    return reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes))
+
+
+def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
+    """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
+    n = input._data.ndim + 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    shape = list(input._data.shape)
+    shape.insert(dim % n, 1)
+    return reshape(input, shape)
+
+
+def permute(input, *dims) -> Tensor:  # noqa: A002
+    """Reorder dimensions: ``x.permute(2, 0, 1)``."""
+    dims = _shape_arg(dims)
+    if len(dims) != input._data.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+            f"equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(input._dim(d) for d in dims) if dims else dims
+    return Permute.apply(input, dims=dims)
+
+
+def transpose(input, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+    """Swap two dimensions."""
+    n = input._data.ndim
+    if n == 0:
+        return input
+    order = list(range(n))
+    a, b = input._dim(dim0), input._dim(dim1)
+    order[a], order[b] = order[b], order[a]
+    return Permute.apply(input, dims=tuple(order))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input) -> Tensor:  # noqa: A002
+    """Transpose a matrix (tensors with at most 2 dimensions)."""
+    if input._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input._data.ndim == 2 else input
+
+
+def expand(input, *sizes) -> Tensor:  # noqa: A002
+    """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
+    sizes = _shape_arg(sizes)
+    shape = input._data.shape
+    lead = len(sizes) - len(shape)
+    if lead < 0:
+        raise RuntimeError(
+            f"expand: the number of sizes provided ({len(sizes)}) must be greater or equal to "
+            f"the number of dimensions in the tensor ({len(shape)})"
+        )
+    target = tuple(shape[i - lead] if s == -1 and i >= lead else s for i, s in enumerate(sizes))
+    if target == shape:
+        return input
+    try:
+        return Expand.apply(input, shape=target)
+    except ValueError:
+        raise ShapeError(
+            f"expand: the expanded size of the tensor must match the existing size at "
+            f"non-singleton dimensions; cannot expand {tuple(shape)} to {target}"
+        ) from None
+
+
+broadcast_to = expand
+
+
+def sum_to(grad: Tensor, shape: tuple) -> Tensor:
+    """Sum ``grad`` down to ``shape`` (undo broadcasting); the identity if shapes match."""
+    if grad._data.shape == tuple(shape):
+        return grad
+    return SumTo.apply(grad, shape=tuple(shape))
+
+
+def repeat(input, *sizes) -> Tensor:  # noqa: A002
+    """Tile the tensor: ``x.repeat(2, 1)`` stacks two copies along dim 0."""
+    sizes = _shape_arg(sizes)
+    if len(sizes) < input._data.ndim:
+        raise RuntimeError(
+            "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
+        )
+    return Repeat.apply(input, sizes=sizes)
+
+
+def flip(input, dims) -> Tensor:  # noqa: A002
+    """Reverse the order of elements along ``dims``."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return Flip.apply(input, dims=tuple(input._dim(d) for d in dims))
