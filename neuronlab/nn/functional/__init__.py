@@ -2,5 +2,9 @@
 activations and losses. Each file lists its names in ``__all__``."""
 
 from neuronlab.nn.functional.activation import *  # noqa: F403
+from neuronlab.nn.functional.conv import *  # noqa: F403
+from neuronlab.nn.functional.dropout import *  # noqa: F403
 from neuronlab.nn.functional.linear import *  # noqa: F403
 from neuronlab.nn.functional.loss import *  # noqa: F403
+from neuronlab.nn.functional.normalization import *  # noqa: F403
+from neuronlab.nn.functional.pooling import *  # noqa: F403
