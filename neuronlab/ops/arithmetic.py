@@ -131,7 +131,7 @@ class Remainder(Function):
 def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's names
     """``input + alpha * other`` with broadcasting."""
     if alpha != 1:
-        other = mul(other, alpha)
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
     a, b = binary(input, other, "add")
     return _maybe_out(Add.apply(a, b), out)
 
@@ -139,7 +139,7 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's
 def sub(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002
     """``input - alpha * other`` with broadcasting."""
     if alpha != 1:
-        other = mul(other, alpha)
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
     a, b = binary(input, other, "sub")
     if a._data.dtype.kind == "b":
         raise RuntimeError(

@@ -7,6 +7,7 @@ the end; ``keepdim=True`` keeps reduced dimensions with size 1.
 
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -62,7 +63,7 @@ class Var(Function):
     def forward(self, x, axes, correction, keepdim):
         self.axes, self.keepdim = axes, keepdim
         n = int(np.prod([x.shape[a] for a in axes])) if axes else 1
-        self.denominator = max(n - correction, 0)
+        self.denominator = builtins.max(n - correction, 0)
         return x.var(axis=axes, ddof=correction, keepdims=keepdim)
 
     def backward(self, grad):
