@@ -225,3 +225,6 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=N
 import builtins as _builtins  # noqa: E402
 
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
+
+# Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
+from neuronlab import nn  # noqa: E402

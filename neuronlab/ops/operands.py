@@ -35,6 +35,11 @@ def binary(a, b, op: str) -> tuple[Tensor, Tensor]:
     if not ta and not tb:
         raise TypeError(f"{op}(): expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
     tensor, scalar = (a, b) if ta else (b, a)
+    kind = tensor._data.dtype.kind
+    if (kind == "f" and type(scalar) in (float, int)) or (kind in "iu" and type(scalar) is int):
+        # Fast path: a Python number never changes a floating tensor's dtype (nor an int's).
+        other = Tensor._wrap(np.asarray(scalar, dtype=tensor._data.dtype))
+        return (tensor, other) if ta else (other, tensor)
     if not isinstance(scalar, NUMBER):
         if isinstance(scalar, np.ndarray):
             scalar = Tensor._wrap(scalar)
