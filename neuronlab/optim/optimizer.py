@@ -133,14 +133,18 @@ class Optimizer:
         names = [p[0] for p in params if isinstance(p, tuple)]
         tensors = [p[1] if isinstance(p, tuple) else p for p in params]
         if names and len(names) != len(tensors):
-            raise ValueError("all optimizer params should be with/without names. Some param names are missing")
+            raise ValueError(
+                "all optimizer params should be with/without names. Some param names are missing"
+            )
         param_group["params"] = tensors
         if names:
             param_group["param_names"] = names
 
         for p in tensors:
             if not isinstance(p, Tensor):
-                raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
+                raise TypeError(
+                    f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}"
+                )
             if not (p.is_leaf or p.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 
@@ -181,23 +185,28 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                state = self.state.get(p)
-                if not state:
-                    state = {}
-                    self._init_state(p, state, group)
-                arrays = {k: v._data if isinstance(v, Tensor) else v for k, v in state.items()}
-                self._update(p._data, p.grad._data, arrays, group, self._work(p._data))
-                for key, value in arrays.items():  # buffers the update created (SGD's momentum)
-                    if key not in state:
-                        state[key] = Tensor._wrap(value)
-                if state:
-                    self.state[p] = state
-                p._version[0] += 1
+        with np.errstate(all="ignore"):  # IEEE results (inf, nan) without warnings, as in PyTorch
+            for group in self.param_groups:
+                self._step_group(group)
         return loss
+
+    def _step_group(self, group: dict[str, Any]) -> None:
+        """Update the parameters of one group that have a gradient."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state.get(p)
+            if not state:
+                state = {}
+                self._init_state(p, state, group)
+            arrays = {k: v._data if isinstance(v, Tensor) else v for k, v in state.items()}
+            self._update(p._data, p.grad._data, arrays, group, self._work(p._data))
+            for key, value in arrays.items():  # buffers the update created (SGD's momentum)
+                if key not in state:
+                    state[key] = Tensor._wrap(value)
+            if state:
+                self.state[p] = state
+            p._version[0] += 1
 
     def _init_state(self, p: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Create ``p``'s state buffers (called before its first update)."""
@@ -213,7 +222,10 @@ class Optimizer:
         key = (param.shape, param.dtype)
         work = self._scratch.get(key)
         if work is None:
-            work = self._scratch[key] = (np.empty(param.shape, param.dtype), np.empty(param.shape, param.dtype))
+            work = self._scratch[key] = (
+                np.empty(param.shape, param.dtype),
+                np.empty(param.shape, param.dtype),
+            )
         return work
 
     def zero_grad(self, set_to_none: bool = True) -> None:

@@ -6,5 +6,6 @@ from neuronlab.nn.functional.conv import *  # noqa: F403
 from neuronlab.nn.functional.dropout import *  # noqa: F403
 from neuronlab.nn.functional.linear import *  # noqa: F403
 from neuronlab.nn.functional.loss import *  # noqa: F403
+from neuronlab.nn.functional.loss_extra import *  # noqa: F403
 from neuronlab.nn.functional.normalization import *  # noqa: F403
 from neuronlab.nn.functional.pooling import *  # noqa: F403

@@ -1,10 +1,13 @@
 """Losses in functional form. Stable formulations are the only ones: cross-entropy goes
 through log-sum-exp, binary cross-entropy with logits through log(1 + e^-|x|).
 
-``reduction`` is ``'mean'`` (default), ``'sum'`` or ``'none'``, as in PyTorch.
+``reduction`` is ``'mean'`` (default), ``'sum'`` or ``'none'``, as in PyTorch. The deprecated
+``size_average`` / ``reduce`` flags are honoured as PyTorch honours them (with its warning).
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -25,7 +28,7 @@ class TargetError(IndexError, ValueError):
     """A class label outside [0, C) (catchable as ``IndexError``, as in PyTorch, or ``ValueError``)."""
 
 
-def reduce(loss: Tensor, reduction: str) -> Tensor:
+def apply_reduction(loss: Tensor, reduction: str) -> Tensor:
     """Apply ``reduction`` ('mean', 'sum' or 'none') to per-element losses."""
     if reduction == "mean":
         return loss.mean()
@@ -34,6 +37,31 @@ def reduce(loss: Tensor, reduction: str) -> Tensor:
     if reduction == "none":
         return loss
     raise ValueError(f"{reduction} is not a valid value for reduction; use 'mean', 'sum' or 'none'")
+
+
+reduce = apply_reduction  # the earlier name; inside the losses ``reduce`` is PyTorch's legacy flag
+
+
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:  # noqa: A002
+    """``reduction`` unless a deprecated flag is given; then PyTorch's mapping: ``reduce=False``
+    -> 'none', else ``size_average=False`` -> 'sum', else 'mean' (with PyTorch's warning)."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    result = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn(
+        f"size_average and reduce args will be deprecated, please use reduction='{result}' instead.",
+        UserWarning,
+        stacklevel=3,
+    )
+    return result
+
+
+def nan_mean(total: Tensor) -> Tensor:
+    """NaN with a zero gradient: a weighted mean whose weights sum to 0 (every target ignored),
+    as PyTorch returns it, without NumPy's 0/0 warning."""
+    return total * 0.0 + float("nan")
 
 
 def _check_same_shape(input, target, op: str) -> None:  # noqa: A002
@@ -52,22 +80,43 @@ def _as_target(target, like: Tensor) -> Tensor:
 
 
 # -- regression -----------------------------------------------------------------------------
-def mse_loss(input, target, size_average=None, reduce_=None, reduction: str = "mean") -> Tensor:  # noqa: A002
-    """Mean squared error: (input - target)²."""
+def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weights: bool = True) -> Tensor:
+    """Per-element ``weight`` (the input's shape, PyTorch 2.13's regression losses); 'mean'
+    divides by Σ weight (mse, l1) or by the element count (huber), as PyTorch does."""
+    if weight is None:
+        return apply_reduction(loss, reduction)
+    weight = _as_target(weight, loss)
+    if weight.shape != loss.shape:
+        raise ValueError(
+            f"{op}(): weight shape {tuple(weight.shape)} and input shape {tuple(loss.shape)} differ; "
+            "weights and input must have the same size"
+        )
+    loss = loss * weight
+    if reduction == "mean" and mean_over_weights:
+        return loss.sum() / weight.sum()
+    return apply_reduction(loss, reduction)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+             weight=None) -> Tensor:  # fmt: skip
+    """Mean squared error: (input - target)², optionally weighted per element."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "mse_loss")
     diff = input - target
-    return reduce(diff * diff, reduction)
+    return _weighted(diff * diff, weight, reduction, "mse_loss")
 
 
-def l1_loss(input, target, size_average=None, reduce_=None, reduction: str = "mean") -> Tensor:  # noqa: A002
-    """Mean absolute error: |input - target|."""
+def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+            weight=None) -> Tensor:  # fmt: skip
+    """Mean absolute error: |input - target|, optionally weighted per element."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "l1_loss")
-    return reduce((input - target).abs(), reduction)
+    return _weighted((input - target).abs(), weight, reduction, "l1_loss")
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Tensor:  # noqa: A002
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:  # noqa: A002
     """½d² where |d| <= delta, else delta(|d| - ½delta), with d = input - target."""
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
@@ -76,26 +125,56 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0) -> Te
     d = (input - target).abs()
     quadratic = d * d * 0.5
     linear = (d - 0.5 * delta) * delta
-    return reduce(where(d <= delta, quadratic, linear), reduction)
+    return _weighted(where(d <= delta, quadratic, linear), weight, reduction, "huber_loss", False)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce_=None, reduction: str = "mean",
-                   beta: float = 1.0) -> Tensor:  # fmt: skip  # noqa: A002
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+                   beta: float = 1.0) -> Tensor:  # fmt: skip
     """½d²/beta where |d| < beta, else |d| - ½beta (Huber divided by beta)."""
     if beta < 0:
         raise ValueError(f"smooth_l1_loss(): beta must be non-negative, got {beta}")
+    reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "smooth_l1_loss")
     d = (input - target).abs()
     if beta == 0:
-        return reduce(d, reduction)
-    return reduce(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+        return apply_reduction(d, reduction)
+    return apply_reduction(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
 
 
 # -- binary classification ---------------------------------------------------------------------
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce_=None,  # noqa: A002
+class BinaryCrossEntropy(Function):
+    """loss = -(t ln p + (1 - t) ln(1 - p)), each log clamped at -100 (PyTorch's choice: p = 0
+    or 1 gives a finite loss);  d/dp = (p - t) / max(p (1 - p), 1e-12),  d/dt = ln(1 - p) - ln p.
+
+    Its own op so that the gradient at p = 0 or 1 is PyTorch's large finite number, not the
+    0/0 = NaN that differentiating the clamped logs gives.
+    """
+
+    def forward(self, p, t):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_q = np.maximum(np.log1p(-p), -100.0)
+        return -(t * log_p + (1 - t) * log_q)
+
+    def backward(self, grad):
+        p, t = self.inputs
+        grad_p = grad_t = None
+        if self.parents[0] is not None:
+            grad_p = grad * (p - t) / clamp(p * (1.0 - p), min=1e-12)
+        if self.parents[1] is not None:
+            if STATE.enabled:  # higher derivatives: keep the graph
+                grad_t = grad * (log1p(-p) - log(p))
+            else:
+                with np.errstate(divide="ignore"):
+                    grad_t = grad * Tensor._wrap(np.log1p(-p._data) - np.log(p._data))
+        return grad_p, grad_t
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                          reduction: str = "mean") -> Tensor:  # fmt: skip
-    """-(t ln p + (1 - t) ln(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
+    """-w (t ln p + (1 - t) ln(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy")
     data = input._data
@@ -104,26 +183,28 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce_=
             "binary_cross_entropy(): all elements of input should be between 0 and 1 (they are "
             "probabilities); pass logits to binary_cross_entropy_with_logits instead"
         )
-    loss = -(target * clamp(log(input), min=-100.0) + (1.0 - target) * clamp(log(1.0 - input), min=-100.0))
+    loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * weight
-    return reduce(loss, reduction)
+        loss = loss * _as_target(weight, input)
+    return apply_reduction(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce_=None,  # noqa: A002
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                                      reduction: str = "mean", pos_weight=None) -> Tensor:  # fmt: skip
     """BCE of σ(x) computed from logits x without overflow:
     (1 - t) x + (1 + (pw - 1) t) (ln(1 + e^-|x|) + max(-x, 0))."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
     softplus_neg = log1p(exp(-input.abs())) + maximum(-input, 0.0)  # = ln(1 + e^-x), stable
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
     else:
+        pos_weight = _as_target(pos_weight, input)
         loss = (1.0 - target) * input + (1.0 + (pos_weight - 1.0) * target) * softplus_neg
     if weight is not None:
-        loss = loss * weight
-    return reduce(loss, reduction)
+        loss = loss * _as_target(weight, input)
+    return apply_reduction(loss, reduction)
 
 
 # -- multi-class classification ----------------------------------------------------------------
@@ -163,13 +244,17 @@ class CrossEntropyIndices(Function):
         return d * scale, None
 
 
-def _check_class_target(input, target, ignore_index: int, op: str) -> np.ndarray:  # noqa: A002
+def _check_class_target(input, target, ignore_index: int | None, op: str) -> np.ndarray:  # noqa: A002
+    """The labels as an integer array, after checking dtype, shape (the input's without dim 1)
+    and range [0, C); ``ignore_index`` (None: none) is exempt from the range check."""
     labels = target._data
     if labels.dtype.kind not in "iu":
         raise TypeError(
             f"{op}(): class-index targets must be integers (int64), got {target.dtype}; use "
             "target.long(), or pass class probabilities of the input's shape and a float dtype"
         )
+    if input.ndim == 0:
+        raise ShapeError(f"{op}(): input must have a class dimension, got a 0-dim tensor")
     batch_shape = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else ()
     if tuple(labels.shape) != batch_shape:
         raise ShapeError(
@@ -177,14 +262,28 @@ def _check_class_target(input, target, ignore_index: int, op: str) -> np.ndarray
             f"{tuple(input.shape)}, got {tuple(labels.shape)}"
         )
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    valid = labels[labels != ignore_index]
+    valid = labels if ignore_index is None else labels[labels != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
         bad = int(valid.min() if valid.min() < 0 else valid.max())
+        exempt = "" if ignore_index is None else f" (or equal ignore_index={ignore_index})"
         raise TargetError(
             f"{op}(): Target {bad} is out of bounds: class labels must be in [0, {n_classes - 1}] "
-            f"for {n_classes} classes (or equal ignore_index={ignore_index})"
+            f"for {n_classes} classes{exempt}"
         )
     return labels
+
+
+def _class_weight(weight, input, op: str) -> Tensor | None:  # noqa: A002
+    """``weight`` as a (C,) tensor of the input's dtype, or None."""
+    if weight is None:
+        return None
+    weight = _as_target(weight, input)
+    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    if tuple(weight.shape) != (n_classes,):
+        raise ShapeError(
+            f"{op}(): weight must hold one value per class, shape ({n_classes},), got {tuple(weight.shape)}"
+        )
+    return weight
 
 
 def _channels_last(t: Tensor) -> Tensor:
@@ -197,10 +296,16 @@ def _channels_last(t: Tensor) -> Tensor:
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
-             reduce_=None, reduction: str = "mean") -> Tensor:  # fmt: skip
+             reduce=None, reduction: str = "mean") -> Tensor:  # fmt: skip
     """Negative log-likelihood of log-probabilities: -w[y] · input[y], averaged over the
-    weights of the non-ignored targets for ``reduction='mean'``."""
+    weights of the non-ignored targets for ``reduction='mean'`` (NaN if there are none)."""
+    reduction = legacy_reduction(size_average, reduce, reduction)
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction; use 'mean', 'sum' or 'none'")
+    if not isinstance(target, Tensor):
+        target = Tensor._wrap(np.asarray(target))
     labels = _check_class_target(input, target, ignore_index, "nll_loss")
+    weight = _class_weight(weight, input, "nll_loss")
     logp = _channels_last(input)
     flat = labels.reshape(-1)
     keep = flat != ignore_index
@@ -213,25 +318,29 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
         return losses.reshape(labels.shape)
     if reduction == "sum":
         return losses.sum()
-    if reduction == "mean":
-        return losses.sum() / float(w.sum())
-    return reduce(losses, reduction)
+    total = float(w.sum())
+    return losses.sum() / total if total != 0 else nan_mean(losses.sum())
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
-                  reduce_=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
+                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
     """Softmax cross-entropy from logits. ``target`` holds class indices (int64, shape (N,) or
     (N, d1, ...)) or class probabilities (float, the input's shape).
 
     loss_i = -Σ_c w_c t_ic log softmax(x_i)_c, with t = one-hot(y) smoothed by
-    ``label_smoothing`` ε to (1 - ε) t + ε / C.
+    ``label_smoothing`` ε to (1 - ε) t + ε / C. For class indices, 'mean' divides by the
+    summed weights w[y_i] of the targets that are not ``ignore_index``.
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
-        raise ValueError(f"cross_entropy(): label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+        raise ValueError(
+            f"cross_entropy(): label_smoothing must be between 0.0 and 1.0, got {label_smoothing}"
+        )
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(f"{reduction} is not a valid value for reduction; use 'mean', 'sum' or 'none'")
     if not isinstance(target, Tensor):
         target = Tensor._wrap(np.asarray(target))
+    weight = _class_weight(weight, input, "cross_entropy")
     if target._data.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     labels = _check_class_target(input, target, ignore_index, "cross_entropy")
@@ -243,9 +352,16 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
     if label_smoothing == 0.0:
         return loss
-    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    return _smoothed(loss, logp, labels, weight, ignore_index, reduction, label_smoothing)
+
+
+def _smoothed(loss, logp, labels, weight, ignore_index, reduction, label_smoothing) -> Tensor:
+    """(1 - ε) · NLL + ε/C · Σ_c -w_c log p_c: the label-smoothing term for class indices,
+    reduced like the NLL (the same weighted denominator for 'mean')."""
+    n_classes = logp.shape[1] if logp.ndim > 1 else logp.shape[0]
     flat_logp = _channels_last(logp)
-    keep = Tensor._wrap((labels.reshape(-1) != ignore_index).astype(input._data.dtype))
+    flat = labels.reshape(-1)
+    keep = Tensor._wrap((flat != ignore_index).astype(logp._data.dtype))
     smooth = -(flat_logp * weight).sum(1) if weight is not None else -flat_logp.sum(1)
     smooth = smooth * keep
     if reduction == "none":
@@ -254,17 +370,25 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
         smooth = smooth.sum()
     else:
         if weight is not None:
-            safe = np.where(labels.reshape(-1) != ignore_index, labels.reshape(-1), 0)
+            safe = np.where(flat != ignore_index, flat, 0)
             denom = float((weight._data[safe] * keep._data).sum())
         else:
             denom = float(keep._data.sum())
-        smooth = smooth.sum() / denom
+        smooth = smooth.sum() / denom if denom != 0 else nan_mean(smooth.sum())
     return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
 def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing) -> Tensor:  # noqa: A002
-    _check_same_shape(input, target, "cross_entropy")
     dim = 1 if input.ndim > 1 else 0
+    class_index_shape = tuple(input.shape[:dim]) + tuple(input.shape[dim + 1 :])
+    if input.shape != target.shape and tuple(target.shape) == class_index_shape:
+        raise TypeError(
+            f"cross_entropy(): target of shape {tuple(target.shape)} looks like class indices but "
+            f"has dtype {target.dtype}; class indices must be integers (use target.long()), and "
+            f"float targets must be class probabilities of the input's shape {tuple(input.shape)}"
+        )
+    _check_same_shape(input, target, "cross_entropy")
+    target = _as_target(target, input)
     n_classes = input.shape[dim]
     if label_smoothing > 0:
         target = target * (1.0 - label_smoothing) + label_smoothing / n_classes
@@ -273,4 +397,4 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         shape = [1] * input.ndim
         shape[dim] = n_classes
         logp = logp * weight.reshape(shape)
-    return reduce(-(logp * target).sum(dim), reduction)
+    return apply_reduction(-(logp * target).sum(dim), reduction)
