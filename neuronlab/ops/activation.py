@@ -141,8 +141,9 @@ def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """input for input > 0, else negative_slope · input."""
-    result = LeakyReLU.apply(input, slope=negative_slope)
-    return input._inplace("leaky_relu_", result) if inplace else result
+    if inplace:
+        return input._inplace("leaky_relu_", LeakyReLU.apply(input._operand_for_inplace(), slope=negative_slope))
+    return LeakyReLU.apply(input, slope=negative_slope)
 
 
 def sigmoid(input) -> Tensor:  # noqa: A002
@@ -157,8 +158,9 @@ def tanh(input) -> Tensor:  # noqa: A002
 
 def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
     """input for input > 0, else α(e^input - 1)."""
-    result = ELU.apply(input, alpha=alpha)
-    return input._inplace("elu_", result) if inplace else result
+    if inplace:
+        return input._inplace("elu_", ELU.apply(input._operand_for_inplace(), alpha=alpha))
+    return ELU.apply(input, alpha=alpha)
 
 
 def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002

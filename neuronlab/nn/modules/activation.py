@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn import functional as F
-from neuronlab.nn import init
+from neuronlab.nn import init as nn_init
 from neuronlab.nn.modules.module import Module
 from neuronlab.nn.parameter import Parameter
 from neuronlab.ops.creation import empty
@@ -170,7 +170,7 @@ class PReLU(Module):
 
     def reset_parameters(self) -> None:
         """Set every slope back to ``init``."""
-        init.constant_(self.weight, self.init)
+        nn_init.constant_(self.weight, self.init)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return F.prelu(input, self.weight)

@@ -62,7 +62,8 @@ class Module:
             object.__setattr__(self, name, value)
             return
         if isinstance(value, Parameter):
-            self._forget(name)
+            # Re-assigning keeps the entry's place, so state_dict order matches PyTorch's.
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
         elif name in d["_parameters"]:
             if value is not None:
@@ -72,7 +73,7 @@ class Module:
                 )
             self.register_parameter(name, None)
         elif isinstance(value, Module):
-            self._forget(name)
+            self._forget(name, keep="_modules")
             d["_modules"][name] = value
             object.__setattr__(self, name, value)
         elif name in d["_modules"]:
@@ -92,16 +93,24 @@ class Module:
         self._forget(name)
         object.__delattr__(self, name)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: str | None = None) -> None:
+        """Unregister ``name`` from every table but ``keep``; with ``keep``, also drop a plain
+        attribute of that name (it is about to become a registered one)."""
+        d = self.__dict__
         for table in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[table].pop(name, None)
-        self.__dict__["_non_persistent_buffers"].discard(name)
+            if table != keep:
+                d[table].pop(name, None)
+        d["_non_persistent_buffers"].discard(name)
+        if keep is not None and name not in d[keep]:
+            d.pop(name, None)
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or ``None``: a declared but absent parameter, like a missing bias)."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         _check_name(name, "parameter")
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
             raise TypeError(
                 f"cannot assign '{type(param).__name__}' object to parameter '{name}' "
@@ -116,7 +125,7 @@ class Module:
         _check_name(name, "buffer")
         if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{type(tensor).__name__}' object to buffer '{name}' (Tensor or None required)")
-        if name in self.__dict__ and name not in self._buffers:
+        if hasattr(self, name) and name not in self._buffers:
             raise KeyError(f"attribute '{name}' already exists")
         self._buffers[name] = tensor
         if persistent:
@@ -130,6 +139,8 @@ class Module:
         if module is not None and not isinstance(module, Module):
             raise TypeError(f"{type(module).__name__} is not a Module subclass")
         _check_name(name, "module")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
@@ -255,8 +266,9 @@ class Module:
         """Training mode (dropout active, batch norm uses batch statistics); returns self."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
-        for m in self.modules():
-            m.__dict__["training"] = mode
+        self.__dict__["training"] = mode
+        for child in self.children():  # recursive calls, so a child's own train() override runs
+            child.train(mode)
         return self
 
     def eval(self) -> Module:
