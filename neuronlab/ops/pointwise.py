@@ -15,10 +15,6 @@ from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, floating
 
-try:  # SciPy's erf is exact to float64 precision; NumPy alone has none.
-    from scipy.special import erf as _erf
-except ImportError:  # pragma: no cover - exercised only without SciPy
-    _erf = None
 
 
 class SavedOutput(Function):
@@ -26,7 +22,11 @@ class SavedOutput(Function):
 
     Without ``create_graph`` the saved array is used directly; when higher derivatives are
     being recorded, the output is recomputed from the input so the graph stays connected.
+    The saved array is the output tensor's storage: ``saves_output`` makes the engine refuse
+    a backward after the output was modified in place.
     """
+
+    saves_output = True
 
     def output(self) -> Tensor:
         if STATE.enabled:
@@ -193,9 +193,14 @@ def _tie_share(a, b, better, dtype) -> np.ndarray:
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:
-    """erf on an array: SciPy's when installed, else Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)."""
-    if _erf is not None:
-        return _erf(x).astype(x.dtype, copy=False)
+    """erf on an array: SciPy's when installed (exact to float64 precision; imported on first
+    use because it is slow to import), else Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)."""
+    try:
+        from scipy.special import erf as scipy_erf
+    except ImportError:  # pragma: no cover - exercised only without SciPy
+        scipy_erf = None
+    if scipy_erf is not None:
+        return scipy_erf(x).astype(x.dtype, copy=False)
     t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
     poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
     return (np.sign(x) * (1.0 - poly * np.exp(-x * x))).astype(x.dtype, copy=False)
