@@ -227,4 +227,5 @@ import builtins as _builtins  # noqa: E402
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
 
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
-from neuronlab import datasets, nn, optim, utils  # noqa: E402
+from neuronlab import datasets, metrics, nn, optim, utils  # noqa: E402
+from neuronlab.serialization import load, save  # noqa: E402

@@ -72,6 +72,12 @@ class MultiStepLR(LRScheduler):
             return group_lrs(self.optimizer)
         return [lr * self.gamma ** self.milestones[self.last_epoch] for lr in group_lrs(self.optimizer)]
 
+    def load_state_dict(self, state_dict: dict) -> None:
+        """Restore the state; ``milestones`` becomes a ``Counter`` again (a checkpoint file
+        stores it as a plain dict)."""
+        super().load_state_dict(state_dict)
+        self.milestones = Counter(self.milestones)
+
     def _get_closed_form_lr(self) -> list[float]:
         milestones = sorted(self.milestones.elements())
         return [
