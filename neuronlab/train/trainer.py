@@ -48,8 +48,8 @@ class Trainer:
         self.metrics = _metric_table(metrics)
         self.callbacks: list[Callback] = list(callbacks)
         self.scheduler = scheduler
-        if scheduler is not None:
-            self.callbacks.append(LRSchedulerCallback(scheduler, scheduler_interval))
+        if scheduler is not None:  # first, so that checkpoints see the epoch's schedule step
+            self.callbacks.insert(0, LRSchedulerCallback(scheduler, scheduler_interval))
         if progress is not False:
             self.callbacks.append(ProgressBar(force=bool(progress)))
         self.history = History()
@@ -119,11 +119,14 @@ class Trainer:
     def train_step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
         """One iteration: zero_grad, forward, loss, backward, step. Returns (record, output)."""
         start = time.perf_counter()
-        self.optimizer.zero_grad()
-        out = self.model(x)
-        loss = self.loss_fn(out, y)
-        loss.backward()
-        self.optimizer.step()
+        # A diverging run overflows; the loss shows it (and DivergenceGuard acts on it), so
+        # NumPy's per-op overflow warnings would only be noise, as PyTorch is silent here.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.optimizer.zero_grad()
+            out = self.model(x)
+            loss = self.loss_fn(out, y)
+            loss.backward()
+            self.optimizer.step()
         self.iteration += 1
         batch = len(x)
         self.samples_seen += batch
@@ -142,7 +145,7 @@ class Trainer:
         was_training = getattr(self.model, "training", False)
         self.model.eval()
         loss_sum, count, targets, outputs = 0.0, 0, [], []
-        with no_grad():
+        with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for x, y in loader:
                 out = self.model(x)
                 loss_sum += float(self.loss_fn(out, y).item()) * len(x)

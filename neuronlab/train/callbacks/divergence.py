@@ -37,14 +37,18 @@ class DivergenceGuard(Callback):
         self.retries = 0
         self.events: list[dict] = []
         self.best_loss = math.inf
-        self._snapshot = None
+        # A batch's loss is measured *before* that batch's update, so the state after an update
+        # is only known to be good once the next loss is healthy: keep a pending snapshot and
+        # promote it then.
+        self._good = None
+        self._pending = None
         self._healthy = 0
 
-    def _take_snapshot(self, trainer) -> None:
-        self._snapshot = (deep_copy(trainer.model.state_dict()), deep_copy(trainer.optimizer.state_dict()))
+    def _snapshot(self, trainer) -> tuple:
+        return deep_copy(trainer.model.state_dict()), deep_copy(trainer.optimizer.state_dict())
 
     def on_fit_start(self, trainer) -> None:
-        self._take_snapshot(trainer)
+        self._good = self._pending = self._snapshot(trainer)
 
     def diverged(self, loss: float) -> bool:
         """NaN/inf, or a loss far above the best seen so far."""
@@ -57,7 +61,7 @@ class DivergenceGuard(Callback):
             self.best_loss = min(self.best_loss, loss)
             self._healthy += 1
             if self._healthy % self.snapshot_every == 0:
-                self._take_snapshot(trainer)
+                self._good, self._pending = self._pending, self._snapshot(trainer)
             return
         self.retries += 1
         old_lrs = [group["lr"] for group in trainer.optimizer.param_groups]
@@ -67,11 +71,12 @@ class DivergenceGuard(Callback):
                 f"gave up after {self.max_retries} rollbacks with learning rate(s) {old_lrs}. "
                 "Lower the learning rate, normalize the inputs or clip gradients."
             )
-        model_state, optimizer_state = self._snapshot
+        model_state, optimizer_state = self._good
+        self._pending = self._good
         trainer.model.load_state_dict(model_state)
-        trainer.optimizer.load_state_dict(deep_copy(optimizer_state))
-        for group in trainer.optimizer.param_groups:
-            group["lr"] *= self.lr_factor
+        trainer.optimizer.load_state_dict(deep_copy(optimizer_state))  # restores the old lr too...
+        for group, lr in zip(trainer.optimizer.param_groups, old_lrs):
+            group["lr"] = lr * self.lr_factor  # ...so lower the one in use, not the snapshot's
         self.events.append({"iteration": record["iteration"], "loss": loss, "old_lr": old_lrs,
                             "new_lr": [g["lr"] for g in trainer.optimizer.param_groups]})  # fmt: skip
         record["rolled_back"] = True
