@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from neuronlab.engine.grad_mode import no_grad
+from neuronlab.engine.grad_mode import enable_grad, no_grad
 from neuronlab.engine.graph import run_backward
 from neuronlab.engine.tensor import Tensor
 
@@ -29,16 +29,21 @@ def _outputs(func, inputs) -> list[Tensor]:
 def _numerical_jacobian(func, inputs, index: int, eps: float) -> list[np.ndarray]:
     """One (n_out, n_in) matrix per output: d output / d inputs[index]."""
     x = inputs[index]._data
-    flat = x.reshape(-1)  # a view: perturbing it perturbs the input
+    if not x.flags.writeable:
+        raise ValueError(
+            f"gradcheck: input {index} is a read-only broadcast view (from expand), whose elements "
+            "cannot be perturbed one at a time; pass a copy (.clone()) instead"
+        )
     columns: list[list[np.ndarray]] = []
     with no_grad():
-        for k in range(flat.size):
-            original = flat[k]
-            flat[k] = original + eps
+        # Element by element in row-major order (x may be a non-contiguous view: no reshape).
+        for position in np.ndindex(x.shape):
+            original = x[position]
+            x[position] = original + eps
             plus = [o._data.astype(np.float64).ravel().copy() for o in _outputs(func, inputs)]
-            flat[k] = original - eps
+            x[position] = original - eps
             minus = [o._data.astype(np.float64).ravel().copy() for o in _outputs(func, inputs)]
-            flat[k] = original
+            x[position] = original
             columns.append([(p - m) / (2 * eps) for p, m in zip(plus, minus)])
     n_out = len(columns[0]) if columns else len(_outputs(func, inputs))
     return [np.stack([c[j] for c in columns], axis=1) if columns else np.zeros((0, 0)) for j in range(n_out)]
@@ -111,10 +116,11 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: f
 
     def first_derivative(*args):
         ins, vs = args[:n], args[n:]
-        outs = _outputs(func, ins)
-        targets = [t for t in ins if isinstance(t, Tensor) and t.requires_grad]
-        grads = run_backward(outs, list(vs), True, True, inputs=targets, allow_unused=True)
-        return tuple(g if g is not None else t * 0.0 for g, t in zip(grads, targets))
+        with enable_grad():  # the finite differences call this under no_grad
+            outs = _outputs(func, ins)
+            targets = [t for t in ins if isinstance(t, Tensor) and t.requires_grad]
+            grads = run_backward(outs, list(vs), True, True, inputs=targets, allow_unused=True)
+            return tuple(g if g is not None else t * 0.0 for g, t in zip(grads, targets))
 
     del diff_inputs
     return gradcheck(first_derivative, (*inputs, *grad_outputs), eps=eps, atol=atol, rtol=rtol,

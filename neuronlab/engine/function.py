@@ -29,10 +29,14 @@ class Function:
       counter (an in-place change through either is seen by both).
     * ``saves_inputs`` -- ``backward`` reads the input values; the engine then refuses to
       run it if an input was modified in place after the forward pass.
+    * ``saves_output`` -- ``backward`` reads the output value (kept by the op, sharing the
+      output tensor's storage); the engine refuses to run it if the output was modified in
+      place, as PyTorch does, instead of differentiating with the overwritten values.
     """
 
     view = False
     saves_inputs = True
+    saves_output = False
     # Filled in when the op is recorded:
     inputs: tuple
     parents: tuple
@@ -131,6 +135,8 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray):
     result = Tensor._wrap(out, True, fn)
     if fn.view:
         result._version = inputs[0]._version
+    if fn.saves_output:
+        fn.output_version = (result._version, result._version[0])
     return result
 
 

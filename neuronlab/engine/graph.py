@@ -122,7 +122,7 @@ class _Walk:
         index = self.capture.get(id(fn))
         if index is not None:
             self._capture(index, grad)
-        if fn.saves_inputs:
+        if fn.saves_inputs or fn.saves_output:
             _check_versions(fn)
         in_grads = fn.backward(grad)
         for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
@@ -197,13 +197,20 @@ def _count_dependencies(roots: list[Function]) -> dict[Function, int]:
 
 
 def _check_versions(fn: Function) -> None:
-    for i, (t, version) in enumerate(zip(fn.inputs, fn.versions)):
-        if t._version[0] != version:
+    """Refuse to differentiate with saved inputs (or a saved output) that were overwritten."""
+    saved = []
+    if fn.saves_inputs:
+        saved += [(f"input {i} (shape {tuple(t.shape)})", t._version, v)
+                  for i, (t, v) in enumerate(zip(fn.inputs, fn.versions))]  # fmt: skip
+    if fn.saves_output:
+        saved.append(("the output", *fn.output_version))
+    for what, counter, version in saved:
+        if counter[0] != version:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by "
-                f"an inplace operation: input {i} of {fn.name()} (shape {tuple(t.shape)}) is at "
-                f"version {t._version[0]}; expected version {version} instead. Use the "
-                "out-of-place form of the op (e.g. x = x + 1 instead of x += 1)."
+                f"an inplace operation: {what} of {fn.name()} is at version {counter[0]}; "
+                f"expected version {version} instead. Use the out-of-place form of the op "
+                "(e.g. x = x + 1 instead of x += 1)."
             )
 
 

@@ -427,20 +427,27 @@ class Tensor:
             return alias
         return self
 
+    def _overwrite(self, op: str, value) -> Tensor:
+        """Write ``value`` (a number, array or Tensor; broadcast and cast) over this tensor.
+        In a graph the old values get a zero gradient and ``value`` the new values' gradient,
+        as in PyTorch (not the gradient of the old history, which no longer matters)."""
+        value = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value))
+        if STATE.enabled and (self._requires_grad or value._requires_grad):
+            self._check_inplace(op)
+            value = _cast.overwrite(self._operand_for_inplace(), value)
+        return self._inplace(op, value)
+
     def zero_(self) -> Tensor:
         """Fill with zeros, in place."""
-        return self._inplace("zero_", np.zeros((), dtype=self._data.dtype))
+        return self._overwrite("zero_", np.zeros((), dtype=self._data.dtype))
 
     def fill_(self, value) -> Tensor:
-        """Fill with ``value``, in place."""
-        value = value._data if isinstance(value, Tensor) else value
-        return self._inplace("fill_", np.asarray(value, dtype=self._data.dtype))
+        """Fill with ``value`` (a number or a 0-d tensor), in place."""
+        return self._overwrite("fill_", value)
 
     def copy_(self, src, non_blocking: bool = False) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
-        if isinstance(src, Tensor) and src._requires_grad and STATE.enabled:
-            return self._inplace("copy_", _cast.to_dtype(src, self.dtype).expand(self.shape))
-        return self._inplace("copy_", src._data if isinstance(src, Tensor) else np.asarray(src))
+        return self._overwrite("copy_", src)
 
     def add_(self, other, *, alpha=1) -> Tensor:
         return self._inplace("add_", _arith.add(self._operand_for_inplace(), other, alpha=alpha))
@@ -500,23 +507,23 @@ class Tensor:
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of N(mean, std²), in place."""
         rng = _random.rng_of(generator)
-        return self._inplace("normal_", rng.normal(mean, std, self._data.shape))
+        return self._overwrite("normal_", rng.normal(mean, std, self._data.shape))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of U(a, b), in place."""
         rng = _random.rng_of(generator)
-        return self._inplace("uniform_", rng.uniform(a, b, self._data.shape))
+        return self._overwrite("uniform_", rng.uniform(a, b, self._data.shape))
 
     def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
         """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
         rng = _random.rng_of(generator)
-        return self._inplace("bernoulli_", rng.random(self._data.shape) < p)
+        return self._overwrite("bernoulli_", rng.random(self._data.shape) < p)
 
     def random_(self, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
         rng = _random.rng_of(generator)
         if to is None:
             from_, to = 0, from_ if from_ else 2**24
-        return self._inplace("random_", rng.integers(from_, to, self._data.shape))
+        return self._overwrite("random_", rng.integers(from_, to, self._data.shape))
 
     def __setitem__(self, index, value) -> None:
         _index.setitem(self, index, value)
@@ -941,6 +948,9 @@ class Tensor:
 
     def scatter(self, dim, index, src):
         return _index.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim, index, src):
+        return _index.scatter_add(self, dim, index, src)
 
     def index_select(self, dim, index):
         return _index.index_select(self, dim, index)

@@ -10,7 +10,7 @@ import numpy as np
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import floating
-from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p
+from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p, masked
 
 
 class ReLU(Function):
@@ -21,7 +21,7 @@ class ReLU(Function):
         return np.where(self.mask, x, x.dtype.type(0))
 
     def backward(self, grad):
-        return (grad * Tensor._wrap(self.mask.astype(grad._data.dtype)),)
+        return (masked(grad, self.mask),)
 
 
 class LeakyReLU(Function):

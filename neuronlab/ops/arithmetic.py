@@ -62,6 +62,25 @@ class Div(Function):
         return ga, gb
 
 
+class RoundedDiv(Function):
+    """out = floor(a / b) (Python's ``//``) or trunc(a / b);  d/da = d/db = 0 (a step
+    function: like PyTorch, the output stays in the graph with a zero gradient)."""
+
+    saves_inputs = False
+
+    def forward(self, a, b, rounding_mode):
+        if a.dtype.kind == "f":
+            return np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(a / b)
+        q = np.floor_divide(a, b)
+        if rounding_mode == "trunc":  # floor and trunc differ for negative, inexact quotients
+            q = np.where((q < 0) & (q * b != a), q + 1, q)
+        return q
+
+    def backward(self, grad):
+        zero = Tensor._wrap(np.zeros_like(grad._data))  # zeros, not grad · 0 (NaN for grad = ∞)
+        return zero, zero
+
+
 class Neg(Function):
     """out = -a;  d/da = -1."""
 
@@ -138,15 +157,27 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's
 
 def sub(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002
     """``input - alpha * other`` with broadcasting."""
-    if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
-    a, b = binary(input, other, "sub")
-    if a._data.dtype.kind == "b":
+    bools = [_is_bool(input), _is_bool(other)]
+    if all(bools):
         raise RuntimeError(
             "Subtraction, the `-` operator, with two bool tensors is not supported. "
             "Use the `^` or `logical_xor()` operator instead."
         )
+    if any(bools):  # PyTorch refuses a bool operand on either side, scalar or tensor
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+            "trying to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+    if alpha != 1:
+        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
+    a, b = binary(input, other, "sub")
     return _maybe_out(Sub.apply(a, b), out)
+
+
+def _is_bool(value) -> bool:
+    if isinstance(value, Tensor):
+        return value._data.dtype.kind == "b"
+    return isinstance(value, bool | np.bool_)
 
 
 subtract = sub
@@ -163,7 +194,7 @@ multiply = mul
 
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
     """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
-    (no gradient flows through a rounded quotient)."""
+    (whose gradient is zero)."""
     a, b = binary(input, other, "div")
     if rounding_mode is None:
         a, b = floating(a), floating(b)
@@ -172,14 +203,7 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
         raise ValueError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
         )
-    if a._data.dtype.kind in "iu":
-        q = np.floor_divide(a._data, b._data)
-        if rounding_mode == "trunc":
-            q = np.where((q < 0) & (q * b._data != a._data), q + 1, q)
-        return _maybe_out(Tensor._wrap(q), out)
-    q = a._data / b._data
-    q = np.floor(q) if rounding_mode == "floor" else np.trunc(q)
-    return _maybe_out(Tensor._wrap(q), out)
+    return _maybe_out(RoundedDiv.apply(a, b, rounding_mode=rounding_mode), out)
 
 
 true_divide = divide = div

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 
@@ -35,6 +37,20 @@ class Clone(Function):
         return (grad,)
 
 
+class Overwrite(Function):
+    """out = value, broadcast to x's shape and cast to x's dtype: what ``zero_``, ``fill_``,
+    ``copy_`` and the random fills write over x;  grad_x = 0 (the old values no longer reach
+    the output), grad_value = grad."""
+
+    saves_inputs = False
+
+    def forward(self, x, value):
+        return np.broadcast_to(value, x.shape).astype(x.dtype)
+
+    def backward(self, grad):
+        return (grad * 0.0 if self.parents[0] is not None else None), grad
+
+
 def to_dtype(t: Tensor, target, copy: bool = False) -> Tensor:
     """``t`` converted to ``target`` (a neuronlab dtype); ``t`` itself when already of it."""
     if t._data.dtype == target.numpy and not copy:
@@ -47,3 +63,8 @@ def to_dtype(t: Tensor, target, copy: bool = False) -> Tensor:
 def clone(t: Tensor) -> Tensor:
     """A copy of ``t`` that stays connected to the graph."""
     return Clone.apply(t)
+
+
+def overwrite(t: Tensor, value: Tensor) -> Tensor:
+    """The values ``t`` holds after ``value`` is written over it, recorded for autograd."""
+    return Overwrite.apply(t, value)

@@ -11,6 +11,7 @@ from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.cast import clone
 from neuronlab.ops.join import Slice
 from neuronlab.ops.operands import NUMBER, binary, cast
 
@@ -192,12 +193,14 @@ def gather(input, dim: int, index) -> Tensor:  # noqa: A002
     idx = _index_array(index, "gather")
     if idx.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    size = input._data.shape[d]
+    size = input._data.shape[d] if input._data.ndim else 1
     if idx.size and (idx.min() < -size or idx.max() >= size):
         raise RuntimeError(
             f"gather(): index {int(idx.max() if idx.max() >= size else idx.min())} is out of "
             f"bounds for dimension {d} with size {size}"
         )
+    if input._data.ndim == 0:  # one element, picked by index 0 (or -1)
+        return clone(input)
     return Gather.apply(input, index=idx % size if idx.size and idx.min() < 0 else idx, dim=d)
 
 
@@ -209,6 +212,7 @@ def scatter_into(src: Tensor, dim: int, index: np.ndarray, shape) -> Tensor:
 def scatter_add(input, dim: int, index, src) -> Tensor:  # noqa: A002
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
     idx = _index_array(index, "scatter_add")
+    src = src[tuple(slice(0, s) for s in idx.shape)]  # only src's part the size of index is used
     return input + ScatterAdd.apply(src, index=idx, dim=input._dim(dim), shape=tuple(input.shape))
 
 
@@ -294,9 +298,14 @@ def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
 def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
     """Indices that sort ``input`` along ``dim`` (int64)."""
     d = input._dim(dim)
-    order = np.argsort(input._data, axis=d, kind="stable")
-    if descending:
-        order = np.flip(order, d)
+    if input._data.ndim == 0:  # one element: its position is 0
+        return Tensor._wrap(np.zeros((), dtype=np.int64))
+    if not descending:
+        return Tensor._wrap(np.argsort(input._data, axis=d, kind="stable").astype(np.int64))
+    # Descending and still stable (equal elements keep their order): sort the reversed
+    # array ascending, reverse that order, and map positions back (i -> n - 1 - i).
+    reversed_order = np.argsort(np.flip(input._data, d), axis=d, kind="stable")
+    order = input._data.shape[d] - 1 - np.flip(reversed_order, d)
     return Tensor._wrap(order.astype(np.int64))
 
 
@@ -309,8 +318,10 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     d = input._dim(dim)
-    if not 0 <= k <= input._data.shape[d]:
-        raise RuntimeError(f"topk(): selected index k={k} out of range for dimension of size {input.shape[d]}")
+    size = input._data.shape[d] if input._data.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError(f"topk(): selected index k={k} out of range for dimension of size {size}")
     indices = argsort(input, d, descending=largest)
-    indices = Tensor._wrap(np.take(indices._data, np.arange(k), axis=d))
+    if input._data.ndim:
+        indices = Tensor._wrap(np.take(indices._data, np.arange(k), axis=d))
     return TopkResult(gather(input, d, indices), indices)

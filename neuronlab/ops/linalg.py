@@ -83,8 +83,8 @@ def matmul(input, other) -> Tensor:  # noqa: A002
     out = MatMul.apply(a, b)
     if squeeze_back:
         out = out.squeeze(-1)
-    if squeeze_front:
-        out = out.squeeze(-2)
+    if squeeze_front:  # after squeeze_back, (1, 1) became (1,): its last dim is the added one
+        out = out.squeeze(-1 if squeeze_back else -2)
     return out
 
 

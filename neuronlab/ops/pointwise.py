@@ -129,7 +129,10 @@ class Erf(Function):
 
 
 class ZeroGrad(Function):
-    """A piecewise-constant op (sign, floor, round...): its derivative is 0 almost everywhere."""
+    """A piecewise-constant op (sign, floor, round...): its derivative is 0 almost everywhere.
+
+    The gradient is zeros, not grad · 0, which would be NaN for an infinite grad (PyTorch
+    returns zeros too)."""
 
     saves_inputs = False
 
@@ -137,7 +140,7 @@ class ZeroGrad(Function):
         return func(x)
 
     def backward(self, grad):
-        return (grad * 0.0,)
+        return (Tensor._wrap(np.zeros_like(grad._data)),)
 
 
 class Clamp(Function):
@@ -160,7 +163,7 @@ class Clamp(Function):
         return out.astype(x.dtype, copy=False)
 
     def backward(self, grad):
-        return (grad * Tensor._wrap(self.mask.astype(grad._data.dtype)),)
+        return (masked(grad, self.mask),)
 
 
 class Maximum(Function):
@@ -172,8 +175,8 @@ class Maximum(Function):
 
     def backward(self, grad):
         a, b = self.inputs
-        share = Tensor._wrap(_tie_share(a._data, b._data, np.greater, grad._data.dtype))
-        return grad * share, grad * (1.0 - share)
+        ties = a._data == b._data
+        return _routed(grad, a._data > b._data, ties), _routed(grad, b._data > a._data, ties)
 
 
 class Minimum(Function):
@@ -184,12 +187,25 @@ class Minimum(Function):
 
     def backward(self, grad):
         a, b = self.inputs
-        share = Tensor._wrap(_tie_share(a._data, b._data, np.less, grad._data.dtype))
-        return grad * share, grad * (1.0 - share)
+        ties = a._data == b._data
+        return _routed(grad, a._data < b._data, ties), _routed(grad, b._data < a._data, ties)
 
 
-def _tie_share(a, b, better, dtype) -> np.ndarray:
-    return np.where(better(a, b), 1.0, np.where(a == b, 0.5, 0.0)).astype(dtype)
+def masked(grad: Tensor, keep: np.ndarray) -> Tensor:
+    """``grad`` where ``keep``, exactly 0 elsewhere: selected, not multiplied by a 0/1 mask,
+    so that an infinite grad (√ at 0 after a clamp or a relu) gives 0, not ∞ · 0 = NaN, as
+    in PyTorch."""
+    from neuronlab.ops.indexing import where
+
+    return where(Tensor._wrap(keep), grad, 0.0)
+
+
+def _routed(grad: Tensor, wins: np.ndarray, ties: np.ndarray) -> Tensor:
+    """The gradient of one input of maximum/minimum: all of it where the input wins, half
+    on ties, 0 where it loses."""
+    from neuronlab.ops.indexing import where
+
+    return where(Tensor._wrap(wins), grad, masked(grad * 0.5, ties))
 
 
 def erf_array(x: np.ndarray) -> np.ndarray:

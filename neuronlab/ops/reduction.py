@@ -22,15 +22,19 @@ MinResult = namedtuple("min", ["values", "indices"])
 
 
 def normalize_dims(t: Tensor, dim) -> tuple[int, ...]:
-    """``dim`` as a sorted tuple of non-negative axes (all axes for ``None`` or ``()``)."""
+    """``dim`` as a sorted tuple of non-negative axes (all axes for ``None`` or ``()``).
+
+    A 0-d tensor accepts dim 0 or -1, as in PyTorch, and has no axis to reduce: ``()``.
+    """
     if dim is None or (isinstance(dim, tuple | list) and len(dim) == 0):
         return tuple(range(t._data.ndim))
     if isinstance(dim, int | np.integer):
-        return (t._dim(int(dim)),)
+        axis = t._dim(int(dim))
+        return (axis,) if t._data.ndim else ()
     axes = tuple(sorted(t._dim(int(d)) for d in dim))
     if len(set(axes)) != len(axes):
         raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
-    return axes
+    return axes if t._data.ndim else ()
 
 
 def restore_dims(grad: Tensor, axes: tuple[int, ...], keepdim: bool, ndim: int) -> Tensor:
@@ -74,16 +78,29 @@ class Var(Function):
 
 
 class Prod(Function):
-    """out = Π x over ``axes``;  grad_x = grad · out / x (assumes no zeros in x)."""
+    """out = Π x over ``axes``;  grad_x_i = grad · Π_{j≠i} x_j.
+
+    The product of the others is P / x_i with P the product of the non-zero elements of
+    x_i's slice: that is out / x_i in a slice without zeros, P for the only zero of a slice,
+    and 0 elsewhere (every other element of a slice with a zero, every element of a slice
+    with two), as PyTorch computes it. Where a slice holds a zero, those zeros are constants
+    of the backward graph: second derivatives there are not exact (PyTorch's are).
+    """
 
     def forward(self, x, axes, keepdim):
         self.axes, self.keepdim = axes, keepdim
         return x.prod(axis=axes, keepdims=keepdim)
 
     def backward(self, grad):
-        x = self.inputs[0]
-        out = restore_dims(prod(x, self.axes, self.keepdim), self.axes, self.keepdim, x.ndim)
-        return (restore_dims(grad, self.axes, self.keepdim, x.ndim) * out / x,)
+        from neuronlab.ops.indexing import where
+
+        x, axes, keepdim = self.inputs[0], self.axes, self.keepdim
+        zero = x._data == 0
+        zeros_in_slice = zero.sum(axis=axes, keepdims=True)
+        nonzero = where(Tensor._wrap(zero), 1.0, x)
+        product = restore_dims(prod(nonzero, axes, keepdim), axes, keepdim, x.ndim)  # P
+        alive = Tensor._wrap((zeros_in_slice == 0) | ((zeros_in_slice == 1) & zero))
+        return (restore_dims(grad, axes, keepdim, x.ndim) * where(alive, product / nonzero, 0.0),)
 
 
 class Extreme(Function):
@@ -175,9 +192,13 @@ class Cumsum(Function):
 
     def forward(self, x, dim):
         self.dim = dim
+        if x.ndim == 0:  # the running sum of one element is that element (NumPy would give shape (1,))
+            return x.copy()
         return np.cumsum(x, axis=dim)
 
     def backward(self, grad):
+        if grad.ndim == 0:
+            return (grad,)
         return (grad.flip([self.dim]).cumsum(self.dim).flip([self.dim]),)
 
 
@@ -219,8 +240,13 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
 
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
-    """Standard deviation: √var."""
-    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
+    """Standard deviation: √var. Where var = 0 (a constant slice) the gradient is 0, as in
+    PyTorch, instead of the 0 · ∞ = NaN that √'s derivative at 0 would give."""
+    from neuronlab.ops.indexing import where
+
+    variance = var(input, dim, unbiased, keepdim, correction=correction)
+    constant = variance == 0
+    return where(constant, 0.0, sqrt(where(constant, 1.0, variance)))
 
 
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
@@ -310,7 +336,11 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p == 0:
         return sum((input != 0).to(input.dtype), axes, keepdim)
     if isinstance(p, int | float) and p > 0:
-        return sum(abs_(input) ** p, axes, keepdim) ** (1.0 / p)
+        from neuronlab.ops.indexing import where
+
+        total = sum(abs_(input) ** p, axes, keepdim)
+        zero = total == 0  # the gradient of an all-zero slice is 0, as in PyTorch (not NaN)
+        return where(zero, 0.0, where(zero, 1.0, total) ** (1.0 / p))
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
 
 
