@@ -61,4 +61,6 @@ def test_imports_point_down(path):
         if target == "neuronlab":  # the public tensor API; the engine itself must not use it (cycle)
             assert own > 0, f"{module_name(path)} imports the top-level package from inside the engine"
             continue
-        assert layer_of(target) <= own, f"{module_name(path)} (layer {own}) imports {target} (layer {layer_of(target)})"
+        assert layer_of(target) <= own, (
+            f"{module_name(path)} (layer {own}) imports {target} (layer {layer_of(target)})"
+        )

@@ -46,7 +46,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             t._grad = g if t._grad is None else t._grad + g
         else:
             g = g.detach()
-            t._grad = Tensor._wrap(g._data.copy()) if t._grad is None else Tensor._wrap(t._grad._data + g._data)
+            t._grad = (
+                Tensor._wrap(g._data.copy()) if t._grad is None else Tensor._wrap(t._grad._data + g._data)
+            )
 
 
 def grad(
@@ -80,4 +82,3 @@ def grad(
 
         results = [zeros_like(t) if g is None else g for t, g in zip(ins, results)]
     return tuple(results)
-

@@ -1,17 +1,17 @@
 """User-defined differentiable ops with PyTorch's ``autograd.Function`` interface::
 
-    class Square(neuronlab.autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x * x
+class Square(neuronlab.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
 
-        @staticmethod
-        def backward(ctx, grad):
-            (x,) = ctx.saved_tensors
-            return 2 * x * grad
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return 2 * x * grad
 
-    y = Square.apply(x)
+y = Square.apply(x)
 """
 
 from __future__ import annotations

@@ -65,7 +65,9 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False, vect
     xs = _fresh(_tuple(inputs))
     out = func(*xs)
     if out.numel() != 1:
-        raise RuntimeError(f"hessian(): the function must return a single-element tensor, got shape {tuple(out.shape)}")
+        raise RuntimeError(
+            f"hessian(): the function must return a single-element tensor, got shape {tuple(out.shape)}"
+        )
     grads = _grad([out], xs, [None], True)
     blocks = []
     for i, g in enumerate(grads):

@@ -89,11 +89,19 @@ def gradcheck(func, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: floa
                 if not raise_exception:
                     return False
                 diff = np.abs(ana - num) if num.shape == ana.shape else None
-                where = np.unravel_index(int(diff.argmax()), diff.shape) if diff is not None and diff.size else None
+                where = (
+                    np.unravel_index(int(diff.argmax()), diff.shape)
+                    if diff is not None and diff.size
+                    else None
+                )
                 raise GradcheckError(
                     f"Jacobian mismatch for output {j} with respect to input {i}:\n"
                     f"numerical:{num}\nanalytical:{ana}\n"
-                    + (f"worst element {where}: numerical {num[where]:.6g}, analytical {ana[where]:.6g}" if where else "")
+                    + (
+                        f"worst element {where}: numerical {num[where]:.6g}, analytical {ana[where]:.6g}"
+                        if where
+                        else ""
+                    )
                 )
     return True
 

@@ -83,8 +83,7 @@ def as_dtype(value) -> dtype:
         if found is not None:
             return found
     raise TypeError(
-        f"dtype {value!r} is not supported by neuronlab; use one of "
-        + ", ".join(d.name for d in ALL_DTYPES)
+        f"dtype {value!r} is not supported by neuronlab; use one of " + ", ".join(d.name for d in ALL_DTYPES)
     )
 
 

@@ -127,8 +127,7 @@ class AccumulateGrad:
 def _record(fn: Function, inputs: tuple, out: np.ndarray):
     fn.inputs = inputs
     fn.parents = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) if t._requires_grad else None
-        for t in inputs
+        (t.grad_fn if t.grad_fn is not None else t) if t._requires_grad else None for t in inputs
     )
     if fn.saves_inputs:
         fn.versions = tuple(t._version[0] for t in inputs)

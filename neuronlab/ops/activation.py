@@ -142,7 +142,9 @@ def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
     """input for input > 0, else negative_slope · input."""
     if inplace:
-        return input._inplace("leaky_relu_", LeakyReLU.apply(input._operand_for_inplace(), slope=negative_slope))
+        return input._inplace(
+            "leaky_relu_", LeakyReLU.apply(input._operand_for_inplace(), slope=negative_slope)
+        )
     return LeakyReLU.apply(input, slope=negative_slope)
 
 

@@ -236,7 +236,9 @@ def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
         base = input
         if base._data.dtype.kind in "iub" and isinstance(exponent, float):
             base = floating(base)
-        exponent = int(exponent) if float(exponent).is_integer() and base._data.dtype.kind in "iu" else exponent
+        exponent = (
+            int(exponent) if float(exponent).is_integer() and base._data.dtype.kind in "iu" else exponent
+        )
         return _maybe_out(PowScalar.apply(base, exponent=exponent), out)
     a, b = binary(input, exponent, "pow")
     return _maybe_out(Pow.apply(a, b), out)

@@ -223,7 +223,9 @@ def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
     mask = np.zeros(input.shape, dtype=bool)
     np.put_along_axis(mask, idx, True, axis=d)
     if isinstance(src, Tensor):
-        placed = ScatterAdd.apply(src[tuple(slice(0, s) for s in idx.shape)], index=idx, dim=d, shape=tuple(input.shape))
+        placed = ScatterAdd.apply(
+            src[tuple(slice(0, s) for s in idx.shape)], index=idx, dim=d, shape=tuple(input.shape)
+        )
     else:
         placed = Tensor._wrap(np.full(input.shape, src, dtype=input._data.dtype))
     return where(Tensor._wrap(mask), placed, input)
@@ -254,7 +256,9 @@ def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
         return nonzero(condition, as_tuple=True)
     c = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if c.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {c.dtype}")
+        raise RuntimeError(
+            f"where expected condition to be a boolean tensor, but got a tensor with dtype {c.dtype}"
+        )
     a, b = binary(input, other, "where") if not (isinstance(input, NUMBER) and isinstance(other, NUMBER)) else (
         Tensor._wrap(np.asarray(input, dtype=dtypes.result_type([], [input, other]))),
         Tensor._wrap(np.asarray(other, dtype=dtypes.result_type([], [input, other]))),

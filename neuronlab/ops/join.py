@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import cast
-from neuronlab.engine import dtypes
 
 
 class Cat(Function):
@@ -82,7 +82,9 @@ def stack(tensors, dim: int = 0) -> Tensor:
             )
     n = len(shape) + 1
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     return cat([t.unsqueeze(dim % n) for t in tensors], dim % n)
 
 
@@ -121,6 +123,4 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # no
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
     """The slices along ``dim`` as a tuple (what iterating over a tensor gives)."""
     d = input._dim(dim)
-    return tuple(
-        Slice.apply(input, index=(slice(None),) * d + (i,)) for i in range(input._data.shape[d])
-    )
+    return tuple(Slice.apply(input, index=(slice(None),) * d + (i,)) for i in range(input._data.shape[d]))

@@ -33,7 +33,9 @@ def binary(a, b, op: str) -> tuple[Tensor, Tensor]:
         target = dtypes.result_type([a._data, b._data], [])
         return cast(a, target), cast(b, target)
     if not ta and not tb:
-        raise TypeError(f"{op}(): expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}")
+        raise TypeError(
+            f"{op}(): expected at least one Tensor, got {type(a).__name__} and {type(b).__name__}"
+        )
     tensor, scalar = (a, b) if ta else (b, a)
     kind = tensor._data.dtype.kind
     if (kind == "f" and type(scalar) in (float, int)) or (kind in "iu" and type(scalar) is int):

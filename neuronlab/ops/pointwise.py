@@ -16,7 +16,6 @@ from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, floating
 
 
-
 class SavedOutput(Function):
     """Base for ops whose backward uses their own output ``out``.
 
@@ -345,9 +344,13 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         result = input
         if min is not None:
-            result = maximum(result, min if isinstance(min, Tensor) else Tensor._wrap(np.asarray(min, input._data.dtype)))
+            result = maximum(
+                result, min if isinstance(min, Tensor) else Tensor._wrap(np.asarray(min, input._data.dtype))
+            )
         if max is not None:
-            result = minimum(result, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max, input._data.dtype)))
+            result = minimum(
+                result, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max, input._data.dtype))
+            )
         return result
     if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (min, max)):
         input = floating(input)

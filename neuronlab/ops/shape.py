@@ -176,7 +176,9 @@ def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
     """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
     n = input._data.ndim + 1
     if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
     shape = list(input._data.shape)
     shape.insert(dim % n, 1)
     return reshape(input, shape)

@@ -204,7 +204,11 @@ class Trainer:
         if "loader_rng" in state and getattr(self._loader, "generator", None) is not None:
             self._loader.generator.set_state(state["loader_rng"])
         counters = state["counters"]
-        self.epoch, self.iteration, self.samples_seen = counters["epoch"], counters["iteration"], counters["samples"]
+        self.epoch, self.iteration, self.samples_seen = (
+            counters["epoch"],
+            counters["iteration"],
+            counters["samples"],
+        )
         self.history.load_state_dict(state["history"])
 
     def save_checkpoint(self, path) -> None:
@@ -225,9 +229,7 @@ def make_loader(data, batch_size, shuffle: bool, drop_last: bool, generator) -> 
         tensors = [d if isinstance(d, Tensor) else Tensor._wrap(np.asarray(d)) for d in data]
         data = TensorDataset(*tensors)
     if not isinstance(data, Dataset):
-        raise TypeError(
-            f"expected a DataLoader, a Dataset or an (X, y) pair, got {type(data).__name__}"
-        )
+        raise TypeError(f"expected a DataLoader, a Dataset or an (X, y) pair, got {type(data).__name__}")
     size = len(data)
     if batch_size is None:
         batch_size = size

@@ -131,7 +131,9 @@ def test_data_attribute_textbook_update():
 
 def test_inplace_on_leaf_requiring_grad_raises_outside_no_grad():
     w = torch.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"):
+    with pytest.raises(
+        RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation"
+    ):
         w += 1
     with torch.no_grad():
         w -= 1
@@ -279,7 +281,7 @@ def test_grad_fn_names_and_next_functions():
     x = torch.tensor([1.0], requires_grad=True)
     y = (x * 2).sum()
     assert repr(y).endswith("grad_fn=<SumBackward0>)")
-    (mul, _), = y.grad_fn.next_functions
+    ((mul, _),) = y.grad_fn.next_functions
     assert mul.name() == "MulBackward0"
     acc = mul.next_functions[0][0]
     assert acc.name() == "AccumulateGrad" and acc.variable is x

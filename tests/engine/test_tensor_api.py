@@ -48,7 +48,9 @@ def test_random_factories_shapes_dtypes_and_seed_repeatability():
     assert a.dtype == torch.float32 and c.dtype == torch.int64
     assert a.shape == (3, 4)  # 004 (15)
     g = torch.Generator().manual_seed(1)
-    assert torch.equal(torch.randn(3, generator=g), torch.randn(3, generator=torch.Generator().manual_seed(1)))
+    assert torch.equal(
+        torch.randn(3, generator=g), torch.randn(3, generator=torch.Generator().manual_seed(1))
+    )
     perm = torch.randperm(10)
     assert sorted(perm.tolist()) == list(range(10))
 
@@ -91,7 +93,15 @@ def test_from_numpy_shares_memory():
 
 @pytest.mark.parametrize(
     "data",
-    [[1.0, 2.5], [[1e-5, 1.0]], [1, 2, 3], [True, False], 3.0, [[0.1234567, 100.5], [-2.0, 3.0]], [1e10, 1.0]],
+    [
+        [1.0, 2.5],
+        [[1e-5, 1.0]],
+        [1, 2, 3],
+        [True, False],
+        3.0,
+        [[0.1234567, 100.5], [-2.0, 3.0]],
+        [1e10, 1.0],
+    ],
 )
 def test_repr_matches_torch(data):
     assert repr(torch.tensor(data)) == repr(reference.tensor(data))

@@ -51,7 +51,9 @@ def test_drop_last_counts_floor():
 
 def test_digits_mlp_reaches_95_percent():
     X, y = load_digits()
-    X_tr, X_val, X_te, y_tr, y_val, y_te = train_val_test_split(X, y, val_size=0.1, test_size=0.2, random_state=0)
+    X_tr, X_val, X_te, y_tr, y_val, y_te = train_val_test_split(
+        X, y, val_size=0.1, test_size=0.2, random_state=0
+    )
     torch.manual_seed(0)
     model = mlp([64, 64, 64, 10])
     trainer = Trainer(model, optim.Adam(model.parameters(), lr=1e-3), nn.CrossEntropyLoss(),
@@ -60,7 +62,9 @@ def test_digits_mlp_reaches_95_percent():
     test = trainer.evaluate((X_te, y_te))
     assert test["accuracy"] >= 0.95, test
     assert history.epochs[-1]["train_loss"] < history.epochs[0]["train_loss"]
-    assert {"train_accuracy", "val_accuracy", "val_loss", "val_f1_macro", "lr", "time"} <= set(history.epochs[-1])
+    assert {"train_accuracy", "val_accuracy", "val_loss", "val_f1_macro", "lr", "time"} <= set(
+        history.epochs[-1]
+    )
     predictions = trainer.predict(torch.tensor(X_te)).argmax(1).numpy()
     assert np.mean(predictions == y_te) == pytest.approx(test["accuracy"])
 
@@ -138,7 +142,11 @@ def test_resume_from_checkpoint_is_bit_identical(tmp_path):
     full, _ = _run(tmp_path / "a", 6)
     _run(tmp_path / "b", 3)  # stops after epoch 3 (dropout, shuffling and the schedule all draw state)
     resumed, trainer = _run(tmp_path / "b", 6, resume=True)
-    assert trainer.epoch == 6 and len(trainer.history.epochs) == 6 and trainer.optimizer.param_groups[0]["lr"] == 0.01 / 8
+    assert (
+        trainer.epoch == 6
+        and len(trainer.history.epochs) == 6
+        and trainer.optimizer.param_groups[0]["lr"] == 0.01 / 8
+    )
     for a, b in zip(full, resumed):
         np.testing.assert_array_equal(a, b)
 

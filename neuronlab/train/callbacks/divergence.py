@@ -52,11 +52,15 @@ class DivergenceGuard(Callback):
 
     def diverged(self, loss: float) -> bool:
         """NaN/inf, or a loss far above the best seen so far."""
-        return not math.isfinite(loss) or (math.isfinite(self.best_loss) and loss > self.explode_factor * max(self.best_loss, 1e-12))
+        return not math.isfinite(loss) or (
+            math.isfinite(self.best_loss) and loss > self.explode_factor * max(self.best_loss, 1e-12)
+        )
 
     def on_batch_end(self, trainer, record: dict) -> None:
         loss = record["loss"]
-        params_finite = all(p._data.size == 0 or bool(abs(p._data).max() < math.inf) for p in trainer.model.parameters())
+        params_finite = all(
+            p._data.size == 0 or bool(abs(p._data).max() < math.inf) for p in trainer.model.parameters()
+        )
         if not self.diverged(loss) and params_finite:
             self.best_loss = min(self.best_loss, loss)
             self._healthy += 1
@@ -85,4 +89,8 @@ class DivergenceGuard(Callback):
         return {"retries": self.retries, "best_loss": self.best_loss, "events": self.events}
 
     def load_state_dict(self, state: dict) -> None:
-        self.retries, self.best_loss, self.events = state["retries"], state["best_loss"], list(state["events"])
+        self.retries, self.best_loss, self.events = (
+            state["retries"],
+            state["best_loss"],
+            list(state["events"]),
+        )
