@@ -12,6 +12,7 @@ import time
 
 import numpy as np
 
+from neuronlab.datasets.validation import check_features, check_lengths
 from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import default_generator
 from neuronlab.engine.tensor import Tensor
@@ -226,6 +227,12 @@ def make_loader(data, batch_size, shuffle: bool, drop_last: bool, generator) -> 
     if isinstance(data, DataLoader):
         return data
     if isinstance(data, tuple | list):
+        # Arrays handed over directly are checked here (a DataLoader or Dataset is trusted):
+        # NaN/inf anywhere or X and y of different lengths would otherwise fail much later.
+        for i, part in enumerate(data):
+            check_features(part, name="X" if i == 0 else "y")
+        if len(data) == 2:
+            check_lengths(data[0], data[1])
         tensors = [d if isinstance(d, Tensor) else Tensor._wrap(np.asarray(d)) for d in data]
         data = TensorDataset(*tensors)
     if not isinstance(data, Dataset):

@@ -208,3 +208,38 @@ def test_sigkill_while_checkpointing_then_resume_matches_uninterrupted(tmp_path)
     assert resumed.returncode == 0, resumed.stderr
     np.testing.assert_array_equal(np.load(tmp_path / "clean.npy"), np.load(tmp_path / "resumed.npy"))
     assert math.isfinite(float(np.load(tmp_path / "resumed.npy").sum()))
+
+
+def test_bad_arrays_are_refused_before_training():
+    X, y = make_moons(50, noise=0.1, random_state=0)
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    X_nan = X.copy()
+    X_nan[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X contains 1 NaN .* \(3, 1\)"):
+        trainer.fit((X_nan, y), epochs=1)
+    with pytest.raises(ValueError, match="X has 50 samples but y has 49"):
+        trainer.fit((X, y[:-1]), epochs=1)
+    with pytest.raises(IndexError, match="out of bounds"):
+        trainer.fit((X, y + 5), epochs=1)  # labels out of range: the loss names the valid range
+
+
+def test_progress_bar_is_quiet_when_not_a_terminal(capsys):
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss())
+    trainer.fit(moons(), epochs=1, batch_size=50)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_tensorboard_logger_writes_events(tmp_path):
+    pytest.importorskip("tensorboardX")
+    from neuronlab.train import TensorBoardLogger
+
+    model = mlp([2, 4, 2])
+    logger = TensorBoardLogger(str(tmp_path / "runs"))
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(),
+                      callbacks=[logger], progress=False)  # fmt: skip
+    trainer.fit(moons(), epochs=2, batch_size=50)
+    events = list((tmp_path / "runs").glob("events.out.tfevents.*"))
+    assert events and events[0].stat().st_size > 0
