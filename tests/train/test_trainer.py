@@ -243,3 +243,17 @@ def test_tensorboard_logger_writes_events(tmp_path):
     trainer.fit(moons(), epochs=2, batch_size=50)
     events = list((tmp_path / "runs").glob("events.out.tfevents.*"))
     assert events and events[0].stat().st_size > 0
+
+
+def test_same_seed_repeats_a_whole_run_bit_for_bit():
+    def run():
+        X, y = moons(200)
+        torch.manual_seed(123)
+        model = mlp([2, 16, 16, 2], dropout=0.3)  # dropout masks and shuffling both draw randomness
+        trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1, momentum=0.9), nn.CrossEntropyLoss(),
+                          progress=False)  # fmt: skip
+        trainer.fit((X, y), epochs=3, batch_size=16)
+        return np.concatenate([p.detach().numpy().ravel() for p in model.parameters()])
+
+    first, second = run(), run()
+    np.testing.assert_array_equal(first, second)
