@@ -7,6 +7,8 @@ import argparse
 import sys
 
 from neuronlab.cli.demo import add_demo_parser
+from neuronlab.cli.lab import add_lab_parser
+from neuronlab.cli.train_cmd import add_train_parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
         "neural networks are trained.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_lab_parser(sub)
+    add_train_parser(sub)
     add_demo_parser(sub)
     return parser
 

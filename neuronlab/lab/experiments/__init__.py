@@ -1,0 +1,1 @@
+"""One module per experiment (see ``neuronlab/lab/experiment.py`` for the contract)."""
