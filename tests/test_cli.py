@@ -29,3 +29,15 @@ def test_console_script_entry_point():
                             capture_output=True, text=True, timeout=60)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "MSE loss" in result.stdout
+
+
+def test_train_command_prints_test_metrics(capsys):
+    assert main(["train", "--data", "moons", "--hidden", "16,16", "--epochs", "3", "--lr", "0.01"]) == 0
+    out = capsys.readouterr().out
+    assert "test: loss" in out and "accuracy" in out
+
+
+def test_train_command_rejects_bad_options(capsys):
+    assert main(["train", "--hidden", "a,b"]) == 2
+    assert "--hidden must be comma-separated integers" in capsys.readouterr().err
+    assert main(["train", "--dropout", "1.5"]) == 2

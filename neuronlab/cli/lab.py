@@ -6,7 +6,7 @@ import argparse
 import textwrap
 from pathlib import Path
 
-from neuronlab.lab import NAMES, LabConfig, build_report, load, run_experiments
+from neuronlab.lab import NAMES, LabConfig, available, build_report, load, run_experiments
 
 
 def add_lab_parser(sub) -> None:
@@ -34,7 +34,11 @@ def add_lab_parser(sub) -> None:
 
 
 def cmd_list(args) -> int:
+    ready = set(available())
     for name in NAMES:
+        if name not in ready:
+            print(f"{name:<16} (not implemented yet)")
+            continue
         module = load(name)
         question = textwrap.shorten(module.QUESTION_EN.replace("\n", " "), 110)
         print(f"{name:<16} {module.TITLE}  [{module.SEEDS}]")
