@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return int(args.run(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        return 0
     except (ValueError, TypeError, RuntimeError, FileNotFoundError) as error:
         print(f"neuronlab {args.command}: error: {error}", file=sys.stderr)
         return 2
