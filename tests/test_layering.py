@@ -25,6 +25,7 @@ LAYERS = {
     "neuronlab.classic": 5,
     "neuronlab.analysis": 5,
     "neuronlab.lab": 6,
+    "neuronlab.bench": 6,
     "neuronlab.cli": 7,
     "neuronlab": 8,  # the top-level package re-exports everything
 }

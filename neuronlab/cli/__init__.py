@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from neuronlab.cli.bench_cmd import add_bench_parser
 from neuronlab.cli.demo import add_demo_parser
 from neuronlab.cli.lab import add_lab_parser
 from neuronlab.cli.train_cmd import add_train_parser
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_lab_parser(sub)
     add_train_parser(sub)
+    add_bench_parser(sub)
     add_demo_parser(sub)
     return parser
 

@@ -23,7 +23,9 @@ def add_lab_parser(sub) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (see 'neuronlab lab list')")
     p.add_argument("--all", action="store_true", help="run every experiment")
     p.add_argument("--quick", action="store_true", help="reduced sizes (the whole lab in about two minutes)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same numbers")
+    p.add_argument(
+        "--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same numbers"
+    )
     p.add_argument("--out", default="lab-report", help="report directory (default ./lab-report)")
     p.add_argument("--jobs", type=int, default=1, help="experiments to run in parallel processes (default 1)")
     p.set_defaults(run=cmd_run)

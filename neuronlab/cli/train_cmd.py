@@ -20,13 +20,22 @@ from neuronlab.train import DivergenceGuard, Trainer
 
 DATASETS = {
     "digits": lambda seed: load_digits(),
-    "mnist1d": lambda seed: (lambda d: (np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test])))(load_mnist1d()),
+    "mnist1d": lambda seed: (
+        lambda d: (np.concatenate([d.X_train, d.X_test]), np.concatenate([d.y_train, d.y_test]))
+    )(load_mnist1d()),
     "moons": lambda seed: make_moons(1000, noise=0.2, random_state=seed),
     "circles": lambda seed: make_circles(1000, noise=0.1, factor=0.5, random_state=seed),
     "spirals": lambda seed: make_spirals(1000, n_classes=3, noise=0.2, random_state=seed),
     "xor": lambda seed: make_xor(400, noise=0.1, random_state=seed),
 }
-ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "leaky_relu": nn.LeakyReLU, "elu": nn.ELU, "gelu": nn.GELU}
+ACTIVATIONS = {
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "sigmoid": nn.Sigmoid,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+}
 OPTIMIZERS = {
     "sgd": lambda p, a: optim.SGD(p, lr=a.lr, weight_decay=a.weight_decay),
     "momentum": lambda p, a: optim.SGD(p, lr=a.lr, momentum=0.9, weight_decay=a.weight_decay),
@@ -40,11 +49,15 @@ OPTIMIZERS = {
 def add_train_parser(sub) -> None:
     p = sub.add_parser("train", help="train an MLP on a built-in data set and print its metrics")
     p.add_argument("--data", choices=sorted(DATASETS), default="digits", help="data set (default digits)")
-    p.add_argument("--hidden", default="64", help="hidden layer sizes, comma-separated (default 64; '' for none)")
+    p.add_argument(
+        "--hidden", default="64", help="hidden layer sizes, comma-separated (default 64; '' for none)"
+    )
     p.add_argument("--activation", choices=sorted(ACTIVATIONS), default="relu")
     p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
     p.add_argument("--lr", type=float, default=1e-3, help="learning rate (default 1e-3)")
-    p.add_argument("--batch-size", type=int, default=64, help="samples per iteration (default 64; 0 = full batch)")
+    p.add_argument(
+        "--batch-size", type=int, default=64, help="samples per iteration (default 64; 0 = full batch)"
+    )
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--weight-decay", type=float, default=0.0, help="L2 weight decay (default 0)")
     p.add_argument("--dropout", type=float, default=0.0, help="dropout probability after each hidden layer")
@@ -86,16 +99,22 @@ def cmd_train(args) -> int:
         raise ValueError(f"--dropout must be in [0, 1), got {args.dropout}")
     hidden = _hidden(args.hidden)
     X, y = DATASETS[args.data](args.seed)
-    X_tr, X_val, X_te, y_tr, y_val, y_te = train_val_test_split(X, y, val_size=0.15, test_size=0.15, random_state=args.seed)
+    X_tr, X_val, X_te, y_tr, y_val, y_te = train_val_test_split(
+        X, y, val_size=0.15, test_size=0.15, random_state=args.seed
+    )
     scaler = Standardizer().fit(X_tr)
     X_tr, X_val, X_te = scaler.transform(X_tr), scaler.transform(X_val), scaler.transform(X_te)
     manual_seed(args.seed)
     model = build_mlp(X.shape[1], hidden, int(y.max()) + 1, args.activation, args.dropout)
     trainer = Trainer(model, OPTIMIZERS[args.optimizer](model.parameters(), args), nn.CrossEntropyLoss(),
                       metrics=["accuracy", "f1_macro"], callbacks=[DivergenceGuard()])  # fmt: skip
-    print(f"{args.data}: {len(X_tr)} train / {len(X_val)} val / {len(X_te)} test samples, {X.shape[1]} features")
+    print(
+        f"{args.data}: {len(X_tr)} train / {len(X_val)} val / {len(X_te)} test samples, {X.shape[1]} features"
+    )
     print(model)
-    history = trainer.fit((X_tr, y_tr), val=(X_val, y_val), epochs=args.epochs, batch_size=args.batch_size or None)
+    history = trainer.fit(
+        (X_tr, y_tr), val=(X_val, y_val), epochs=args.epochs, batch_size=args.batch_size or None
+    )
     every = max(1, args.epochs // 10)
     for record in history.epochs:
         if record["epoch"] % every == 0 or record["epoch"] == args.epochs:

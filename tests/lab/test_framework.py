@@ -19,7 +19,9 @@ def test_every_registered_experiment_exists_and_has_the_contract():
         assert module.NAME == name
         for attribute in REQUIRED:
             assert getattr(module, attribute), (name, attribute)
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in module.QUESTION_ZH), f"{name}: the question is quoted in Chinese"
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in module.QUESTION_ZH), (
+            f"{name}: the question is quoted in Chinese"
+        )
 
 
 class _Collector(HTMLParser):

@@ -1,0 +1,33 @@
+"""Timing helpers: warm up, repeat, report the median and the range."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+
+@dataclass
+class Timing:
+    """Seconds per call over ``repeats`` measurements (after ``warmup`` unmeasured calls)."""
+
+    median: float
+    low: float
+    high: float
+    repeats: int
+
+    def scaled(self, factor: float) -> Timing:
+        return Timing(self.median * factor, self.low * factor, self.high * factor, self.repeats)
+
+
+def measure(fn, repeats: int = 7, warmup: int = 2, inner: int = 1) -> Timing:
+    """Call ``fn`` ``warmup`` times, then time ``repeats`` batches of ``inner`` calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        samples.append((time.perf_counter() - start) / inner)
+    return Timing(statistics.median(samples), min(samples), max(samples), repeats)

@@ -1,0 +1,186 @@
+"""The benchmark's workloads, written once against the shared PyTorch API and run with
+``lib = neuronlab`` and ``lib = torch`` from the same initial weights and data.
+
+Each workload returns ``{library: Timing}`` plus the losses both produced, which must agree
+before any time is reported.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from neuronlab.bench.timing import Timing, measure
+
+
+def copy_weights(source, target, torch) -> None:
+    """Load ``source``'s (neuronlab) state into ``target`` (a torch module) through NumPy."""
+    state = {k: torch.from_numpy(v.numpy().copy()) for k, v in source.state_dict().items()}
+    target.load_state_dict(state)
+
+
+def _step_fn(lib, model, loss_fn, x, y, lr):
+    opt = lib.optim.SGD(model.parameters(), lr=lr)
+
+    def step():
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    return step
+
+
+def _paired(build, data, loss_name, lr, libs, check_steps=3):
+    """Build the same model in each library, check losses agree for a few steps, return steps."""
+    import neuronlab
+
+    neuronlab.manual_seed(0)
+    reference = build(neuronlab)
+    models = {}
+    for name, lib in libs.items():  # copy the initial weights before any step changes them
+        models[name] = reference if lib is neuronlab else build(lib)
+        if lib is not neuronlab:
+            copy_weights(reference, models[name], lib)
+    steps, losses = {}, {}
+    for name, lib in libs.items():
+        model = models[name]
+        x, y = (lib.from_numpy(a) for a in data)
+        loss_fn = getattr(lib.nn, loss_name)()
+        step = _step_fn(lib, model, loss_fn, x, y, lr)
+        losses[name] = [float(step().item()) for _ in range(check_steps)]
+        steps[name] = step
+    return steps, losses
+
+
+def tiny_sigmoid(libs, quick: bool) -> dict:
+    """1-1-1 sigmoid network on 4 samples (the course's A2.2 net): one training step."""
+    data = (
+        np.array([[0.5], [1.0], [1.5], [2.0]], dtype=np.float32),
+        np.array([[0.0], [1.0], [1.0], [0.0]], dtype=np.float32),
+    )
+
+    def build(lib):
+        return lib.nn.Sequential(lib.nn.Linear(1, 1), lib.nn.Sigmoid(), lib.nn.Linear(1, 1))
+
+    steps, losses = _paired(build, data, "MSELoss", 0.1, libs)
+    inner = 20 if quick else 500
+    return {"unit": "step", "losses": losses, "times": {n: measure(s, inner=inner) for n, s in steps.items()}}
+
+
+def tiny_moons(libs, quick: bool) -> dict:
+    """2-16-16-1 tanh MLP on 100 two-moons points, BCE with logits: one training step."""
+    from neuronlab.datasets import make_moons
+
+    X, y = make_moons(100, noise=0.1, random_state=0)
+    data = (X.astype(np.float32), y.reshape(-1, 1).astype(np.float32))
+
+    def build(lib):
+        nn = lib.nn
+        return nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
+
+    steps, losses = _paired(build, data, "BCEWithLogitsLoss", 0.1, libs)
+    inner = 20 if quick else 300
+    return {"unit": "step", "losses": losses, "times": {n: measure(s, inner=inner) for n, s in steps.items()}}
+
+
+def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
+    """MLP 784-256-256-10, ReLU, softmax cross-entropy, SGD lr 0.1: one epoch of 60,000
+    samples (synthetic MNIST-shaped data; speed does not depend on the values)."""
+    import neuronlab
+
+    n = 2_048 if quick else 60_000
+    rng = np.random.default_rng(0)
+    X = rng.random((n, 784), dtype=np.float32)
+    y = rng.integers(0, 10, n)
+
+    def build(lib):
+        nn = lib.nn
+        return nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
+        )
+
+    steps, losses = _paired(build, (X[:batch_size], y[:batch_size]), "CrossEntropyLoss", 0.1, libs)
+    times = {}
+    for name, lib in libs.items():
+        neuronlab.manual_seed(0)
+        model = build(lib)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1)
+        loss_fn = lib.nn.CrossEntropyLoss()
+        xs = [lib.from_numpy(X[i : i + batch_size]) for i in range(0, n, batch_size)]
+        ys = [lib.from_numpy(y[i : i + batch_size]) for i in range(0, n, batch_size)]
+
+        def epoch(model=model, opt=opt, loss_fn=loss_fn, xs=xs, ys=ys):
+            for xb, yb in zip(xs, ys):
+                opt.zero_grad()
+                loss_fn(model(xb), yb).backward()
+                opt.step()
+
+        times[name] = measure(epoch, repeats=2 if quick else 5, warmup=1)
+    return {"unit": "epoch", "samples": n, "losses": losses, "times": times}
+
+
+def lenet_step(libs, quick: bool) -> dict:
+    """LeNet-5 (conv 1→6 5×5 pad 2, pool, conv 6→16 5×5, pool, FC 400-120-84-10), batch 128
+    of 1×28×28: one training step."""
+    rng = np.random.default_rng(0)
+    data = (rng.random((128, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 128))
+
+    def build(lib):
+        nn = lib.nn
+        return nn.Sequential(
+            nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+            nn.Linear(84, 10),
+        )  # fmt: skip
+
+    steps, losses = _paired(build, data, "CrossEntropyLoss", 0.05, libs)
+    return {
+        "unit": "step",
+        "losses": losses,
+        "times": {n: measure(s, repeats=3 if quick else 15) for n, s in steps.items()},
+    }
+
+
+def trainer_overhead(quick: bool) -> dict:
+    """A digits MLP trained with ``Trainer`` against the same bare loop (neuronlab only)."""
+    import neuronlab
+    from neuronlab import nn, optim
+    from neuronlab.datasets import load_digits
+    from neuronlab.train import Trainer
+    from neuronlab.utils.data import DataLoader, TensorDataset
+
+    X, y = load_digits()
+    epochs = 1 if quick else 10
+
+    def model_and_opt():
+        neuronlab.manual_seed(0)
+        model = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+        return model, optim.SGD(model.parameters(), lr=0.05)
+
+    def bare():
+        model, opt = model_and_opt()
+        loss_fn = nn.CrossEntropyLoss()
+        loader = DataLoader(
+            TensorDataset(neuronlab.tensor(X), neuronlab.tensor(y)), batch_size=64, shuffle=True
+        )
+        for _ in range(epochs):
+            for xb, yb in loader:
+                opt.zero_grad()
+                loss_fn(model(xb), yb).backward()
+                opt.step()
+
+    def trainer():
+        model, opt = model_and_opt()
+        Trainer(model, opt, nn.CrossEntropyLoss(), progress=False).fit((X, y), epochs=epochs, batch_size=64)
+
+    reps = 2 if quick else 7
+    return {
+        "unit": f"{epochs} epochs",
+        "losses": {},
+        "times": {"Trainer": measure(trainer, repeats=reps), "bare loop": measure(bare, repeats=reps)},
+    }
+
+
+def timing_to_dict(t: Timing) -> dict:
+    return {"median": t.median, "low": t.low, "high": t.high, "repeats": t.repeats}
