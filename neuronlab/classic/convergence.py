@@ -26,6 +26,7 @@ line w·x + b = 0 in the input space (the bias counts in ‖u‖).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from neuronlab.classic.perceptron import augment, binary_labels
 from neuronlab.datasets.validation import check_features, check_lengths
@@ -41,7 +42,7 @@ def _scipy_optimize():
     return optimize
 
 
-def _signed_rows(X, y, fit_intercept: bool) -> np.ndarray:
+def _signed_rows(X: ArrayLike, y: ArrayLike, fit_intercept: bool) -> np.ndarray:
     """Rows zᵢ = yᵢ·x̃ᵢ (labels as ±1): u separates the data iff Z u > 0."""
     X = check_features(X)
     if X.ndim != 2:
@@ -59,7 +60,7 @@ def _not_separable(detail: str) -> ValueError:
     )
 
 
-def max_margin_hyperplane(X, y, fit_intercept: bool = True) -> np.ndarray:
+def max_margin_hyperplane(X: ArrayLike, y: ArrayLike, fit_intercept: bool = True) -> np.ndarray:
     """The unit vector u = (w₀, w) maximizing minᵢ yᵢ u·x̃ᵢ, the hard-margin SVM direction.
 
     Solves min ½‖v‖² s.t. yᵢ v·x̃ᵢ ≥ 1 (LP feasibility check, then SLSQP) and returns
@@ -100,7 +101,9 @@ def _margin(Z: np.ndarray, v: np.ndarray) -> float:
     return float(np.min(Z @ v) / norm) if norm > 0 and np.all(np.isfinite(v)) else -np.inf
 
 
-def margin_and_radius(X, y, w=None, fit_intercept: bool = True) -> tuple[float, float]:
+def margin_and_radius(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike | None = None, fit_intercept: bool = True
+) -> tuple[float, float]:
     """``(γ, R)``: the margin of a separating hyperplane and the radius of the data, bias included.
 
     R = maxᵢ ‖x̃ᵢ‖ with x̃ = (1, x) (``fit_intercept``) or x; γ = minᵢ yᵢ w·x̃ᵢ / ‖w‖ for the
@@ -131,7 +134,9 @@ def margin_and_radius(X, y, w=None, fit_intercept: bool = True) -> tuple[float, 
     return margin, radius
 
 
-def mistake_bound(X, y, w=None, fit_intercept: bool = True) -> float:
+def mistake_bound(
+    X: ArrayLike, y: ArrayLike, w: ArrayLike | None = None, fit_intercept: bool = True
+) -> float:
     """Novikoff's bound (R/γ)² on the perceptron's total number of mistakes (weight updates).
 
     γ and R are ``margin_and_radius(X, y, w, fit_intercept)``; with ``w=None`` the
@@ -139,8 +144,8 @@ def mistake_bound(X, y, w=None, fit_intercept: bool = True) -> float:
     are not linearly separable.
 
     Example:
-        >>> mistake_bound(np.array([[0.0, 0.0], [0.0, 2.0]]), [0, 1])  # (√5 / (1/√2))² = 10
-        10.000000...
+        >>> round(mistake_bound(np.array([[0.0, 0.0], [0.0, 2.0]]), [0, 1]), 9)  # (√5 / (1/√2))² = 10
+        10.0
     """
     margin, radius = margin_and_radius(X, y, w, fit_intercept)
     return (radius / margin) ** 2

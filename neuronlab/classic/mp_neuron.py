@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from neuronlab.datasets.validation import check_features
 
@@ -72,7 +73,7 @@ class MPNeuron:
         """The number of inputs, ``len(weights)``."""
         return self.weights.size
 
-    def net_input(self, X) -> np.ndarray:
+    def net_input(self, X: ArrayLike) -> np.ndarray:
         """``z = w·x − θ`` for each sample; the neuron fires where ``z ≥ 0``.
 
         Example:
@@ -86,7 +87,7 @@ class MPNeuron:
             )
         return X @ self.weights - self.threshold
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The neuron's output ``f(w·x − θ)``, int64: {0, 1} for step, {−1, +1} for sign.
 
         Example:
@@ -97,7 +98,7 @@ class MPNeuron:
 
     __call__ = predict
 
-    def score(self, X, y) -> float:
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy: the fraction of samples where ``predict(X) == y``.
 
         Example:
@@ -169,7 +170,7 @@ class MPNetwork:
                 )
         self.layers = layers
 
-    def forward(self, X) -> list[np.ndarray]:
+    def forward(self, X: ArrayLike) -> list[np.ndarray]:
         """Every layer's outputs: a list with one ``(n_samples, layer_size)`` int array per layer.
 
         Example:
@@ -184,7 +185,7 @@ class MPNetwork:
             outputs.append(h)
         return outputs
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The network's output; shape ``(n_samples,)`` when the last layer has one neuron.
 
         Example:
@@ -196,7 +197,7 @@ class MPNetwork:
 
     __call__ = predict
 
-    def score(self, X, y) -> float:
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy of ``predict(X)`` against ``y``.
 
         Example:
@@ -205,7 +206,7 @@ class MPNetwork:
         """
         return float(np.mean(self.predict(X) == np.asarray(y)))
 
-    def table(self, X=None) -> np.ndarray:
+    def table(self, X: ArrayLike | None = None) -> np.ndarray:
         """The worked example as rows ``x1, x2, …, h1, h2, …, y``: inputs, every hidden unit, outputs.
 
         ``X`` defaults to the four corners (0,0), (0,1), (1,0), (1,1) of the truth table.

@@ -21,6 +21,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from neuronlab.datasets.validation import check_features, check_lengths, check_random_state
 
@@ -33,7 +34,7 @@ class ConvergenceWarning(UserWarning):
     """An iterative fit stopped at ``max_iter`` without converging (as scikit-learn's)."""
 
 
-def binary_labels(y) -> tuple[np.ndarray, np.ndarray]:
+def binary_labels(y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """``(classes, s)``: the two sorted class labels and ``y`` as signs, classes[0] → −1, classes[1] → +1.
 
     Example:
@@ -52,7 +53,7 @@ def binary_labels(y) -> tuple[np.ndarray, np.ndarray]:
     return classes, np.where(codes == 1, 1.0, -1.0)
 
 
-def augment(X: np.ndarray, fit_intercept: bool = True) -> np.ndarray:
+def augment(X: ArrayLike, fit_intercept: bool = True) -> np.ndarray:
     """``X`` as float64, with the bias coordinate x₀ = 1 prepended when ``fit_intercept``.
 
     Example:
@@ -63,7 +64,7 @@ def augment(X: np.ndarray, fit_intercept: bool = True) -> np.ndarray:
     return np.column_stack([np.ones(len(X)), X]) if fit_intercept else X
 
 
-def _check_X(X) -> np.ndarray:
+def _check_features_2d(X: ArrayLike) -> np.ndarray:
     X = check_features(X)
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D of shape (n_samples, n_features), got shape {X.shape}")
@@ -104,7 +105,7 @@ class Perceptron:
         eta0: float = 1.0,
         max_iter: int = 1000,
         shuffle: bool = True,
-        random_state=None,
+        random_state: int | np.random.Generator | None = None,
         fit_intercept: bool = True,
     ):
         self.eta0 = eta0
@@ -144,7 +145,11 @@ class Perceptron:
         return "Perceptron(" + ", ".join(f"{k}={v!r}" for k, v in changed.items()) + ")"
 
     def _check_hyperparameters(self) -> None:
-        if not (isinstance(self.eta0, int | float | np.floating) and self.eta0 > 0):
+        if not (
+            isinstance(self.eta0, int | float | np.floating)
+            and not isinstance(self.eta0, bool)
+            and self.eta0 > 0
+        ):
             raise ValueError(f"eta0 is the learning rate and must be a number > 0, got {self.eta0!r}")
         if not (isinstance(self.max_iter, int | np.integer) and self.max_iter >= 1):
             raise ValueError(f"max_iter is a number of epochs and must be an int >= 1, got {self.max_iter!r}")
@@ -156,7 +161,7 @@ class Perceptron:
             )
 
     # -- learning ------------------------------------------------------------------------------
-    def fit(self, X, y) -> Perceptron:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Perceptron:
         """Run Rosenblatt's loop until an epoch makes no mistake or ``max_iter`` epochs have run.
 
         Emits a ``ConvergenceWarning`` when it stops at ``max_iter``: the data may not be
@@ -164,11 +169,12 @@ class Perceptron:
 
         Example:
             >>> X = np.array([[0.0, 0.0], [1.0, 1.0]])
-            >>> Perceptron(shuffle=False).fit(X, [-1, 1]).n_iter_
-            2
+            >>> clf = Perceptron(shuffle=False).fit(X, [-1, 1])
+            >>> clf.mistakes_per_epoch_, clf.n_iter_, clf.converged_
+            (array([2, 1, 0]), 3, True)
         """
         self._check_hyperparameters()
-        X = _check_X(X)
+        X = _check_features_2d(X)
         check_lengths(X, y)
         self.classes_, s = binary_labels(y)
         A = augment(X, self.fit_intercept)
@@ -205,21 +211,23 @@ class Perceptron:
         self.intercept_ = w[:1].copy() if self.fit_intercept else np.zeros(1)
 
     # -- prediction ----------------------------------------------------------------------------
-    def decision_function(self, X) -> np.ndarray:
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
         """The signed score ``w·x + b`` of each sample, shape ``(n_samples,)``; > 0 leans to ``classes_[1]``.
 
         Example:
             >>> clf = Perceptron(shuffle=False).fit(np.array([[0.0], [2.0]]), [0, 1])
             >>> clf.decision_function(np.array([[0.0], [2.0]]))
-            array([-1.,  1.])
+            array([-1.,  3.])
         """
         self._check_fitted()
-        X = _check_X(X)
+        X = _check_features_2d(X)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features, but this Perceptron was fitted on {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features, but this Perceptron was fitted on {self.n_features_in_}"
+            )
         return X.astype(np.float64) @ self.coef_[0] + self.intercept_[0]
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The predicted labels: ``classes_[1]`` where ``w·x + b ≥ 0``, else ``classes_[0]``.
 
         Example:
@@ -227,9 +235,10 @@ class Perceptron:
             >>> clf.predict(np.array([[-1.0], [3.0]]))
             array(['no', 'yes'], dtype='<U3')
         """
-        return self.classes_[(self.decision_function(X) >= 0).astype(np.int64)]
+        scores = self.decision_function(X)  # checks that the model is fitted
+        return self.classes_[(scores >= 0).astype(np.int64)]
 
-    def score(self, X, y) -> float:
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
         """Accuracy: the fraction of samples with ``predict(X) == y``.
 
         Example:

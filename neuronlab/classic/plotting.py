@@ -7,14 +7,18 @@ Both functions draw on ``ax`` (a new figure when None) and return the Axes.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from neuronlab.classic.perceptron import NotFittedError
 
+if TYPE_CHECKING:  # annotations only: matplotlib is imported when a function draws
+    from matplotlib.axes import Axes
 
-def _axes(ax):
+
+def _axes(ax: Axes | None) -> Axes:
     if ax is None:
         import matplotlib.pyplot as plt
 
@@ -30,19 +34,22 @@ def _grid(X: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
     return np.meshgrid(xs, ys)
 
 
-def _surface(model: Any, points: np.ndarray) -> tuple[np.ndarray, list[float]]:
-    """Values over the grid and the contour level(s) that separate the classes."""
+def _surface(model: Any, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """``(values, regions, levels)`` over the grid: what to contour, the class regions, the boundary levels."""
     if hasattr(model, "decision_function"):
         scores = np.asarray(model.decision_function(points), dtype=np.float64)
-        if scores.ndim == 1:
-            return scores, [0.0]
-        codes = scores.argmax(axis=1)  # several classes: the boundaries between argmax regions
+        if scores.ndim == 1:  # one score per sample: the boundary is its zero level
+            return scores, (scores >= 0).astype(np.float64), [0.0]
+        codes = scores.argmax(axis=1)  # several classes: the edges between argmax regions
     else:
         _, codes = np.unique(np.asarray(model.predict(points)), return_inverse=True)
-    return codes.astype(np.float64), [k + 0.5 for k in range(int(codes.max()))]
+    codes = codes.astype(np.float64)
+    return codes, codes, [k + 0.5 for k in range(int(codes.max()))]
 
 
-def plot_decision_boundary(model: Any, X, y, ax=None, resolution: int = 200):
+def plot_decision_boundary(
+    model: Any, X: ArrayLike, y: ArrayLike, ax: Axes | None = None, resolution: int = 200
+) -> Axes:
     """Scatter 2-D data coloured by class and draw the model's decision boundary and regions.
 
     The boundary is the zero level of ``decision_function`` when the model has one with one
@@ -63,11 +70,11 @@ def plot_decision_boundary(model: Any, X, y, ax=None, resolution: int = 200):
         raise ValueError(f"plot_decision_boundary draws 2-D data: X must have shape (n, 2), got {X.shape}")
     ax = _axes(ax)
     gx, gy = _grid(X, resolution)
-    values, levels = _surface(model, np.column_stack([gx.ravel(), gy.ravel()]))
-    values = values.reshape(gx.shape)
-    regions = values >= 0 if levels == [0.0] else values
-    ax.contourf(gx, gy, regions.astype(np.float64), alpha=0.15, cmap="coolwarm")
-    if values.min() < max(levels) and values.max() > min(levels):  # the boundary crosses the window
+    values, regions, levels = _surface(model, np.column_stack([gx.ravel(), gy.ravel()]))
+    values, regions = values.reshape(gx.shape), regions.reshape(gx.shape)
+    if regions.min() < regions.max():  # shade the class regions (a constant one has nothing to show)
+        ax.contourf(gx, gy, regions, alpha=0.15, cmap="coolwarm")
+    if levels and values.min() < max(levels) and values.max() > min(levels):  # the boundary is in view
         ax.contour(gx, gy, values, levels=levels, colors="k", linewidths=1.5)
     for k, label in enumerate(np.unique(y)):
         mask = y == label
@@ -79,7 +86,7 @@ def plot_decision_boundary(model: Any, X, y, ax=None, resolution: int = 200):
     return ax
 
 
-def plot_mistakes(perceptron: Any, ax=None, show_mse: bool = False):
+def plot_mistakes(perceptron: Any, ax: Axes | None = None, show_mse: bool = False) -> Axes:
     """Plot a fitted perceptron's mistakes (weight updates) per epoch; optionally its MSE too.
 
     The curve reaches 0 in the last epoch when the perceptron converged (``converged_``);
