@@ -113,15 +113,17 @@ class _Walk:
 
     def _run_node(self, fn: Function, grad: Tensor, grads, deps, ready) -> None:
         extra = fn.__dict__
-        for hook in extra.get("hooks", ()):
-            replaced = hook(grad)
-            if replaced is not None:
-                grad = replaced
+        if "hooks" in extra:
+            for hook in extra["hooks"]:
+                replaced = hook(grad)
+                if replaced is not None:
+                    grad = replaced
         if "retained" in extra:
             self._store_grad(extra["retained"], grad, copy=True)
-        index = self.capture.get(id(fn))
-        if index is not None:
-            self._capture(index, grad)
+        if self.capture:
+            index = self.capture.get(id(fn))
+            if index is not None:
+                self._capture(index, grad)
         if fn.saves_inputs or fn.saves_output:
             _check_versions(fn)
         in_grads = fn.backward(grad)
@@ -132,7 +134,7 @@ class _Walk:
                 g = _sum_to(g, t._data.shape)
             if g._data.dtype != t._data.dtype:
                 g = g.to(t.dtype)
-            if type(parent) is not Tensor and isinstance(parent, Function):
+            if isinstance(parent, Function):
                 previous = grads.get(parent)
                 grads[parent] = g if previous is None else previous + g
                 deps[parent] -= 1
@@ -147,13 +149,15 @@ class _Walk:
             fn.release()
 
     def _deliver_leaf(self, leaf: Tensor, grad: Tensor, copy: bool) -> None:
-        for hook in leaf._hooks or ():
-            replaced = hook(grad)
-            if replaced is not None:
-                grad = replaced
-        index = self.capture.get(id(leaf))
-        if index is not None:
-            self._capture(index, grad)
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                replaced = hook(grad)
+                if replaced is not None:
+                    grad = replaced
+        if self.capture:
+            index = self.capture.get(id(leaf))
+            if index is not None:
+                self._capture(index, grad)
         if self.accumulate and leaf._requires_grad:
             self._store_grad(leaf, grad, copy)
 
@@ -197,21 +201,27 @@ def _count_dependencies(roots: list[Function]) -> dict[Function, int]:
 
 
 def _check_versions(fn: Function) -> None:
-    """Refuse to differentiate with saved inputs (or a saved output) that were overwritten."""
-    saved = []
+    """Refuse to differentiate with saved inputs (or a saved output) that were overwritten.
+
+    The common case (nothing changed) is one comparison per input; the message is only
+    built when a version differs."""
     if fn.saves_inputs:
-        saved += [(f"input {i} (shape {tuple(t.shape)})", t._version, v)
-                  for i, (t, v) in enumerate(zip(fn.inputs, fn.versions))]  # fmt: skip
+        for i, (t, version) in enumerate(zip(fn.inputs, fn.versions)):
+            if t._version[0] != version:
+                _raise_modified(fn, f"input {i} (shape {tuple(t.shape)})", t._version[0], version)
     if fn.saves_output:
-        saved.append(("the output", *fn.output_version))
-    for what, counter, version in saved:
+        counter, version = fn.output_version
         if counter[0] != version:
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by "
-                f"an inplace operation: {what} of {fn.name()} is at version {counter[0]}; "
-                f"expected version {version} instead. Use the out-of-place form of the op "
-                "(e.g. x = x + 1 instead of x += 1)."
-            )
+            _raise_modified(fn, "the output", counter[0], version)
+
+
+def _raise_modified(fn: Function, what: str, current: int, expected: int) -> None:
+    raise RuntimeError(
+        "one of the variables needed for gradient computation has been modified by "
+        f"an inplace operation: {what} of {fn.name()} is at version {current}; "
+        f"expected version {expected} instead. Use the out-of-place form of the op "
+        "(e.g. x = x + 1 instead of x += 1)."
+    )
 
 
 def _sum_to(grad: Tensor, shape: tuple) -> Tensor:

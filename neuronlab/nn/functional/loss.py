@@ -14,7 +14,7 @@ import numpy as np
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.activation import log_softmax, softmax
+from neuronlab.ops.activation import log_softmax, sigmoid, softmax
 from neuronlab.ops.indexing import where
 from neuronlab.ops.pointwise import clamp, exp, log, log1p, maximum
 
@@ -196,6 +196,13 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = legacy_reduction(size_average, reduce, reduction)
     target = _as_target(target, input)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    if (
+        weight is None
+        and pos_weight is None
+        and not target.requires_grad
+        and reduction in ("mean", "sum", "none")
+    ):
+        return BCEWithLogits.apply(input, target=target._data, reduction=reduction)
     softplus_neg = log1p(exp(-input.abs())) + maximum(-input, 0.0)  # = ln(1 + e^-x), stable
     if pos_weight is None:
         loss = (1.0 - target) * input + softplus_neg
@@ -205,6 +212,33 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if weight is not None:
         loss = loss * _as_target(weight, input)
     return apply_reduction(loss, reduction)
+
+
+class BCEWithLogits(Function):
+    """Fused binary cross-entropy from logits (no weights):
+    loss = (1 - t) x + ln(1 + e^-|x|) + max(-x, 0);  grad_x = (σ(x) - t) · grad (/ N for mean).
+
+    Fused for speed (one node instead of about ten) and stability: σ(x) = (1 + tanh(x/2))/2
+    never overflows.
+    """
+
+    def forward(self, x, target, reduction):
+        self.target, self.reduction = target, reduction
+        losses = (1.0 - target) * x + np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0.0)
+        if reduction == "none":
+            return losses
+        total = losses.sum(dtype=x.dtype)
+        return total / x.size if reduction == "mean" else total
+
+    def backward(self, grad):
+        x = self.inputs[0]
+        if STATE.enabled:  # higher derivatives: the same formula, recorded
+            d = sigmoid(x) - Tensor._wrap(self.target)
+        else:
+            d = Tensor._wrap(0.5 * (1.0 + np.tanh(0.5 * x._data)) - self.target)
+        if self.reduction == "none":
+            return d * grad, None
+        return d * (grad / x._data.size if self.reduction == "mean" else grad), None
 
 
 # -- multi-class classification ----------------------------------------------------------------
