@@ -8,6 +8,8 @@ the same code.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from neuronlab.engine import dtypes
@@ -96,6 +98,15 @@ class Tensor:
     @property
     def grad(self) -> Tensor | None:
         """The gradient accumulated by ``backward`` (leaves, and tensors that ``retain_grad``)."""
+        if self._grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
         return self._grad
 
     @grad.setter

@@ -37,7 +37,10 @@ def _inplace_repr(inplace: bool) -> str:
 
 # -- threshold units of the M-P neuron and the perceptron ----------------------------------------
 class Sign(Module):
-    """sgn(x): -1 for x < 0, 0 at 0, +1 for x > 0 (the M-P neuron's output; zero gradient).
+    """sgn(x): -1 for x < 0, 0 at 0, +1 for x > 0, as ``torch.sign`` (zero gradient).
+
+    The M-P neuron of the course fires at exactly 0 (sgn(0) = +1); for that convention use
+    ``neuronlab.classic.MPNeuron(..., activation="sign")`` (or ``Step`` for 0/1 outputs).
 
     Example:
         >>> nn.Sign()(neuronlab.tensor([-2.0, 0.0, 3.0]))
