@@ -22,16 +22,24 @@ class DivergenceGuard(Callback):
         lr_factor: each rollback multiplies the learning rate of every param group by this.
         max_retries: rollbacks allowed before giving up.
         snapshot_every: take a new snapshot every this many healthy iterations.
+        snapshot_factor: a state only becomes the rollback target when the loss measured after
+            it is within ``snapshot_factor * best_loss``: a run that is already climbing
+            toward divergence (but not yet past ``explode_factor``) is not a state worth
+            restoring (found by the lab's ``stability`` experiment: restoring such a state
+            needed a second rollback).
     """
 
     def __init__(self, explode_factor: float = 1e3, lr_factor: float = 0.1, max_retries: int = 5,
-                 snapshot_every: int = 1) -> None:  # fmt: skip
+                 snapshot_every: int = 1, snapshot_factor: float = 10.0) -> None:  # fmt: skip
         if explode_factor <= 1:
             raise ValueError(f"DivergenceGuard: explode_factor must be > 1, got {explode_factor}")
         if not 0 < lr_factor < 1:
             raise ValueError(f"DivergenceGuard: lr_factor must be in (0, 1), got {lr_factor}")
         if max_retries < 1 or snapshot_every < 1:
             raise ValueError("DivergenceGuard: max_retries and snapshot_every must be >= 1")
+        if not 1 <= snapshot_factor <= explode_factor:
+            raise ValueError(f"DivergenceGuard: snapshot_factor must be in [1, explode_factor], got {snapshot_factor}")
+        self.snapshot_factor = snapshot_factor
         self.explode_factor, self.lr_factor = explode_factor, lr_factor
         self.max_retries, self.snapshot_every = max_retries, snapshot_every
         self.retries = 0
@@ -65,7 +73,9 @@ class DivergenceGuard(Callback):
             self.best_loss = min(self.best_loss, loss)
             self._healthy += 1
             if self._healthy % self.snapshot_every == 0:
-                self._good, self._pending = self._pending, self._snapshot(trainer)
+                if loss <= self.snapshot_factor * max(self.best_loss, 1e-12):
+                    self._good = self._pending  # verified by this loss
+                self._pending = self._snapshot(trainer)
             return
         self.retries += 1
         old_lrs = [group["lr"] for group in trainer.optimizer.param_groups]
