@@ -52,7 +52,7 @@ class Function:
     def apply(cls, *inputs, **params):
         """Run the forward pass on ``inputs`` (Tensors) and record the op if any input
         requires grad and grad mode is on. Returns the output ``Tensor``."""
-        fn = cls()
+        fn = object.__new__(cls)
         try:
             out = fn.forward(*[t._data for t in inputs], **params)
         except ValueError as error:
@@ -126,11 +126,17 @@ class AccumulateGrad:
 
 def _record(fn: Function, inputs: tuple, out: np.ndarray):
     fn.inputs = inputs
-    fn.parents = tuple(
-        (t.grad_fn if t.grad_fn is not None else t) if t._requires_grad else None for t in inputs
-    )
+    # Plain loops: this runs once per recorded op, and generator expressions cost more here.
+    parents = []
+    for t in inputs:
+        if t._requires_grad:
+            node = t.grad_fn
+            parents.append(t if node is None else node)
+        else:
+            parents.append(None)
+    fn.parents = parents
     if fn.saves_inputs:
-        fn.versions = tuple(t._version[0] for t in inputs)
+        fn.versions = [t._version[0] for t in inputs]
     result = Tensor._wrap(out, True, fn)
     if fn.view:
         result._version = inputs[0]._version
