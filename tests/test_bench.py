@@ -10,7 +10,7 @@ from neuronlab.cli import main
 def test_quick_benchmark_runs_both_libraries_and_checks_losses():
     report = run_benchmark(quick=True, memory=False, log=lambda *a: None)
     titles = [row["workload"] for row in report["rows"]]
-    assert len(titles) == 6
+    assert len(titles) == 7
     for row in report["rows"]:
         assert row["loss_agreement"] <= 1e-3
         assert all(t["median"] > 0 for t in row["times"].values())

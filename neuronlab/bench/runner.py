@@ -62,6 +62,7 @@ def run_benchmark(quick: bool = False, memory: bool = True, log=print) -> dict:
         ("2a 1-1-1 sigmoid net, 4 samples, step", lambda: W.tiny_sigmoid(libs, quick)),
         ("2b 2-16-16-1 tanh net, 100 moons, step", lambda: W.tiny_moons(libs, quick)),
         ("3 LeNet-5, batch 128, step", lambda: W.lenet_step(libs, quick)),
+        ("4 loss landscape, 1-1-1 net", lambda: W.landscape_grid(libs, quick)),
         ("5 digits MLP: Trainer vs bare loop", lambda: W.trainer_overhead(quick)),
     ]
     rows = []
@@ -98,7 +99,7 @@ def machine_description() -> str:
 def format_table(report: dict) -> str:
     """The results as a Markdown table: medians, ranges, and ratio = neuronlab / other."""
     lines = [f"Machine: {report['machine']}; {report['threads']} threads; {'quick' if report['quick'] else 'full'} run.", "",
-             "| workload | library | median | range | ratio (neuronlab / other) |", "|---|---|---|---|---|"]  # fmt: skip
+             "| workload | variant | median | range | time ratio (first row / this row) |", "|---|---|---|---|---|"]  # fmt: skip
     for row in report["rows"]:
         times = row["times"]
         names = list(times)

@@ -142,6 +142,48 @@ def lenet_step(libs, quick: bool) -> dict:
     }
 
 
+def landscape_grid(libs, quick: bool) -> dict:
+    """The 1-1-1 sigmoid network's MSE over a 40×40 (w1, b1) grid: neuronlab's vectorized
+    evaluation against one forward pass per grid point (in neuronlab, and in PyTorch when
+    installed, as the seed's Keras code does it)."""
+    import neuronlab
+    from neuronlab.analysis import landscape_2d
+
+    x = np.array([[0.5], [1.0], [1.5], [2.0]], dtype=np.float32)
+    y = np.array([[0.0], [1.0], [1.0], [0.0]], dtype=np.float32)
+    grid = np.linspace(-10, 10, 40, dtype=np.float32)
+    neuronlab.manual_seed(0)
+    net = neuronlab.nn.Sequential(
+        neuronlab.nn.Linear(1, 1), neuronlab.nn.Sigmoid(), neuronlab.nn.Linear(1, 1)
+    )
+    data = (neuronlab.from_numpy(x), neuronlab.from_numpy(y))
+
+    def surface(vectorized):
+        return landscape_2d(net, ["0.weight", "0.bias"], [(-10, 10), (-10, 10)], 40, data, "mse",
+                            vectorized=vectorized).values  # fmt: skip
+
+    times = {"neuronlab vectorized": measure(lambda: surface(True), repeats=5 if quick else 15)}
+    times["neuronlab per point"] = measure(lambda: surface(False), repeats=1 if quick else 3, warmup=1)
+    losses = {"neuronlab vectorized": surface(True).ravel()[:20].tolist(),
+              "neuronlab per point": surface(False).ravel()[:20].tolist()}  # fmt: skip
+    if "torch" in libs:
+        torch = libs["torch"]
+        model = torch.nn.Sequential(torch.nn.Linear(1, 1), torch.nn.Sigmoid(), torch.nn.Linear(1, 1))
+        copy_weights(net, model, torch)
+        tx, ty = torch.from_numpy(x), torch.from_numpy(y)
+
+        def torch_loop():
+            with torch.no_grad():
+                for w in grid:
+                    for b in grid:
+                        model[0].weight.fill_(float(w))
+                        model[0].bias.fill_(float(b))
+                        ((model(tx) - ty) ** 2).mean()
+
+        times["torch per point"] = measure(torch_loop, repeats=1 if quick else 3, warmup=1)
+    return {"unit": "40×40 grid", "losses": losses, "times": times}
+
+
 def trainer_overhead(quick: bool) -> dict:
     """A digits MLP trained with ``Trainer`` against the same bare loop (neuronlab only)."""
     import neuronlab
