@@ -106,7 +106,7 @@ def format_table(report: dict) -> str:
         base = times[names[0]]["median"]
         for name in names:
             t = times[name]
-            ratio = "" if name == names[0] else f"{base / t['median']:.2f}"
+            ratio = "" if name == names[0] else f"{base / t['median']:.3g}"
             extra = f" ({row['samples'] / t['median']:,.0f} samples/s)" if row.get("samples") else ""
             lines.append(
                 f"| {row['workload']} | {name} | {_fmt(t['median'])}{extra} | {_fmt(t['low'])}–{_fmt(t['high'])} | {ratio} |"
