@@ -289,3 +289,17 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     for col in range(cols):
         values[rng.permutation(rows)[:num_zeros], col] = 0
     return _write(tensor, values)
+
+
+def default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's default initialization of ``Linear`` and ``Conv2d``: W ~ kaiming_uniform_(a=√5),
+    which is U(±1/√fan_in), and b ~ U(±1/√fan_in).
+
+    a = √5 makes the gain √(2 / (1 + 5)) = √(1/3), so the bound √3 · gain / √fan_in is
+    1/√fan_in: the old Lua torch default, kept by PyTorch (pytorch/pytorch#57109).
+    """
+    kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = _calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+        uniform_(bias, -bound, bound)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn import functional as F
 from neuronlab.nn import init
@@ -83,12 +81,7 @@ class Conv2d(Module):
 
     def reset_parameters(self) -> None:
         """Redraw the weights from PyTorch's default distribution (see the class docstring)."""
-        # a=√5 gives gain √(1/3), so bound = √3 · gain / √fan_in = 1/√fan_in (pytorch/pytorch#57109).
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in = self.in_channels * self.kernel_size[0] * self.kernel_size[1]
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         if self.padding_mode == "zeros":

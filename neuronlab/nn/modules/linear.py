@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn import init
 from neuronlab.nn.modules.module import Module
@@ -65,13 +63,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Redraw the weights from PyTorch's default distribution (see the class docstring)."""
-        # a=√5 makes the gain √(2 / (1 + 5)) = √(1/3), so bound = √3 · gain / √fan_in = 1/√fan_in
-        # (the old Lua torch default, pytorch/pytorch#57109).
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
+        init.default_layer_init_(self.weight, self.bias)
 
     def forward(self, input: Tensor) -> Tensor:  # noqa: A002
         return linear(input, self.weight, self.bias)
