@@ -113,13 +113,12 @@ def format_table(report: dict) -> str:
             )
     for row in report["memory"]:
         libs = [k for k in row if k != "workload"]
-        cells = ", ".join(f"{lib} {row[lib]['peak_growth_kib'] / 1024:.1f} MiB" for lib in libs)
-        ratio = (
-            row[libs[0]]["peak_growth_kib"] / max(row[libs[-1]]["peak_growth_kib"], 1)
-            if len(libs) > 1
-            else float("nan")
-        )
-        lines.append(f"| 6 peak memory growth, {row['workload']} training | {cells} | | | {ratio:.2f} |")
+        for key, label in (("first_step_kib", "first step"), ("steady_step_kib", "later steps")):
+            cells = ", ".join(f"{lib} {row[lib][key] / 1024:.1f} MiB" for lib in libs)
+            ratio = f"{row[libs[0]][key] / max(row[libs[-1]][key], 1):.3g}" if len(libs) > 1 else ""
+            lines.append(
+                f"| 6 peak memory growth, {row['workload']} training, {label} | {cells} | | | {ratio} |"
+            )
     return "\n".join(lines)
 
 
