@@ -26,3 +26,11 @@ def test_bench_command_writes_json(tmp_path, capsys, monkeypatch):
                                                                            "rows": [], "memory": []})  # fmt: skip
     assert main(["bench", "--quick", "--json", str(tmp_path / "b.json")]) == 0
     assert json.loads((tmp_path / "b.json").read_text())["quick"] is True
+
+
+def test_memory_probe_reports_first_and_later_steps():
+    from neuronlab.bench.memory_probe import peak_memory
+
+    result = peak_memory("neuronlab", "mlp")
+    assert result["first_step_kib"] > 0 and result["steady_step_kib"] >= 0
+    assert result["first_step_kib"] >= result["steady_step_kib"]  # optimizer state and first allocations
