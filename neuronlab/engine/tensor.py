@@ -265,7 +265,7 @@ class Tensor:
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar; "
                 "item() needs exactly one element"
             )
-        return self._data.reshape(()).item()
+        return self._data.item()  # NumPy's item() takes any one-element array
 
     def tolist(self):
         """Nested Python lists (a number for a 0-dim tensor)."""

@@ -92,17 +92,18 @@ class Trainer:
         start = time.perf_counter()
         loss_sum, count = 0.0, 0
         targets, outputs = [], []
-        for x, y in self._loader:
-            record, out = self.train_step(x, y)
-            loss_sum += record["loss"] * record["batch_size"]
-            count += record["batch_size"]
-            if self.metrics:
-                targets.append(y.detach())
-                outputs.append(out.detach())
-            for cb in self.callbacks:
-                cb.on_batch_end(self, record)
-            if self.stop_training:
-                break
+        with _quiet_overflow():  # once per epoch: entering errstate costs ~1 µs
+            for x, y in self._loader:
+                record, out = self._step(x, y)
+                loss_sum += record["loss"] * record["batch_size"]
+                count += record["batch_size"]
+                if self.metrics:
+                    targets.append(y.detach())
+                    outputs.append(out.detach())
+                for cb in self.callbacks:
+                    cb.on_batch_end(self, record)
+                if self.stop_training:
+                    break
         self.epoch += 1
         record = {"epoch": self.epoch, "iterations": self.iteration, "samples": self.samples_seen,
                   "train_loss": loss_sum / max(count, 1), "lr": self._lr()}  # fmt: skip
@@ -119,20 +120,21 @@ class Trainer:
 
     def train_step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
         """One iteration: zero_grad, forward, loss, backward, step. Returns (record, output)."""
+        with _quiet_overflow():
+            return self._step(x, y)
+
+    def _step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
         start = time.perf_counter()
-        # A diverging run overflows; the loss shows it (and DivergenceGuard acts on it), so
-        # NumPy's per-op overflow warnings would only be noise, as PyTorch is silent here.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            self.optimizer.zero_grad()
-            out = self.model(x)
-            loss = self.loss_fn(out, y)
-            loss.backward()
-            self.optimizer.step()
+        self.optimizer.zero_grad()
+        out = self.model(x)
+        loss = self.loss_fn(out, y)
+        loss.backward()
+        self.optimizer.step()
         self.iteration += 1
         batch = len(x)
         self.samples_seen += batch
         record = {"epoch": self.epoch + 1, "iteration": self.iteration, "batch_size": batch,
-                  "loss": float(loss.item()), "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
+                  "loss": loss.item(), "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
         self.history.steps.append(record)
         return record, out
 
@@ -146,7 +148,7 @@ class Trainer:
         was_training = getattr(self.model, "training", False)
         self.model.eval()
         loss_sum, count, targets, outputs = 0.0, 0, [], []
-        with no_grad(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with no_grad(), _quiet_overflow():
             for x, y in loader:
                 out = self.model(x)
                 loss_sum += float(self.loss_fn(out, y).item()) * len(x)
@@ -219,6 +221,12 @@ class Trainer:
     def load_checkpoint(self, path) -> None:
         """Restore a state written by ``save_checkpoint``."""
         self.load_state_dict(load(path))
+
+
+def _quiet_overflow() -> np.errstate:
+    """A diverging run overflows; the loss shows it (and DivergenceGuard acts on it), so
+    NumPy's per-op overflow warnings would only be noise, as PyTorch is silent here."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 def make_loader(data, batch_size, shuffle: bool, drop_last: bool, generator) -> DataLoader:
