@@ -31,3 +31,19 @@ def measure(fn, repeats: int = 7, warmup: int = 2, inner: int = 1) -> Timing:
             fn()
         samples.append((time.perf_counter() - start) / inner)
     return Timing(statistics.median(samples), min(samples), max(samples), repeats)
+
+
+def measure_interleaved(fns: dict, repeats: int = 7, warmup: int = 2, inner: int = 1) -> dict[str, Timing]:
+    """Time several variants of one workload by alternating them in every repeat, so a burst
+    of noise on a shared machine hits all of them alike and their ratio stays meaningful."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            samples[name].append((time.perf_counter() - start) / inner)
+    return {name: Timing(statistics.median(s), min(s), max(s), repeats) for name, s in samples.items()}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.bench.timing import Timing, measure
+from neuronlab.bench.timing import Timing, measure, measure_interleaved
 
 
 def copy_weights(source, target, torch) -> None:
@@ -65,7 +65,7 @@ def tiny_sigmoid(libs, quick: bool) -> dict:
 
     steps, losses = _paired(build, data, "MSELoss", 0.1, libs)
     inner = 20 if quick else 500
-    return {"unit": "step", "losses": losses, "times": {n: measure(s, inner=inner) for n, s in steps.items()}}
+    return {"unit": "step", "losses": losses, "times": measure_interleaved(steps, inner=inner)}
 
 
 def tiny_moons(libs, quick: bool) -> dict:
@@ -81,7 +81,7 @@ def tiny_moons(libs, quick: bool) -> dict:
 
     steps, losses = _paired(build, data, "BCEWithLogitsLoss", 0.1, libs)
     inner = 20 if quick else 300
-    return {"unit": "step", "losses": losses, "times": {n: measure(s, inner=inner) for n, s in steps.items()}}
+    return {"unit": "step", "losses": losses, "times": measure_interleaved(steps, inner=inner)}
 
 
 def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
@@ -101,7 +101,7 @@ def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
         )
 
     steps, losses = _paired(build, (X[:batch_size], y[:batch_size]), "CrossEntropyLoss", 0.1, libs)
-    times = {}
+    epochs = {}
     for name, lib in libs.items():
         neuronlab.manual_seed(0)
         model = build(lib)
@@ -116,7 +116,8 @@ def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
                 loss_fn(model(xb), yb).backward()
                 opt.step()
 
-        times[name] = measure(epoch, repeats=2 if quick else 5, warmup=1)
+        epochs[name] = epoch
+    times = measure_interleaved(epochs, repeats=2 if quick else 5, warmup=1)
     return {"unit": "epoch", "samples": n, "losses": losses, "times": times}
 
 
@@ -138,7 +139,7 @@ def lenet_step(libs, quick: bool) -> dict:
     return {
         "unit": "step",
         "losses": losses,
-        "times": {n: measure(s, repeats=3 if quick else 15) for n, s in steps.items()},
+        "times": measure_interleaved(steps, repeats=3 if quick else 15),
     }
 
 
@@ -216,11 +217,11 @@ def trainer_overhead(quick: bool) -> dict:
         model, opt = model_and_opt()
         Trainer(model, opt, nn.CrossEntropyLoss(), progress=False).fit((X, y), epochs=epochs, batch_size=64)
 
-    reps = 2 if quick else 7
+    reps = 2 if quick else 9
     return {
         "unit": f"{epochs} epochs",
         "losses": {},
-        "times": {"Trainer": measure(trainer, repeats=reps), "bare loop": measure(bare, repeats=reps)},
+        "times": measure_interleaved({"Trainer": trainer, "bare loop": bare}, repeats=reps),
     }
 
 
