@@ -65,7 +65,18 @@ def format_cell(value) -> str:
     return str(value)
 
 
-REQUIRED = ("NAME", "TITLE", "SEEDS", "QUESTION_ZH", "QUESTION_EN", "setup", "run", "figures", "table", "conclusion")
+REQUIRED = (
+    "NAME",
+    "TITLE",
+    "SEEDS",
+    "QUESTION_ZH",
+    "QUESTION_EN",
+    "setup",
+    "run",
+    "figures",
+    "table",
+    "conclusion",
+)
 
 
 def check_experiment_module(module) -> None:

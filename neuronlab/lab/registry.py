@@ -42,7 +42,9 @@ _MODULES = dict(EXPERIMENTS)
 def load(name: str) -> ModuleType:
     """The experiment module for a CLI name; ``ValueError`` listing the names if unknown."""
     if name not in _MODULES:
-        raise ValueError(f"unknown experiment {name!r}; run 'neuronlab lab list' to see them: {', '.join(NAMES)}")
+        raise ValueError(
+            f"unknown experiment {name!r}; run 'neuronlab lab list' to see them: {', '.join(NAMES)}"
+        )
     module = importlib.import_module(f"neuronlab.lab.experiments.{_MODULES[name]}")
     check_experiment_module(module)
     return module

@@ -84,7 +84,8 @@ def build_report(out: Path, names: list[str] | None = None) -> list[Section]:
 def _html_table(table: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table.formatted_rows()
+        "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+        for row in table.formatted_rows()
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -95,7 +96,10 @@ def _paragraphs(text: str) -> str:
 
 def render_html(sections: list[Section]) -> str:
     e = html.escape
-    nav = "".join(f'<li><a href="#{e(s.name)}">{e(s.title)}</a> <span class="meta">({e(s.name)})</span></li>' for s in sections)
+    nav = "".join(
+        f'<li><a href="#{e(s.name)}">{e(s.title)}</a> <span class="meta">({e(s.name)})</span></li>'
+        for s in sections
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8"><title>neuronlab lab report</title>',

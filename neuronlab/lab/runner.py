@@ -50,7 +50,13 @@ def _run_seeded(name: str, config: LabConfig) -> dict:
     results = module.run(config)
     seconds = time.perf_counter() - start
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
-    payload = {"name": name, "settings": settings, "versions": versions(), "seconds": seconds, "results": results}
+    payload = {
+        "name": name,
+        "settings": settings,
+        "versions": versions(),
+        "seconds": seconds,
+        "results": results,
+    }
     write_results(Path(config.out) / name / "results.json", payload)
     return payload
 

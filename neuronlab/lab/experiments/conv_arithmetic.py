@@ -31,7 +31,13 @@ QUESTION_EN = (
 )
 
 # (in_channels, out_channels, kernel, stride, padding, input size)
-LAYERS = [(1, 10, 5, 1, 0, 28), (3, 10, 3, 1, 0, 244), (3, 16, 3, 2, 1, 32), (16, 32, 5, 1, 2, 14), (64, 64, 1, 1, 0, 7)]
+LAYERS = [
+    (1, 10, 5, 1, 0, 28),
+    (3, 10, 3, 1, 0, 244),
+    (3, 16, 3, 2, 1, 32),
+    (16, 32, 5, 1, 2, 14),
+    (64, 64, 1, 1, 0, 7),
+]
 
 
 def setup(config: LabConfig) -> str:
@@ -87,10 +93,15 @@ def run(config: LabConfig) -> dict:
     k = rng.standard_normal((3, 3))
     manual = sliding_window_conv(x, k, 0.5)
     library = conv2d(Tensor._wrap(x[None, None]), Tensor._wrap(k[None, None]), Tensor._wrap(np.array([0.5])))
-    sliding = {"max_abs_difference": float(np.abs(manual - library.numpy()[0, 0]).max()), "output_shape": list(manual.shape)}
+    sliding = {
+        "max_abs_difference": float(np.abs(manual - library.numpy()[0, 0]).max()),
+        "output_shape": list(manual.shape),
+    }
 
     X, y = load_digits(images=True)
-    X_tr, _, X_te, y_tr, _, y_te = train_val_test_split(X, y, val_size=0, test_size=0.2, random_state=config.seed)
+    X_tr, _, X_te, y_tr, _, y_te = train_val_test_split(
+        X, y, val_size=0, test_size=0.2, random_state=config.seed
+    )
     data = (X_tr, y_tr, X_te, y_te)
     flat = (X_tr.reshape(len(X_tr), -1), y_tr, X_te.reshape(len(X_te), -1), y_te)
     epochs = config.pick(30, 4)
@@ -109,7 +120,12 @@ def figures(results: dict) -> dict:
     fig, ax = new_figure()
     for key, label in (("cnn", "CNN"), ("mlp", "MLP")):
         acc = results[key]["val_accuracy_per_epoch"]
-        ax.plot(range(1, len(acc) + 1), acc, marker="o", label=f"{label} ({results[key]['parameters']} parameters)")
+        ax.plot(
+            range(1, len(acc) + 1),
+            acc,
+            marker="o",
+            label=f"{label} ({results[key]['parameters']} parameters)",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("test accuracy")
     ax.set_title("8×8 digits: a small CNN against an MLP")
@@ -120,7 +136,10 @@ def figures(results: dict) -> dict:
 def table(results: dict) -> Table:
     rows = [[r["layer"], "×".join(map(str, r["input"])), r["formula_params"], r["counted_params"],
              r["formula_size"], "×".join(map(str, r["output"]))] for r in results["layers"]]  # fmt: skip
-    return Table(["layer", "input", "params (formula)", "params (counted)", "size (formula)", "output (forward pass)"], rows)
+    return Table(
+        ["layer", "input", "params (formula)", "params (counted)", "size (formula)", "output (forward pass)"],
+        rows,
+    )
 
 
 def conclusion(results: dict) -> str:

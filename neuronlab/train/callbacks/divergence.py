@@ -38,7 +38,9 @@ class DivergenceGuard(Callback):
         if max_retries < 1 or snapshot_every < 1:
             raise ValueError("DivergenceGuard: max_retries and snapshot_every must be >= 1")
         if not 1 <= snapshot_factor <= explode_factor:
-            raise ValueError(f"DivergenceGuard: snapshot_factor must be in [1, explode_factor], got {snapshot_factor}")
+            raise ValueError(
+                f"DivergenceGuard: snapshot_factor must be in [1, explode_factor], got {snapshot_factor}"
+            )
         self.snapshot_factor = snapshot_factor
         self.explode_factor, self.lr_factor = explode_factor, lr_factor
         self.max_retries, self.snapshot_every = max_retries, snapshot_every
