@@ -60,21 +60,27 @@ def _collate_mapping(batch: list, elem) -> collections.abc.Mapping:
         return collated
 
 
+def _same_sequence_type(template, items: list):
+    """``items`` in a sequence of ``template``'s type (a copy for mutable sequences, as
+    PyTorch does), or as a plain list when that type cannot be built from a list."""
+    try:
+        if isinstance(template, collections.abc.MutableSequence):
+            clone = copy.copy(template)
+            for i, item in enumerate(items):
+                clone[i] = item
+            return clone
+        return type(template)(items)
+    except TypeError:
+        return items
+
+
 def _collate_sequence(batch: list, elem):
     if any(len(sample) != len(elem) for sample in batch):
         raise RuntimeError("each element in list of batch should be of equal size")
     columns = [default_collate(list(samples)) for samples in zip(*batch)]
     if isinstance(elem, tuple):
         return columns  # PyTorch returns a list for tuples ("backwards compatibility")
-    try:
-        if isinstance(elem, collections.abc.MutableSequence):
-            clone = copy.copy(elem)
-            for i, column in enumerate(columns):
-                clone[i] = column
-            return clone
-        return type(elem)(columns)
-    except TypeError:
-        return columns
+    return _same_sequence_type(elem, columns)
 
 
 def default_collate(batch: list):
@@ -136,14 +142,5 @@ def default_convert(data):
     if isinstance(data, tuple):
         return [default_convert(d) for d in data]
     if isinstance(data, collections.abc.Sequence) and not isinstance(data, str | bytes):
-        converted = [default_convert(d) for d in data]
-        try:
-            if isinstance(data, collections.abc.MutableSequence):
-                clone = copy.copy(data)
-                for i, d in enumerate(converted):
-                    clone[i] = d
-                return clone
-            return type(data)(converted)
-        except TypeError:
-            return converted
+        return _same_sequence_type(data, [default_convert(d) for d in data])
     return data
