@@ -11,6 +11,12 @@ import numpy as np
 
 from neuronlab.bench.timing import Timing, measure, measure_interleaved
 
+SETTLE = 0.3  # seconds between timed batches of alternating libraries (see measure_interleaved)
+
+
+def _settle(quick: bool) -> float:
+    return 0.0 if quick else SETTLE
+
 
 def copy_weights(source, target, torch) -> None:
     """Load ``source``'s (neuronlab) state into ``target`` (a torch module) through NumPy."""
@@ -65,7 +71,8 @@ def tiny_sigmoid(libs, quick: bool) -> dict:
 
     steps, losses = _paired(build, data, "MSELoss", 0.1, libs)
     inner = 20 if quick else 500
-    return {"unit": "step", "losses": losses, "times": measure_interleaved(steps, inner=inner)}
+    times = measure_interleaved(steps, inner=inner, settle=_settle(quick))
+    return {"unit": "step", "losses": losses, "times": times}
 
 
 def tiny_moons(libs, quick: bool) -> dict:
@@ -81,7 +88,8 @@ def tiny_moons(libs, quick: bool) -> dict:
 
     steps, losses = _paired(build, data, "BCEWithLogitsLoss", 0.1, libs)
     inner = 20 if quick else 300
-    return {"unit": "step", "losses": losses, "times": measure_interleaved(steps, inner=inner)}
+    times = measure_interleaved(steps, inner=inner, settle=_settle(quick))
+    return {"unit": "step", "losses": losses, "times": times}
 
 
 def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
@@ -117,7 +125,7 @@ def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
                 opt.step()
 
         epochs[name] = epoch
-    times = measure_interleaved(epochs, repeats=2 if quick else 5, warmup=1)
+    times = measure_interleaved(epochs, repeats=2 if quick else 5, warmup=1, settle=_settle(quick))
     return {"unit": "epoch", "samples": n, "losses": losses, "times": times}
 
 
@@ -139,7 +147,9 @@ def lenet_step(libs, quick: bool) -> dict:
     return {
         "unit": "step",
         "losses": losses,
-        "times": measure_interleaved(steps, repeats=3 if quick else 15),
+        "times": measure_interleaved(
+            steps, repeats=3 if quick else 7, inner=1 if quick else 20, settle=_settle(quick)
+        ),
     }
 
 
@@ -221,7 +231,9 @@ def trainer_overhead(quick: bool) -> dict:
     return {
         "unit": f"{epochs} epochs",
         "losses": {},
-        "times": measure_interleaved({"Trainer": trainer, "bare loop": bare}, repeats=reps),
+        "times": measure_interleaved(
+            {"Trainer": trainer, "bare loop": bare}, repeats=reps, settle=_settle(quick)
+        ),
     }
 
 

@@ -4,7 +4,8 @@
 gradient ``grad`` as a ``Tensor`` and returns one gradient (or ``None``) per input, written
 with tensor operations. The engine runs ``backward`` without recording, unless
 ``create_graph=True`` asked for higher derivatives: then the same formulas are recorded and
-can be differentiated again. The engine, not the op, reduces broadcast gradients back to
+can be differentiated again. An op may also define ``backward_numpy``, the same formulas on
+bare arrays, which the engine prefers when nothing is being recorded. The engine, not the op, reduces broadcast gradients back to
 the input's shape and casts them to the input's dtype.
 """
 
@@ -47,6 +48,12 @@ class Function:
 
     def backward(self, grad):
         raise NotImplementedError
+
+    # Optional: the same derivative on bare arrays, ``backward_numpy(grad: ndarray) -> tuple of
+    # ndarray | None``. The engine calls it instead of ``backward`` whenever the backward pass
+    # itself is not being recorded (no ``create_graph``), which skips creating a tensor for
+    # every intermediate product. Ops on the training hot path define it.
+    backward_numpy = None
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -166,6 +173,16 @@ def broadcast_error(op: str, inputs) -> ShapeError:
         f"{op.removesuffix('Backward0').lower()}(): {detail}shapes {listed} cannot be "
         "broadcast together (sizes must be equal or 1, compared from the last dimension)"
     )
+
+
+def sum_to_array(grad: np.ndarray, shape: tuple) -> np.ndarray:
+    """Sum the array ``grad`` down to ``shape`` (undo broadcasting)."""
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
+    )
+    out = grad.sum(axis=axes) if axes else grad
+    return out.reshape(shape)
 
 
 from neuronlab.engine.tensor import Tensor  # noqa: E402 - Tensor needs Function first

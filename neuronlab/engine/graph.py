@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import FREED_MESSAGE, Function
+from neuronlab.engine.function import FREED_MESSAGE, Function, sum_to_array
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 
@@ -77,6 +77,11 @@ def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
 
 
 class _Walk:
+    """One backward pass. Without ``create_graph`` the gradients travel between nodes as bare
+    NumPy arrays and each op's ``backward_numpy`` computes its input gradients (ops without
+    one get their ``backward`` on wrapped tensors); with it, gradients are tensors and every
+    ``backward`` formula is recorded so that it can be differentiated again."""
+
     def __init__(self, retain_graph: bool, create_graph: bool, inputs) -> None:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
@@ -95,23 +100,26 @@ class _Walk:
         self.accumulate = inputs is None
 
     def run(self, roots) -> None:
-        grads: dict[Function, Tensor] = {}
+        grads: dict = {}
         nodes = []
+        arrays = not self.create_graph
         for out, g in roots:
             if out.grad_fn is None:  # backward() called on a leaf itself
-                self._deliver_leaf(out, g, copy=True)
+                self._deliver_leaf(out, g._data if arrays else g, copy=True)
                 continue
             fn = out.grad_fn
+            g = g._data if arrays else g
             grads[fn] = g if fn not in grads else grads[fn] + g
             nodes.append(fn)
         deps = _count_dependencies(nodes)
         ready = [fn for fn in dict.fromkeys(nodes) if deps.get(fn, 0) == 0]
+        run_node = self._run_node_numpy if arrays else self._run_node
         while ready:
             fn = ready.pop()
-            grad = grads.pop(fn)
-            self._run_node(fn, grad, grads, deps, ready)
+            run_node(fn, grads.pop(fn), grads, deps, ready)
 
-    def _run_node(self, fn: Function, grad: Tensor, grads, deps, ready) -> None:
+    def _node_prelude(self, fn: Function, grad: Tensor) -> Tensor:
+        """Hooks on the node's output, ``retain_grad`` and ``autograd.grad`` capture."""
         extra = fn.__dict__
         if "hooks" in extra:
             for hook in extra["hooks"]:
@@ -119,11 +127,18 @@ class _Walk:
                 if replaced is not None:
                     grad = replaced
         if "retained" in extra:
-            self._store_grad(extra["retained"], grad, copy=True)
+            self._accumulate(extra["retained"], grad, copy=True)
         if self.capture:
             index = self.capture.get(id(fn))
             if index is not None:
                 self._capture(index, grad)
+        return grad
+
+    def _run_node(self, fn: Function, grad: Tensor, grads, deps, ready) -> None:
+        """Tensor mode (``create_graph=True``): the backward formulas are recorded."""
+        extra = fn.__dict__
+        if "hooks" in extra or "retained" in extra or self.capture:
+            grad = self._node_prelude(fn, grad)
         if fn.saves_inputs or fn.saves_output:
             _check_versions(fn)
         in_grads = fn.backward(grad)
@@ -141,36 +156,81 @@ class _Walk:
                 if deps[parent] == 0:
                     ready.append(parent)
             else:
+                self._deliver_leaf(parent, g, copy=False)
+        if not self.retain_graph:
+            fn.release()
+
+    def _run_node_numpy(self, fn: Function, grad: np.ndarray, grads, deps, ready) -> None:
+        """Array mode: ``grad`` and the gradients sent on are NumPy arrays."""
+        extra = fn.__dict__
+        if "hooks" in extra or "retained" in extra or self.capture:
+            grad = self._node_prelude(fn, Tensor._wrap(grad))._data
+        if fn.saves_inputs or fn.saves_output:
+            _check_versions(fn)
+        numpy_backward = fn.backward_numpy
+        if numpy_backward is not None:
+            in_grads = numpy_backward(grad)
+        else:
+            in_grads = [None if g is None else g._data for g in fn.backward(Tensor._wrap(grad))]
+        for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
+            if parent is None or g is None:
+                continue
+            data = t._data
+            if g.shape != data.shape:
+                g = sum_to_array(g, data.shape)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
+            if isinstance(parent, Function):
+                previous = grads.get(parent)
+                # Never in place: an op may send one array to several inputs.
+                grads[parent] = g if previous is None else previous + g
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+            else:
                 # A gradient passed straight through (or sent to two inputs) is shared with
-                # other tensors: copy it before a leaf owns it and accumulates into it.
+                # other nodes: copy it before a leaf owns it and accumulates into it.
                 shared = g is grad or sum(1 for other in in_grads if other is g) > 1
                 self._deliver_leaf(parent, g, copy=shared)
         if not self.retain_graph:
             fn.release()
 
-    def _deliver_leaf(self, leaf: Tensor, grad: Tensor, copy: bool) -> None:
+    def _deliver_leaf(self, leaf: Tensor, grad, copy: bool) -> None:
+        """Hand ``grad`` (a Tensor in tensor mode, an array in array mode) to a leaf."""
+        arrays = not self.create_graph
+        if not (leaf._hooks or self.capture):
+            if self.accumulate and leaf._requires_grad:
+                if arrays:
+                    self._store_grad(leaf, grad, copy)
+                else:
+                    self._accumulate(leaf, grad, copy)
+            return
+        t = Tensor._wrap(grad) if arrays else grad
         if leaf._hooks:
             for hook in leaf._hooks:
-                replaced = hook(grad)
+                replaced = hook(t)
                 if replaced is not None:
-                    grad = replaced
+                    t, copy = replaced, False  # a hook's new tensor is not shared with the graph
         if self.capture:
             index = self.capture.get(id(leaf))
             if index is not None:
-                self._capture(index, grad)
+                self._capture(index, t)
         if self.accumulate and leaf._requires_grad:
-            self._store_grad(leaf, grad, copy)
+            self._accumulate(leaf, t, copy)
+
+    def _accumulate(self, t: Tensor, grad: Tensor, copy: bool) -> None:
+        """Add the tensor ``grad`` to ``t.grad``: recorded with ``create_graph``, else in place."""
+        if self.create_graph:
+            t._grad = grad if t._grad is None else t._grad + grad
+        else:
+            self._store_grad(t, grad._data, copy)
 
     def _capture(self, index: int, grad: Tensor) -> None:
         previous = self.results[index]
         self.results[index] = grad if previous is None else previous + grad
 
-    def _store_grad(self, t: Tensor, grad: Tensor, copy: bool) -> None:
-        """Accumulate ``grad`` into ``t.grad`` (in place unless a graph is being built)."""
-        if self.create_graph:
-            t._grad = grad if t._grad is None else t._grad + grad
-            return
-        data = grad._data
+    def _store_grad(self, t: Tensor, data: np.ndarray, copy: bool) -> None:
+        """Accumulate the array ``data`` into ``t.grad`` (in place when ``t.grad`` allows)."""
         if t._grad is None:
             if copy or data.base is not None or not data.flags.writeable:
                 data = data.copy()

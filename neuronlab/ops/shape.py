@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function, ShapeError, sum_to_array
 from neuronlab.engine.tensor import Size, Tensor
 
 
@@ -68,12 +68,7 @@ class SumTo(Function):
 
     def forward(self, x, shape):
         self.input_shape = x.shape
-        lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(
-            i + lead for i, s in enumerate(shape) if s == 1 and x.shape[i + lead] != 1
-        )
-        out = x.sum(axis=axes, keepdims=True) if axes else x
-        return out.reshape(shape)
+        return sum_to_array(x, shape)
 
     def backward(self, grad):
         return (grad.expand(self.input_shape),)
