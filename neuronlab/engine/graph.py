@@ -176,6 +176,8 @@ class _Walk:
             if parent is None or g is None:
                 continue
             data = t._data
+            if type(g) is not np.ndarray:  # NumPy returns scalars from 0-d arithmetic
+                g = np.asarray(g)
             if g.shape != data.shape:
                 g = sum_to_array(g, data.shape)
             if g.dtype != data.dtype:
@@ -190,7 +192,7 @@ class _Walk:
             else:
                 # A gradient passed straight through (or sent to two inputs) is shared with
                 # other nodes: copy it before a leaf owns it and accumulates into it.
-                shared = g is grad or sum(1 for other in in_grads if other is g) > 1
+                shared = g is grad or _sent_twice(g, in_grads)
                 self._deliver_leaf(parent, g, copy=shared)
         if not self.retain_graph:
             fn.release()
@@ -239,6 +241,14 @@ class _Walk:
             np.add(t._grad._data, data, out=t._grad._data, casting="unsafe")
         else:
             t._grad = Tensor._wrap(t._grad._data + data)
+
+
+def _sent_twice(g: np.ndarray, in_grads) -> bool:
+    seen = 0
+    for other in in_grads:
+        if other is g:
+            seen += 1
+    return seen > 1
 
 
 def _count_dependencies(roots: list[Function]) -> dict[Function, int]:

@@ -300,8 +300,7 @@ class Tensor:
             raise TypeError("iteration over a 0-d tensor")
         return iter(_join.unbind(self, 0))
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__  # by identity, as in PyTorch (== is elementwise)
 
     def __repr__(self) -> str:
         from neuronlab.engine.printing import tensor_repr

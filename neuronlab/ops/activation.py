@@ -10,7 +10,7 @@ import numpy as np
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import floating
-from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p, masked
+from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p, masked, masked_array
 
 
 class ReLU(Function):
@@ -23,6 +23,9 @@ class ReLU(Function):
     def backward(self, grad):
         return (masked(grad, self.mask),)
 
+    def backward_numpy(self, grad):
+        return (masked_array(grad, self.mask),)
+
 
 class LeakyReLU(Function):
     """out = x for x > 0, else slope·x;  d/dx = 1 or slope."""
@@ -34,6 +37,9 @@ class LeakyReLU(Function):
 
     def backward(self, grad):
         return (grad * Tensor._wrap(self.factor),)
+
+    def backward_numpy(self, grad):
+        return (grad * self.factor,)
 
 
 class Sigmoid(SavedOutput):
@@ -51,6 +57,10 @@ class Sigmoid(SavedOutput):
         out = self.output()
         return (grad * (out * (1.0 - out)),)
 
+    def backward_numpy(self, grad):
+        out = self.out
+        return (grad * (out * (1.0 - out)),)
+
 
 class Tanh(SavedOutput):
     """out = tanh x;  d/dx = 1 - out²."""
@@ -61,6 +71,10 @@ class Tanh(SavedOutput):
 
     def backward(self, grad):
         out = self.output()
+        return (grad * (1.0 - out * out),)
+
+    def backward_numpy(self, grad):
+        out = self.out
         return (grad * (1.0 - out * out),)
 
 
@@ -111,6 +125,10 @@ class Softmax(SavedOutput):
         dim = self.params["dim"]
         return (out * (grad - (grad * out).sum(dim, keepdim=True)),)
 
+    def backward_numpy(self, grad):
+        out = self.out
+        return (out * (grad - (grad * out).sum(self.params["dim"], keepdims=True)),)
+
 
 class LogSoftmax(SavedOutput):
     """out = x - logsumexp(x) along ``dim``;  grad_x = grad - softmax(x) Σ grad."""
@@ -125,6 +143,9 @@ class LogSoftmax(SavedOutput):
         out = self.output()
         dim = self.params["dim"]
         return (grad - exp(out) * grad.sum(dim, keepdim=True),)
+
+    def backward_numpy(self, grad):
+        return (grad - np.exp(self.out) * grad.sum(self.params["dim"], keepdims=True),)
 
 
 def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002

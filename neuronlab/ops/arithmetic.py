@@ -24,6 +24,9 @@ class Add(Function):
     def backward(self, grad):
         return grad, grad
 
+    def backward_numpy(self, grad):
+        return grad, grad
+
 
 class Sub(Function):
     """out = a - b;  d/da = 1, d/db = -1."""
@@ -35,6 +38,9 @@ class Sub(Function):
 
     def backward(self, grad):
         return grad, -grad
+
+    def backward_numpy(self, grad):
+        return grad, (-grad if self.parents[1] is not None else None)
 
 
 class Mul(Function):
@@ -48,6 +54,11 @@ class Mul(Function):
         return (grad * b if self.parents[0] is not None else None,
                 grad * a if self.parents[1] is not None else None)  # fmt: skip
 
+    def backward_numpy(self, grad):
+        a, b = self.inputs
+        return (grad * b._data if self.parents[0] is not None else None,
+                grad * a._data if self.parents[1] is not None else None)  # fmt: skip
+
 
 class Div(Function):
     """out = a / b;  d/da = 1/b, d/db = -a/b²."""
@@ -57,6 +68,12 @@ class Div(Function):
 
     def backward(self, grad):
         a, b = self.inputs
+        ga = grad / b if self.parents[0] is not None else None
+        gb = -grad * a / (b * b) if self.parents[1] is not None else None
+        return ga, gb
+
+    def backward_numpy(self, grad):
+        a, b = self.inputs[0]._data, self.inputs[1]._data
         ga = grad / b if self.parents[0] is not None else None
         gb = -grad * a / (b * b) if self.parents[1] is not None else None
         return ga, gb
@@ -90,6 +107,9 @@ class Neg(Function):
         return -a
 
     def backward(self, grad):
+        return (-grad,)
+
+    def backward_numpy(self, grad):
         return (-grad,)
 
 

@@ -43,6 +43,9 @@ class Exp(SavedOutput):
     def backward(self, grad):
         return (grad * self.output(),)
 
+    def backward_numpy(self, grad):
+        return (grad * self.out,)
+
 
 class Log(Function):
     """out = ln x;  d/dx = 1 / x."""
@@ -52,6 +55,9 @@ class Log(Function):
 
     def backward(self, grad):
         return (grad / self.inputs[0],)
+
+    def backward_numpy(self, grad):
+        return (grad / self.inputs[0]._data,)
 
 
 class Log1p(Function):
@@ -196,12 +202,18 @@ def masked(grad: Tensor, keep: np.ndarray) -> Tensor:
     in PyTorch."""
     from neuronlab.ops.indexing import where
 
-    data = grad._data
-    if not STATE.enabled and np.isfinite(data).all():
+    if not STATE.enabled:
+        return Tensor._wrap(masked_array(grad._data, keep))
+    return where(Tensor._wrap(keep), grad, 0.0)
+
+
+def masked_array(grad: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``masked`` on arrays (nothing recorded)."""
+    if np.isfinite(grad).all():
         # Fast path (measured ~15x faster than np.where here): with finite values,
         # multiplying by the 0/1 mask gives the same exact zeros.
-        return Tensor._wrap(np.multiply(data, keep, dtype=data.dtype))
-    return where(Tensor._wrap(keep), grad, 0.0)
+        return np.multiply(grad, keep, dtype=grad.dtype)
+    return np.where(keep, grad, grad.dtype.type(0))
 
 
 def _routed(grad: Tensor, wins: np.ndarray, ties: np.ndarray) -> Tensor:

@@ -60,6 +60,12 @@ class Sum(Function):
         x = self.inputs[0]
         return (restore_dims(grad, self.axes, self.keepdim, x.ndim).expand(x.shape),)
 
+    def backward_numpy(self, grad):
+        shape = self.inputs[0]._data.shape
+        if not self.keepdim and self.axes and shape:
+            grad = np.expand_dims(grad, self.axes)
+        return (np.broadcast_to(grad, shape),)
+
 
 class Var(Function):
     """out = Σ (x - x̄)² / (N - correction);  grad_x = grad · 2 (x - x̄) / (N - correction)."""

@@ -31,6 +31,9 @@ class Reshape(Function):
     def backward(self, grad):
         return (grad.reshape(self.input_shape),)
 
+    def backward_numpy(self, grad):
+        return (grad.reshape(self.input_shape),)
+
 
 class Permute(Function):
     """out = x with its axes reordered;  grad_x = grad with the inverse order."""
@@ -45,6 +48,9 @@ class Permute(Function):
     def backward(self, grad):
         return (grad.permute(*np.argsort(self.dims).tolist()),)
 
+    def backward_numpy(self, grad):
+        return (grad.transpose(np.argsort(self.dims)),)
+
 
 class Expand(Function):
     """out = x broadcast to ``shape`` (a read-only view);  grad_x = grad summed back to x's shape."""
@@ -58,6 +64,9 @@ class Expand(Function):
 
     def backward(self, grad):
         return (sum_to(grad, self.input_shape),)
+
+    def backward_numpy(self, grad):
+        return (sum_to_array(grad, self.input_shape),)
 
 
 class SumTo(Function):

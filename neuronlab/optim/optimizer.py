@@ -192,20 +192,24 @@ class Optimizer:
 
     def _step_group(self, group: dict[str, Any]) -> None:
         """Update the parameters of one group that have a gradient."""
+        states = self.state
         for p in group["params"]:
-            if p.grad is None:
+            grad = p._grad
+            if grad is None:
                 continue
-            state = self.state.get(p)
+            state = states.get(p)
             if not state:
                 state = {}
                 self._init_state(p, state, group)
-            arrays = {k: v._data if isinstance(v, Tensor) else v for k, v in state.items()}
-            self._update(p._data, p.grad._data, arrays, group, self._work(p._data))
-            for key, value in arrays.items():  # buffers the update created (SGD's momentum)
-                if key not in state:
-                    state[key] = Tensor._wrap(value)
+            arrays = {k: v._data if isinstance(v, Tensor) else v for k, v in state.items()} if state else {}
+            data = p._data
+            self._update(data, grad._data, arrays, group, self._work(data))
+            if len(arrays) != len(state):  # buffers the update created (SGD's momentum)
+                for key, value in arrays.items():
+                    if key not in state:
+                        state[key] = Tensor._wrap(value)
             if state:
-                self.state[p] = state
+                states[p] = state
             p._version[0] += 1
 
     def _init_state(self, p: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -12,7 +12,6 @@ import warnings
 import numpy as np
 
 from neuronlab.engine.function import Function, ShapeError
-from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.activation import log_softmax, sigmoid, softmax
 from neuronlab.ops.indexing import where
@@ -125,12 +124,15 @@ class MSE(Function):
 
     def backward(self, grad):
         x, t = self.inputs
-        scale = 2.0 / x._data.size if self.reduction == "mean" else 2.0
-        if STATE.enabled:  # higher derivatives: the same formula, recorded
-            d = (x - t) * (grad * scale)
-        else:
-            d = Tensor._wrap(self.diff * (grad._data * scale))
+        d = (x - t) * (grad * self._scale())
         return (d if self.parents[0] is not None else None, -d if self.parents[1] is not None else None)
+
+    def backward_numpy(self, grad):
+        d = self.diff * (grad * self._scale())
+        return (d if self.parents[0] is not None else None, -d if self.parents[1] is not None else None)
+
+    def _scale(self) -> float:
+        return 2.0 / self.diff.size if self.reduction == "mean" else 2.0
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
@@ -189,11 +191,17 @@ class BinaryCrossEntropy(Function):
         if self.parents[0] is not None:
             grad_p = grad * (p - t) / clamp(p * (1.0 - p), min=1e-12)
         if self.parents[1] is not None:
-            if STATE.enabled:  # higher derivatives: keep the graph
-                grad_t = grad * (log1p(-p) - log(p))
-            else:
-                with np.errstate(divide="ignore"):
-                    grad_t = grad * Tensor._wrap(np.log1p(-p._data) - np.log(p._data))
+            grad_t = grad * (log1p(-p) - log(p))
+        return grad_p, grad_t
+
+    def backward_numpy(self, grad):
+        p, t = self.inputs[0]._data, self.inputs[1]._data
+        grad_p = grad_t = None
+        if self.parents[0] is not None:
+            grad_p = grad * (p - t) / np.maximum(p * (1.0 - p), 1e-12)
+        if self.parents[1] is not None:
+            with np.errstate(divide="ignore"):
+                grad_t = grad * (np.log1p(-p) - np.log(p))
         return grad_p, grad_t
 
 
@@ -258,13 +266,17 @@ class BCEWithLogits(Function):
 
     def backward(self, grad):
         x = self.inputs[0]
-        if STATE.enabled:  # higher derivatives: the same formula, recorded
-            d = sigmoid(x) - Tensor._wrap(self.target)
-        else:
-            d = Tensor._wrap(0.5 * (1.0 + np.tanh(0.5 * x._data)) - self.target)
+        d = sigmoid(x) - Tensor._wrap(self.target)
         if self.reduction == "none":
             return d * grad, None
         return d * (grad / x._data.size if self.reduction == "mean" else grad), None
+
+    def backward_numpy(self, grad):
+        x = self.inputs[0]._data
+        d = 0.5 * (1.0 + np.tanh(0.5 * x)) - self.target
+        if self.reduction == "mean":
+            grad = grad / x.size
+        return d * grad, None
 
 
 # -- multi-class classification ----------------------------------------------------------------
@@ -290,18 +302,22 @@ class CrossEntropyIndices(Function):
 
     def backward(self, grad):
         n = self.target.shape[0]
-        if STATE.enabled:  # higher derivatives: recompute the softmax inside the graph
-            onehot = np.zeros(self.probs.shape, dtype=self.probs.dtype)
-            onehot[np.arange(n), self.target] = 1
-            d = softmax(self.inputs[0], 1) - Tensor._wrap(onehot)
-        else:
-            d = self.probs.copy()
-            d[np.arange(n), self.target] -= 1
-            d = Tensor._wrap(d)
+        onehot = np.zeros(self.probs.shape, dtype=self.probs.dtype)
+        onehot[np.arange(n), self.target] = 1
+        d = softmax(self.inputs[0], 1) - Tensor._wrap(onehot)  # recomputed inside the graph
         if self.reduction == "none":
             return d * grad.unsqueeze(1), None
         scale = grad / n if self.reduction == "mean" else grad
         return d * scale, None
+
+    def backward_numpy(self, grad):
+        n = self.target.shape[0]
+        d = self.probs.copy()  # not in place: a retained graph may run backward again
+        d[np.arange(n), self.target] -= 1
+        if self.reduction == "none":
+            return d * grad[:, None], None
+        d *= grad / n if self.reduction == "mean" else grad
+        return d, None
 
 
 def _check_class_target(input, target, ignore_index: int | None, op: str) -> np.ndarray:  # noqa: A002
