@@ -28,9 +28,10 @@ def test_bench_command_writes_json(tmp_path, capsys, monkeypatch):
     assert json.loads((tmp_path / "b.json").read_text())["quick"] is True
 
 
-def test_memory_probe_reports_first_and_later_steps():
+def test_memory_probe_reports_the_run_peak_and_its_phases():
     from neuronlab.bench.memory_probe import peak_memory
 
     result = peak_memory("neuronlab", "mlp")
     assert result["first_step_kib"] > 0 and result["steady_step_kib"] >= 0
     assert result["first_step_kib"] >= result["steady_step_kib"]  # optimizer state and first allocations
+    assert result["run_peak_kib"] >= result["first_step_kib"]

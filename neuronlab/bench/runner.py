@@ -113,7 +113,8 @@ def format_table(report: dict) -> str:
             )
     for row in report["memory"]:
         libs = [k for k in row if k != "workload"]
-        for key, label in (("first_step_kib", "first step"), ("steady_step_kib", "later steps")):
+        for key, label in (("run_peak_kib", "whole run"), ("first_step_kib", "first step"),
+                           ("steady_step_kib", "later steps")):  # fmt: skip
             cells = ", ".join(f"{lib} {row[lib][key] / 1024:.1f} MiB" for lib in libs)
             ratio = f"{row[libs[0]][key] / max(row[libs[-1]][key], 1):.3g}" if len(libs) > 1 else ""
             lines.append(
