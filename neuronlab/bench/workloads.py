@@ -204,7 +204,7 @@ def trainer_overhead(quick: bool) -> dict:
     from neuronlab.utils.data import DataLoader, TensorDataset
 
     X, y = load_digits()
-    epochs = 1 if quick else 10
+    epochs = 1 if quick else 30  # ~0.15 s per repeat: long enough to rise above timer noise
 
     def model_and_opt():
         neuronlab.manual_seed(0)
