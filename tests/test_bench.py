@@ -35,3 +35,23 @@ def test_memory_probe_reports_the_run_peak_and_its_phases():
     assert result["first_step_kib"] > 0 and result["steady_step_kib"] >= 0
     assert result["first_step_kib"] >= result["steady_step_kib"]  # optimizer state and first allocations
     assert result["run_peak_kib"] >= result["first_step_kib"]
+
+
+def _report(nl: float, torch: float, quick: bool = False) -> dict:
+    times = {"neuronlab": {"median": nl}, "torch": {"median": torch}}
+    return {"quick": quick, "rows": [{"workload": "3 LeNet-5, batch 128, step", "times": times}],
+            "memory": [{"workload": "mlp", "neuronlab": {"run_peak_kib": 50}, "torch": {"run_peak_kib": 100}}]}  # fmt: skip
+
+
+def test_spread_summarizes_full_runs_against_the_targets(tmp_path):
+    from neuronlab.bench.spread import format_spread
+
+    paths = []
+    for i, (nl, th, quick) in enumerate([(12.0, 10.0, False), (18.0, 10.0, False), (99.0, 1.0, True)]):
+        paths.append(tmp_path / f"run{i}.json")
+        paths[-1].write_text(json.dumps(_report(nl, th, quick)))
+    table = format_spread(paths)
+    assert "over 2 full runs" in table  # the quick run is left out
+    assert "| LeNet-5 step | 1.2–1.8 | ≤ 1.5 | 1 of 2 |" in table
+    assert "| peak memory over a run, MLP | 0.5–0.5 | ≤ 1 | 2 of 2 |" in table
+    assert main(["bench", "--spread", str(paths[0])]) == 0
