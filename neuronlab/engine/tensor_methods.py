@@ -1,0 +1,506 @@
+"""``TensorMethods``: the operators and one-line methods of ``Tensor``, forwarding to ``neuronlab.ops``.
+
+Each method is a direct call into an op module, so ``x.exp()``, ``neuronlab.exp(x)`` and
+``x ** 2`` all run the same code. ``Tensor`` (``tensor.py``) inherits them; the core of the
+class (construction, autograd attributes, conversion, in-place machinery) stays there.
+"""
+
+from __future__ import annotations
+
+
+def bind_ops() -> None:
+    """Import the op modules that the methods below call, as globals of this module.
+
+    The op modules import ``Tensor``, and ``tensor.py`` imports this module before it defines
+    ``Tensor``, so these imports cannot sit at the top of this file. ``tensor.py`` calls this
+    function once, at its bottom, after ``Tensor`` exists. Binding module globals (rather
+    than looking the ops up on each call) keeps every method one direct call, as fast as
+    when the methods lived in ``tensor.py``.
+    """
+    global _act, _arith, _compare, _creation, _index, _join, _linalg, _pointwise, _reduce, _shape
+    from neuronlab.ops import activation as _act
+    from neuronlab.ops import arithmetic as _arith
+    from neuronlab.ops import comparison as _compare
+    from neuronlab.ops import creation as _creation
+    from neuronlab.ops import indexing as _index
+    from neuronlab.ops import join as _join
+    from neuronlab.ops import linalg as _linalg
+    from neuronlab.ops import pointwise as _pointwise
+    from neuronlab.ops import reduction as _reduce
+    from neuronlab.ops import shape as _shape
+
+
+class TensorMethods:
+    """Mixin holding ``Tensor``'s operators and forwarding methods (only ``Tensor`` uses it).
+
+    ``__slots__`` is empty so that ``Tensor`` keeps its own slots layout and no ``__dict__``.
+    Defining ``__eq__`` here sets this class's ``__hash__`` to ``None``; ``Tensor`` restores
+    hashing by identity.
+    """
+
+    __slots__ = ()
+
+    # -- operators --------------------------------------------------------------------------
+    def __add__(self, other):
+        return _arith.add(self, other)
+
+    def __radd__(self, other):
+        return _arith.add(other, self)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __sub__(self, other):
+        return _arith.sub(self, other)
+
+    def __rsub__(self, other):
+        return _arith.sub(other, self)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __mul__(self, other):
+        return _arith.mul(self, other)
+
+    def __rmul__(self, other):
+        return _arith.mul(other, self)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __truediv__(self, other):
+        return _arith.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _arith.div(other, self)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __floordiv__(self, other):
+        return _arith.div(self, other, rounding_mode="floor")
+
+    def __rfloordiv__(self, other):
+        return _arith.div(other, self, rounding_mode="floor")
+
+    def __mod__(self, other):
+        return _arith.remainder(self, other)
+
+    def __rmod__(self, other):
+        return _arith.remainder(other, self)
+
+    def __pow__(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def __rpow__(self, base):
+        return _arith.pow(base, self)
+
+    def __ipow__(self, exponent):
+        return self.pow_(exponent)
+
+    def __matmul__(self, other):
+        return _linalg.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _linalg.matmul(other, self)
+
+    def __neg__(self):
+        return _arith.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _pointwise.abs(self)
+
+    def __invert__(self):
+        return _compare.logical_not(self) if self._data.dtype.kind == "b" else _compare.bitwise_not(self)
+
+    def __and__(self, other):
+        return _compare.logical_and(self, other)
+
+    def __or__(self, other):
+        return _compare.logical_or(self, other)
+
+    def __xor__(self, other):
+        return _compare.logical_xor(self, other)
+
+    def __eq__(self, other):  # type: ignore[override]
+        return _compare.eq(self, other)
+
+    def __ne__(self, other):  # type: ignore[override]
+        return _compare.ne(self, other)
+
+    def __lt__(self, other):
+        return _compare.lt(self, other)
+
+    def __le__(self, other):
+        return _compare.le(self, other)
+
+    def __gt__(self, other):
+        return _compare.gt(self, other)
+
+    def __ge__(self, other):
+        return _compare.ge(self, other)
+
+    # -- arithmetic and pointwise methods ---------------------------------------------------
+    def add(self, other, *, alpha=1):
+        return _arith.add(self, other, alpha=alpha)
+
+    def sub(self, other, *, alpha=1):
+        return _arith.sub(self, other, alpha=alpha)
+
+    subtract = sub
+
+    def mul(self, other):
+        return _arith.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        return _arith.div(self, other, rounding_mode=rounding_mode)
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return _arith.div(self, other, rounding_mode="floor")
+
+    def remainder(self, other):
+        return _arith.remainder(self, other)
+
+    def pow(self, exponent):
+        return _arith.pow(self, exponent)
+
+    def neg(self):
+        return _arith.neg(self)
+
+    negative = neg
+
+    def reciprocal(self):
+        return _arith.reciprocal(self)
+
+    def square(self):
+        return _arith.pow(self, 2)
+
+    def exp(self):
+        return _pointwise.exp(self)
+
+    def log(self):
+        return _pointwise.log(self)
+
+    def log2(self):
+        return _pointwise.log2(self)
+
+    def log10(self):
+        return _pointwise.log10(self)
+
+    def log1p(self):
+        return _pointwise.log1p(self)
+
+    def expm1(self):
+        return _pointwise.expm1(self)
+
+    def sqrt(self):
+        return _pointwise.sqrt(self)
+
+    def rsqrt(self):
+        return _pointwise.rsqrt(self)
+
+    def abs(self):
+        return _pointwise.abs(self)
+
+    absolute = abs
+
+    def sign(self):
+        return _pointwise.sign(self)
+
+    def sin(self):
+        return _pointwise.sin(self)
+
+    def cos(self):
+        return _pointwise.cos(self)
+
+    def erf(self):
+        return _pointwise.erf(self)
+
+    def floor(self):
+        return _pointwise.floor(self)
+
+    def ceil(self):
+        return _pointwise.ceil(self)
+
+    def round(self, decimals: int = 0):
+        return _pointwise.round(self, decimals=decimals)
+
+    def trunc(self):
+        return _pointwise.trunc(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002
+        return _pointwise.clamp(self, min, max)
+
+    clip = clamp
+
+    def clamp_min(self, min):  # noqa: A002
+        return _pointwise.clamp(self, min, None)
+
+    def clamp_max(self, max):  # noqa: A002
+        return _pointwise.clamp(self, None, max)
+
+    def maximum(self, other):
+        return _pointwise.maximum(self, other)
+
+    def minimum(self, other):
+        return _pointwise.minimum(self, other)
+
+    def lerp(self, end, weight):
+        return _arith.add(self, _arith.mul(_arith.sub(end, self), weight))
+
+    # -- activations --------------------------------------------------------------------------
+    def relu(self):
+        return _act.relu(self)
+
+    def sigmoid(self):
+        return _act.sigmoid(self)
+
+    def tanh(self):
+        return _act.tanh(self)
+
+    def softmax(self, dim: int, dtype=None):
+        return _act.softmax(self, dim, dtype=dtype)
+
+    def log_softmax(self, dim: int, dtype=None):
+        return _act.log_softmax(self, dim, dtype=dtype)
+
+    # -- comparisons and tests --------------------------------------------------------------
+    def eq(self, other):
+        return _compare.eq(self, other)
+
+    def ne(self, other):
+        return _compare.ne(self, other)
+
+    def lt(self, other):
+        return _compare.lt(self, other)
+
+    def le(self, other):
+        return _compare.le(self, other)
+
+    def gt(self, other):
+        return _compare.gt(self, other)
+
+    def ge(self, other):
+        return _compare.ge(self, other)
+
+    def equal(self, other) -> bool:
+        return _compare.equal(self, other)
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        return _compare.allclose(self, other, rtol, atol, equal_nan)
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _compare.isclose(self, other, rtol, atol, equal_nan)
+
+    def isnan(self):
+        return _compare.isnan(self)
+
+    def isinf(self):
+        return _compare.isinf(self)
+
+    def isfinite(self):
+        return _compare.isfinite(self)
+
+    def logical_not(self):
+        return _compare.logical_not(self)
+
+    def logical_and(self, other):
+        return _compare.logical_and(self, other)
+
+    def logical_or(self, other):
+        return _compare.logical_or(self, other)
+
+    def all(self, dim=None, keepdim=False):
+        return _reduce.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _reduce.any(self, dim, keepdim)
+
+    def nonzero(self, *, as_tuple=False):
+        return _index.nonzero(self, as_tuple=as_tuple)
+
+    def count_nonzero(self, dim=None):
+        return _reduce.count_nonzero(self, dim)
+
+    # -- reductions -------------------------------------------------------------------------
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.sum(self, dim, keepdim, dtype=dtype)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.mean(self, dim, keepdim, dtype=dtype)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.var(self, dim, unbiased, keepdim, correction=correction)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _reduce.std(self, dim, unbiased, keepdim, correction=correction)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        return _reduce.prod(self, dim, keepdim, dtype=dtype)
+
+    def max(self, dim=None, keepdim=False):
+        return _reduce.max(self, dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return _reduce.min(self, dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        return _reduce.amax(self, dim, keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        return _reduce.amin(self, dim, keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _reduce.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _reduce.argmin(self, dim, keepdim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _reduce.logsumexp(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
+        return _reduce.norm(self, p, dim, keepdim, dtype=dtype)
+
+    def cumsum(self, dim, *, dtype=None):
+        return _reduce.cumsum(self, dim, dtype=dtype)
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        return _index.sort(self, dim, descending, stable=stable)
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return _index.argsort(self, dim, descending, stable=stable)
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+        return _index.topk(self, k, dim, largest, sorted)
+
+    # -- shape --------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        return _shape.reshape(self, *shape)
+
+    def view(self, *shape):
+        if len(shape) == 1 and not isinstance(shape[0], int | tuple | list):
+            return self.to(shape[0])  # view(dtype) is not a reinterpretation in neuronlab
+        return _shape.view(self, *shape)
+
+    def view_as(self, other):
+        return _shape.view(self, other.shape)
+
+    def reshape_as(self, other):
+        return _shape.reshape(self, other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _shape.flatten(self, start_dim, end_dim)
+
+    def unflatten(self, dim, sizes):
+        return _shape.unflatten(self, dim, sizes)
+
+    def squeeze(self, dim=None):
+        return _shape.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _shape.unsqueeze(self, dim)
+
+    def permute(self, *dims):
+        return _shape.permute(self, *dims)
+
+    def transpose(self, dim0, dim1):
+        return _shape.transpose(self, dim0, dim1)
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        return _shape.t(self)
+
+    @property
+    def T(self):  # noqa: N802 - PyTorch's name
+        return _shape.permute(self, *reversed(range(self._data.ndim)))
+
+    @property
+    def mT(self):  # noqa: N802 - PyTorch's name
+        return _shape.transpose(self, -2, -1)
+
+    def expand(self, *sizes):
+        return _shape.expand(self, *sizes)
+
+    def expand_as(self, other):
+        return _shape.expand(self, other.shape)
+
+    def broadcast_to(self, shape):
+        return _shape.expand(self, shape)
+
+    def repeat(self, *sizes):
+        return _shape.repeat(self, *sizes)
+
+    def flip(self, dims):
+        return _shape.flip(self, dims)
+
+    def split(self, split_size_or_sections, dim=0):
+        return _join.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks, dim=0):
+        return _join.chunk(self, chunks, dim)
+
+    def unbind(self, dim=0):
+        return _join.unbind(self, dim)
+
+    # -- indexing -----------------------------------------------------------------------------
+    def gather(self, dim, index):
+        return _index.gather(self, dim, index)
+
+    def scatter(self, dim, index, src):
+        return _index.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim, index, src):
+        return _index.scatter_add(self, dim, index, src)
+
+    def index_select(self, dim, index):
+        return _index.index_select(self, dim, index)
+
+    def masked_fill(self, mask, value):
+        return _index.masked_fill(self, mask, value)
+
+    def where(self, condition, other):
+        return _index.where(condition, self, other)
+
+    # -- linear algebra -----------------------------------------------------------------------
+    def matmul(self, other):
+        return _linalg.matmul(self, other)
+
+    def mm(self, other):
+        return _linalg.mm(self, other)
+
+    def bmm(self, other):
+        return _linalg.bmm(self, other)
+
+    def mv(self, vec):
+        return _linalg.mv(self, vec)
+
+    def dot(self, other):
+        return _linalg.dot(self, other)
+
+    def outer(self, other):
+        return _linalg.outer(self, other)
+
+    # -- construction helpers ------------------------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
