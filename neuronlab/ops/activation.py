@@ -18,16 +18,38 @@ class ReLU(Function):
 
     def forward(self, x):
         self.mask = x > 0
-        # NaN stays NaN, as in PyTorch. Against a fresh zero array, not the scalar 0: on this
-        # NumPy build maximum with a scalar operand takes 2x as long (measured: 25 vs 11 µs
-        # at 256x256, 225 vs 109 µs at 128x6x28x28; calloc'd zeros cost almost nothing).
-        return np.maximum(x, np.zeros(x.shape, x.dtype))
+        return np.maximum(x, zeros_operand(x))  # NaN stays NaN, as in PyTorch
 
     def backward(self, grad):
         return (masked(grad, self.mask),)
 
     def backward_numpy(self, grad):
         return (masked_array(grad, self.mask),)
+
+
+_ZERO_ROWS: dict = {}
+
+
+def zeros_operand(x: np.ndarray) -> np.ndarray:
+    """Zeros that broadcast against ``x``, for ``np.maximum(x, zeros)``.
+
+    Not the scalar 0: on this NumPy build ``maximum`` with a scalar operand takes twice as
+    long as with an array (measured: 25 vs 14 µs at 256x256, 224 vs 125 µs at 128x6x28x28).
+    Small inputs get a fresh zero array; large contiguous ones a cached zero row at least
+    256 long (the trailing dims merged), so no temporary as large as ``x`` is allocated.
+    """
+    if x.size < 16384 or not x.flags.c_contiguous:
+        return np.zeros(x.shape, x.dtype)
+    n, k = 1, x.ndim
+    while k > 0 and n < 256:
+        k -= 1
+        n *= x.shape[k]
+    key = (n, x.dtype.str)
+    row = _ZERO_ROWS.get(key)
+    if row is None:
+        row = _ZERO_ROWS[key] = np.zeros(n, x.dtype)
+        row.flags.writeable = False
+    return row.reshape((1,) * k + x.shape[k:])
 
 
 class LeakyReLU(Function):
@@ -55,7 +77,7 @@ class Sigmoid(SavedOutput):
     def forward(self, x):
         denominator = np.exp(-np.abs(x))
         denominator += 1
-        self.out = np.exp(np.minimum(x, np.zeros(x.shape, x.dtype))) / denominator
+        self.out = np.exp(np.minimum(x, zeros_operand(x))) / denominator
         return self.out
 
     def backward(self, grad):
