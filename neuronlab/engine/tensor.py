@@ -451,100 +451,6 @@ class Tensor(TensorMethods):
             value = _cast.overwrite(self._operand_for_inplace(), value)
         return self._inplace(op, value)
 
-    def zero_(self) -> Tensor:
-        """Fill with zeros, in place."""
-        return self._overwrite("zero_", np.zeros((), dtype=self._data.dtype))
-
-    def fill_(self, value) -> Tensor:
-        """Fill with ``value`` (a number or a 0-d tensor), in place."""
-        return self._overwrite("fill_", value)
-
-    def copy_(self, src, non_blocking: bool = False) -> Tensor:
-        """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
-        return self._overwrite("copy_", src)
-
-    def add_(self, other, *, alpha=1) -> Tensor:
-        return self._inplace("add_", _arith.add(self._operand_for_inplace(), other, alpha=alpha))
-
-    def sub_(self, other, *, alpha=1) -> Tensor:
-        return self._inplace("sub_", _arith.sub(self._operand_for_inplace(), other, alpha=alpha))
-
-    def mul_(self, other) -> Tensor:
-        return self._inplace("mul_", _arith.mul(self._operand_for_inplace(), other))
-
-    def div_(self, other, *, rounding_mode=None) -> Tensor:
-        return self._inplace(
-            "div_", _arith.div(self._operand_for_inplace(), other, rounding_mode=rounding_mode)
-        )
-
-    def pow_(self, exponent) -> Tensor:
-        return self._inplace("pow_", _arith.pow(self._operand_for_inplace(), exponent))
-
-    def neg_(self) -> Tensor:
-        return self._inplace("neg_", _arith.neg(self._operand_for_inplace()))
-
-    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
-        return self._inplace("clamp_", _pointwise.clamp(self._operand_for_inplace(), min, max))
-
-    clip_ = clamp_
-
-    def exp_(self) -> Tensor:
-        return self._inplace("exp_", _pointwise.exp(self._operand_for_inplace()))
-
-    def sqrt_(self) -> Tensor:
-        return self._inplace("sqrt_", _pointwise.sqrt(self._operand_for_inplace()))
-
-    def abs_(self) -> Tensor:
-        return self._inplace("abs_", _pointwise.abs(self._operand_for_inplace()))
-
-    def relu_(self) -> Tensor:
-        return self._inplace("relu_", _act.relu(self._operand_for_inplace()))
-
-    def sigmoid_(self) -> Tensor:
-        return self._inplace("sigmoid_", _act.sigmoid(self._operand_for_inplace()))
-
-    def tanh_(self) -> Tensor:
-        return self._inplace("tanh_", _act.tanh(self._operand_for_inplace()))
-
-    def masked_fill_(self, mask, value) -> Tensor:
-        return self._inplace("masked_fill_", _index.masked_fill(self._operand_for_inplace(), mask, value))
-
-    def addcmul_(self, tensor1, tensor2, *, value=1) -> Tensor:
-        return self.add_(_arith.mul(tensor1, tensor2), alpha=value)
-
-    def addcdiv_(self, tensor1, tensor2, *, value=1) -> Tensor:
-        return self.add_(_arith.div(tensor1, tensor2), alpha=value)
-
-    def lerp_(self, end, weight) -> Tensor:
-        return self.add_(_arith.mul(_arith.sub(end, self), weight))
-
-    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
-        """Fill with samples of N(mean, std²), in place."""
-        rng = _random.rng_of(generator)
-        return self._overwrite("normal_", rng.normal(mean, std, self._data.shape))
-
-    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
-        """Fill with samples of U(a, b), in place."""
-        rng = _random.rng_of(generator)
-        return self._overwrite("uniform_", rng.uniform(a, b, self._data.shape))
-
-    def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
-        """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
-        rng = _random.rng_of(generator)
-        return self._overwrite("bernoulli_", rng.random(self._data.shape) < p)
-
-    def random_(self, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
-        rng = _random.rng_of(generator)
-        if to is None:
-            from_, to = 0, from_ if from_ else 2**24
-        return self._overwrite("random_", rng.integers(from_, to, self._data.shape))
-
-    def __setitem__(self, index, value) -> None:
-        _index.setitem(self, index, value)
-
-    def __getitem__(self, index) -> Tensor:
-        return _index.getitem(self, index)
-
 
 class Size(tuple):
     """A tensor's shape: a tuple that prints like PyTorch's ``torch.Size([2, 3])``."""
@@ -595,12 +501,7 @@ def _rebuild(array, requires_grad):
 # methods above can call them. bind_ops() does the same for the forwarding methods that
 # Tensor inherits from TensorMethods (tensor_methods.py cannot import the ops itself: it is
 # imported at the top of this file, before Tensor exists).
-from neuronlab.engine import random as _random  # noqa: E402
-from neuronlab.ops import activation as _act  # noqa: E402
-from neuronlab.ops import arithmetic as _arith  # noqa: E402
 from neuronlab.ops import cast as _cast  # noqa: E402
-from neuronlab.ops import indexing as _index  # noqa: E402
 from neuronlab.ops import join as _join  # noqa: E402
-from neuronlab.ops import pointwise as _pointwise  # noqa: E402
 
 bind_ops()

@@ -185,7 +185,7 @@ def test_zero_gradients_stay_zero_under_an_infinite_upstream(op):
 OP_MODULES = ["activation", "arithmetic", "cast", "comparison", "indexing", "join", "linalg", "pointwise",
               "reduction", "shape"]  # fmt: skip
 # The engine's helpers, used by ops and by the engine itself, not ops a user calls.
-HELPERS = {"to_dtype", "overwrite", "scatter_into", "erf_array", "masked", "masked_array", "normalize_dims", "restore_dims",
+HELPERS = {"to_dtype", "overwrite", "scatter_into", "erf_array", "masked", "masked_array", "zeros_operand", "normalize_dims", "restore_dims",
            "sum_to", "one_hot"}  # fmt: skip
 
 
