@@ -4,7 +4,8 @@ Convolution is fused (STYLE rule 7): im2col plus one batched matmul per cache-si
 of the batch, in ``neuronlab.ops.im2col``. It is bilinear, so its gradients are again
 convolutions: ``Conv2dInputGrad`` (a transposed convolution) and ``Conv2dWeightGrad`` are
 ops whose own backward passes are written with the three ops, which is what makes double
-backward (``create_graph=True``) work.
+backward (``create_graph=True``) work. Each op's ``backward_numpy`` (used when nothing is
+recorded) calls the same array kernels directly.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from neuronlab.ops.im2col import (
     conv_geometry,
     conv_input_grad,
     conv_output,
+    conv_weight_bias_grad,
     conv_weight_grad,
     crop,
     pair,
@@ -52,6 +54,18 @@ class Conv2d(Function):
             gb = grad.sum((0, 2, 3))
         return gx, gw, gb
 
+    def backward_numpy(self, grad):
+        x, weight = self.inputs[0]._data, self.inputs[1]._data
+        gx = gw = gb = None
+        if self.parents[0] is not None:  # not for a network's first layer
+            gx = conv_input_grad(grad, weight, self.geometry)
+        bias = len(self.inputs) == 3 and self.parents[2] is not None
+        if self.parents[1] is not None:
+            gw, gb = conv_weight_bias_grad(x, grad, self.geometry, bias)
+        elif bias:
+            gb = grad.sum((0, 2, 3))
+        return gx, gw, gb
+
 
 class Conv2dInputGrad(Function):
     """dx = Σ_{o,i,j} W[o, :, i, j] · grad[o] shifted by (i, j): the gradient of conv2d with
@@ -71,6 +85,15 @@ class Conv2dInputGrad(Function):
             g_weight = Conv2dWeightGrad.apply(g, grad, geometry=self.geometry)
         return g_grad, g_weight
 
+    def backward_numpy(self, g):
+        grad, weight = self.inputs[0]._data, self.inputs[1]._data
+        g_grad = g_weight = None
+        if self.parents[0] is not None:
+            g_grad = conv_output(g, weight, None, self.geometry)
+        if self.parents[1] is not None:
+            g_weight = conv_weight_grad(g, grad, self.geometry)
+        return g_grad, g_weight
+
 
 class Conv2dWeightGrad(Function):
     """dW = Σ_n grad_n · cols(x)_nᵀ: the gradient of conv2d with respect to its weight. It is
@@ -88,6 +111,15 @@ class Conv2dWeightGrad(Function):
             gx = Conv2dInputGrad.apply(grad, g, geometry=self.geometry)
         if self.parents[1] is not None:
             g_grad = Conv2d.apply(x, g, geometry=self.geometry)
+        return gx, g_grad
+
+    def backward_numpy(self, g):
+        x, grad = self.inputs[0]._data, self.inputs[1]._data
+        gx = g_grad = None
+        if self.parents[0] is not None:
+            gx = conv_input_grad(grad, g, self.geometry)
+        if self.parents[1] is not None:
+            g_grad = conv_output(x, g, None, self.geometry)
         return gx, g_grad
 
 
@@ -165,12 +197,13 @@ class Unfold(Function):
 
     def forward(self, x, *, geometry):
         self.geometry = geometry
-        n, c = x.shape[:2]
-        (kh, kw), (ho, wo) = geometry.kernel, geometry.out_size
-        return windows(x, geometry, wide=False).reshape(n, c * kh * kw, ho * wo)
+        return _unfold(x, geometry)
 
     def backward(self, grad):
         return (Fold.apply(grad, geometry=self.geometry),)
+
+    def backward_numpy(self, grad):
+        return (_fold(grad, self.geometry),)
 
 
 class Fold(Function):
@@ -181,10 +214,23 @@ class Fold(Function):
 
     def forward(self, cols, *, geometry):
         self.geometry = geometry
-        return np.ascontiguousarray(crop(col2im(cols, geometry), geometry))
+        return _fold(cols, geometry)
 
     def backward(self, grad):
         return (Unfold.apply(grad, geometry=self.geometry),)
+
+    def backward_numpy(self, grad):
+        return (_unfold(grad, self.geometry),)
+
+
+def _unfold(x: np.ndarray, geo) -> np.ndarray:
+    n, c = x.shape[:2]
+    (kh, kw), (ho, wo) = geo.kernel, geo.out_size
+    return windows(x, geo, wide=False).reshape(n, c * kh * kw, ho * wo)
+
+
+def _fold(cols: np.ndarray, geo) -> np.ndarray:
+    return np.ascontiguousarray(crop(col2im(cols, geo), geo))
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # noqa: A002
@@ -219,14 +265,22 @@ class ConstantPad(Function):
         shape = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape, pads))
         if min(shape) < 0:
             raise ShapeError(f"pad(): padding {pads} would give negative output size {shape}")
-        out = np.full(shape, value, dtype=x.dtype)
-        dst = tuple(slice(max(lo, 0), s - max(hi, 0)) for s, (lo, hi) in zip(shape, pads))
-        src = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for s, (lo, hi) in zip(x.shape, pads))
-        out[dst] = x[src]
-        return out
+        return _constant_pad(x, pads, value)
 
     def backward(self, grad):
         return (ConstantPad.apply(grad, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)
+
+    def backward_numpy(self, grad):
+        return (_constant_pad(grad, tuple((-lo, -hi) for lo, hi in self.pads), 0),)
+
+
+def _constant_pad(x: np.ndarray, pads: tuple, value) -> np.ndarray:
+    shape = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape, pads))
+    out = np.full(shape, value, dtype=x.dtype)
+    dst = tuple(slice(max(lo, 0), s - max(hi, 0)) for s, (lo, hi) in zip(shape, pads))
+    src = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for s, (lo, hi) in zip(x.shape, pads))
+    out[dst] = x[src]
+    return out
 
 
 def _pad_index(size: int, lo: int, hi: int, mode: str) -> np.ndarray:

@@ -21,10 +21,17 @@ and adds only the kh row offsets back (``_input_grad_stride1``); other strides u
 one strided-slice addition per kernel offset. The matmuls are batched per sample rather
 than merged into one large GEMM: for LeNet-sized layers each stays below OpenBLAS's
 threading threshold, and a threaded GEMM on two busy cores was measured stalling up to 10x.
+
+Every large array the kernels (and pooling) allocate -- outputs, gradients, column blocks --
+comes from ``empty`` below, which carves it from a cached block of memory that no array uses
+any more (see its docstring for why: page faults, issue 7).
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+import tracemalloc
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -33,7 +40,7 @@ from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from neuronlab.engine.function import ShapeError
 
-__all__ = ["ConvGeometry", "conv_geometry", "pair"]
+__all__ = ["ConvGeometry", "conv_geometry", "empty", "pair", "release_buffers", "zeros"]
 
 CHUNK_BYTES = 2**20  # about one L2 cache (measured flat from 1 to 4 MiB on LeNet-5)
 
@@ -121,6 +128,89 @@ def chunks(n: int, bytes_per_sample: int) -> list[slice]:
     return [slice(start, min(n, start + size)) for start in range(0, n, size)] or [slice(0, 0)]
 
 
+# -- buffers reused across calls -------------------------------------------------------------------
+REUSE_MIN_BYTES = 2**16  # smaller arrays are cheap for malloc to recycle
+REUSE_MAX_BYTES = 2**27  # the most the cache holds (least recently used blocks go first)
+_blocks: list[np.ndarray] = []  # flat byte blocks, least recently handed out first
+_blocks_lock = threading.Lock()  # finding a free block and taking it must be one step
+
+
+def empty(shape: tuple, dtype) -> np.ndarray:
+    """``np.empty(shape, dtype)`` carved from a cached block of memory that no array uses any
+    more (the block's reference count says so), much as PyTorch's caching allocator does.
+
+    Why (issue 7, LeNet-5 at batch 128): glibc hands freed heap back to the OS whenever its
+    top free block outgrows a threshold that depends on the process's history, so in a fresh
+    process every training step touched ~10 MiB of fresh pages again, ~2,700 page faults
+    (a step took 11 ms with glibc told to keep its heap, 17-20 ms without). With conv and
+    pooling taking their arrays from here it takes 13-15 ms. A block serves requests of its
+    exact size. While ``tracemalloc`` traces nothing is reused, so that memory measurements
+    see every array; ``release_buffers()`` lets the cached blocks go.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = dtype.itemsize * _count(shape)
+    if not REUSE_MIN_BYTES <= nbytes <= REUSE_MAX_BYTES // 4 or tracemalloc.is_tracing():
+        return np.empty(shape, dtype)
+    with _blocks_lock:
+        index = _unused_block(_blocks, nbytes, _UNUSED_REFS)
+        if index >= 0:
+            block = _blocks.pop(index)
+        else:
+            block = np.empty(nbytes, np.uint8)
+            held = nbytes + sum(b.nbytes for b in _blocks)
+            while held > REUSE_MAX_BYTES:
+                held -= _blocks.pop(0).nbytes  # arrays still using it keep it alive
+        _blocks.append(block)
+    return block[:nbytes].view(dtype).reshape(shape)
+
+
+def zeros(shape: tuple, dtype) -> np.ndarray:
+    """``np.zeros`` through ``empty``'s cache."""
+    out = empty(shape, dtype)
+    out.fill(0)
+    return out
+
+
+def release_buffers() -> None:
+    """Let the blocks that ``empty`` keeps go (arrays still using one keep it alive)."""
+    with _blocks_lock:
+        _blocks.clear()
+
+
+def _count(shape) -> int:
+    total = 1
+    for n in shape:
+        total *= n
+    return total
+
+
+def _unused_block(blocks: list, nbytes: int, unused_refs: int) -> int:
+    """The index of the most recently used block of exactly ``nbytes`` bytes that no array
+    uses (referenced only by ``blocks``), or -1. The most recent one is likeliest to be in
+    cache still; exact sizes keep an array's memory owner as large as the array, which
+    ``neuronlab.analysis.memory`` counts."""
+    for i in range(len(blocks) - 1, -1, -1):
+        b = blocks[i]
+        if b.nbytes == nbytes and sys.getrefcount(b) <= unused_refs:
+            return i
+    return -1
+
+
+def _references_when_unused() -> int:
+    """The reference count ``_unused_block`` sees for a block held by its list alone:
+    measured, not assumed, since interpreters count borrowed references differently."""
+    for refs in range(1, 8):
+        if _unused_block([np.empty(1, np.uint8)], 1, refs) == 0:
+            used = np.empty(1, np.uint8)
+            if _unused_block([used], 1, refs) == -1:
+                return refs
+            break
+    raise RuntimeError("reference counts cannot tell whether a cached block is in use")
+
+
+_UNUSED_REFS = _references_when_unused()
+
+
 # -- im2col / col2im ------------------------------------------------------------------------------
 def padded_buffer(x: np.ndarray, geo: ConvGeometry) -> np.ndarray:
     """x (N, C, H, W) zero-padded to (N, C, Hp, Wp), flattened, with a few spare zeros at
@@ -129,7 +219,7 @@ def padded_buffer(x: np.ndarray, geo: ConvGeometry) -> np.ndarray:
     hp, wp = geo.padded
     top, _, left, _ = geo.pad
     size = n * c * hp * wp
-    flat = np.zeros(size + geo.dilation[1] * (geo.kernel[1] - 1) + 1, dtype=x.dtype)
+    flat = zeros((size + geo.dilation[1] * (geo.kernel[1] - 1) + 1,), x.dtype)
     flat[:size].reshape(n, c, hp, wp)[:, :, top : top + h, left : left + w] = x
     return flat
 
@@ -159,7 +249,7 @@ def col2im(cols: np.ndarray, geo: ConvGeometry) -> np.ndarray:
     n = cols.shape[0]
     c = cols.shape[1] // (kh * kw)
     parts = cols.reshape(n, c, kh, kw, ho, wo)
-    padded = np.zeros((n, c) + geo.padded, dtype=cols.dtype)
+    padded = zeros((n, c) + geo.padded, cols.dtype)
     for i in range(kh):
         for j in range(kw):
             rows = slice(i * dh, i * dh + (ho - 1) * sh + 1, sh)
@@ -190,51 +280,74 @@ def grad_rows(grad: np.ndarray, geo: ConvGeometry, buffer: np.ndarray | None = N
 
 # -- the three kernels -------------------------------------------------------------------------------
 def conv_output(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, geo: ConvGeometry) -> np.ndarray:
-    """out_n = W · cols(x)_n + b, chunk by chunk. Returns (N, Co, Ho, Wo)."""
+    """out_n = W · cols(x)_n + b, chunk by chunk. Returns (N, Co, Ho, Wo).
+
+    The bias rides in the matmul as one more column of the kernel against a row of ones in
+    the columns: a separate broadcast addition over the output cost more (0.30 against 0.12
+    ms for LeNet's first layer)."""
     n, co = x.shape[0], weight.shape[0]
     (ho, wo), row = geo.out_size, geo.row
     k, length = weight[0].size, ho * row
     kernel = weight.reshape(co, k)
+    if bias is not None:
+        kernel = np.concatenate([kernel, bias.reshape(co, 1)], axis=1)
     view = windows(x, geo)
-    out = np.empty((n, co, ho, wo), dtype=x.dtype)
-    parts = chunks(n, k * length * x.itemsize)
-    cols = np.empty((parts[0].stop, k, length), dtype=x.dtype)
-    product = np.empty((parts[0].stop, co, length), dtype=x.dtype)
+    out = empty((n, co, ho, wo), x.dtype)
+    parts = chunks(n, kernel.shape[1] * length * x.itemsize)
+    cols = _columns_buffer(parts[0].stop, k, length, x.dtype, ones=bias is not None)
+    product = None if row == wo else empty((parts[0].stop, co, length), x.dtype)
     for part in parts:
         m = part.stop - part.start
-        np.copyto(cols[:m].reshape(view[part].shape), view[part])
-        np.matmul(kernel, cols[:m], out=product[:m])
-        result = product[:m].reshape(m, co, ho, row)[..., :wo]
-        if bias is None:
-            out[part] = result
+        np.copyto(cols[:m, :k].reshape(view[part].shape), view[part])
+        if product is None:  # no extra columns to crop: straight into the output
+            np.matmul(kernel, cols[:m], out=out[part].reshape(m, co, length))
         else:
-            np.add(result, bias.reshape(co, 1, 1), out=out[part])
+            np.matmul(kernel, cols[:m], out=product[:m])
+            np.copyto(out[part], product[:m].reshape(m, co, ho, row)[..., :wo])
     return out
 
 
 def conv_weight_grad(x: np.ndarray, grad: np.ndarray, geo: ConvGeometry) -> np.ndarray:
-    """dW = Σ_n grad_n · cols(x)_nᵀ, chunk by chunk (the columns are rebuilt in cache rather
-    than kept from the forward pass). Returns (Co, C, kh, kw)."""
+    """dW = Σ_n grad_n · cols(x)_nᵀ. Returns (Co, C, kh, kw)."""
+    return conv_weight_bias_grad(x, grad, geo, bias=False)[0]
+
+
+def conv_weight_bias_grad(x: np.ndarray, grad: np.ndarray, geo: ConvGeometry, bias: bool = True):
+    """(dW, db): dW = Σ_n grad_n · cols(x)_nᵀ chunk by chunk (the columns are rebuilt in
+    cache rather than kept from the forward pass), and with ``bias`` db = Σ grad over
+    (N, Ho, Wo), from the same matmul as dW against a row of ones (a separate sum over the
+    gradient took longer than the whole extra row). db is None without ``bias``."""
     n, co, ho, _ = grad.shape
     c, (kh, kw), row = x.shape[1], geo.kernel, geo.row
     k, length = c * kh * kw, ho * row
+    rows_k = k + int(bias)
     # Which operand BLAS sees transposed matters (measured): with few output channels
     # rows · colsᵀ is faster, with 16 or more cols · rowsᵀ.
     transposed = co >= 16
     view = windows(x, geo)
-    parts = chunks(n, k * length * x.itemsize)
-    cols = np.empty((parts[0].stop, k, length), dtype=x.dtype)
-    rows_buffer = np.zeros((parts[0].stop, co, ho, row), dtype=grad.dtype) if geo.wide else None
-    total = np.zeros((k, co) if transposed else (co, k), dtype=x.dtype)
+    parts = chunks(n, rows_k * length * x.itemsize)
+    cols = _columns_buffer(parts[0].stop, k, length, x.dtype, ones=bias)
+    rows_buffer = zeros((parts[0].stop, co, ho, row), grad.dtype) if geo.wide else None
+    total = np.zeros((rows_k, co) if transposed else (co, rows_k), dtype=x.dtype)
     for part in parts:
         m = part.stop - part.start
-        np.copyto(cols[:m].reshape(view[part].shape), view[part])
+        np.copyto(cols[:m, :k].reshape(view[part].shape), view[part])
         rows = grad_rows(grad[part], geo, rows_buffer)
         if transposed:
             total += np.matmul(cols[:m], np.ascontiguousarray(rows.transpose(0, 2, 1))).sum(0)
         else:
             total += np.matmul(rows, cols[:m].transpose(0, 2, 1)).sum(0)
-    return np.ascontiguousarray(total.T if transposed else total).reshape(co, c, kh, kw)
+    total = total.T if transposed else total
+    weight_grad = np.ascontiguousarray(total[:, :k]).reshape(co, c, kh, kw)
+    return weight_grad, (np.ascontiguousarray(total[:, k]) if bias else None)
+
+
+def _columns_buffer(m: int, k: int, length: int, dtype, ones: bool) -> np.ndarray:
+    """Room for m samples' columns (m, k, length), plus a row of ones after them when ``ones``."""
+    cols = empty((m, k + int(ones), length), dtype)
+    if ones:
+        cols[:, k] = 1
+    return cols
 
 
 def conv_input_grad(grad: np.ndarray, weight: np.ndarray, geo: ConvGeometry) -> np.ndarray:
@@ -242,12 +355,25 @@ def conv_input_grad(grad: np.ndarray, weight: np.ndarray, geo: ConvGeometry) -> 
     Returns (N, C, H, W)."""
     n, co, ho, wo = grad.shape
     c, (kh, kw) = weight.shape[1], geo.kernel
-    dx = np.empty((n, c) + geo.in_size, dtype=grad.dtype)
+    dx = empty((n, c) + geo.in_size, grad.dtype)
     if geo.stride == (1, 1):
         weight_r = np.ascontiguousarray(weight[:, :, :, ::-1].transpose(2, 1, 0, 3)).reshape(kh * c, co * kw)
-        per_sample = (co * kw + kh * c) * ho * geo.padded[1]
-        for part in chunks(n, per_sample * grad.itemsize):
-            dx[part] = crop(_input_grad_stride1(grad[part], weight_r, c, geo), geo)
+        (hp, wp), lead = geo.padded, geo.dilation[1] * (kw - 1)
+        parts = chunks(n, (co * kw + kh * c) * ho * wp * grad.itemsize)
+        size = parts[0].stop
+        buffers = (
+            empty((size, co, lead + ho * wp), grad.dtype),  # the gradient, shifted
+            empty((size, co * kw, ho * wp), grad.dtype),  # its kw shifts as columns
+            empty((size, kh * c, ho * wp), grad.dtype),  # the product, by row offset
+        )
+        unpadded = geo.padded == geo.in_size
+        padded = None if unpadded else empty((size, c, hp * wp), grad.dtype)
+        for part in parts:
+            m = part.stop - part.start
+            target = dx[part].reshape(m, c, -1) if unpadded else padded[:m]
+            _input_grad_stride1(grad[part], weight_r, geo, target, [b[:m] for b in buffers])
+            if not unpadded:
+                dx[part] = crop(padded[:m].reshape((m, c) + geo.padded), geo)
         return dx
     weight_t = np.ascontiguousarray(weight.reshape(co, -1).T)
     for part in chunks(n, kh * kw * c * ho * wo * grad.itemsize):
@@ -256,8 +382,9 @@ def conv_input_grad(grad: np.ndarray, weight: np.ndarray, geo: ConvGeometry) -> 
     return dx
 
 
-def _input_grad_stride1(grad: np.ndarray, weight_r: np.ndarray, c: int, geo: ConvGeometry) -> np.ndarray:
-    """The padded dx (N, C, Hp, Wp) of a stride-1 convolution.
+def _input_grad_stride1(grad: np.ndarray, weight_r: np.ndarray, geo: ConvGeometry, out: np.ndarray,
+                        buffers: list) -> None:  # fmt: skip
+    """Write the padded dx of a stride-1 convolution into ``out`` (N, C, Hp·Wp).
 
     The sum over the kernel's columns j is folded into the matmul and only the kh row
     offsets are added afterwards: in the wide layout (rows of length Wp) the gradient
@@ -265,19 +392,24 @@ def _input_grad_stride1(grad: np.ndarray, weight_r: np.ndarray, c: int, geo: Con
     R[(i, c), q] = Σ_{o,j} W[o, c, i, j] G[(o, j), q] is one batched matmul, and
     dx[c, q + i·Wp] += R[(i, c), q]: kh additions instead of kh·kw, each over whole images.
     ``weight_r`` is W arranged as [(i, c), (o, kw - 1 - j)]. Shifted-in values are zeros.
+    ``buffers`` holds room for the shifted gradient, its columns and the product.
     """
     n, co, ho, wo = grad.shape
-    (kh, kw), (dh, dw), (hp, wp) = geo.kernel, geo.dilation, geo.padded
+    (kh, kw), (dh, dw), wp = geo.kernel, geo.dilation, geo.padded[1]
     length, lead = ho * wp, dw * (kw - 1)
-    shifted = np.zeros((n, co, lead + length), dtype=grad.dtype)
-    shifted[:, :, lead:].reshape(n, co, ho, wp)[..., :wo] = grad
+    shifted, columns, rows = buffers
+    shifted[:, :, :lead] = 0
+    body = shifted[:, :, lead:].reshape(n, co, ho, wp)
+    body[..., :wo] = grad
+    body[..., wo:] = 0
     step = shifted.strides
-    columns = as_strided(
+    shifts = as_strided(
         shifted, (n, co, kw, length), (step[0], step[1], dw * step[2], step[2]), writeable=False
     )
-    rows = np.matmul(weight_r, columns.reshape(n, co * kw, length)).reshape(n, kh, c, length)
-    padded = np.zeros((n, c, hp * wp), dtype=grad.dtype)
-    for i in range(kh):
+    np.copyto(columns.reshape(n, co, kw, length), shifts)
+    rows = np.matmul(weight_r, columns, out=rows).reshape(n, kh, out.shape[1], length)
+    out[:, :, :length] = rows[:, 0]
+    out[:, :, length:] = 0
+    for i in range(1, kh):
         start = i * dh * wp
-        padded[:, :, start : start + length] += rows[:, i]
-    return padded.reshape(n, c, hp, wp)
+        out[:, :, start : start + length] += rows[:, i]

@@ -148,6 +148,91 @@ def test_conv2d_double_backward_matches_torch():
         assert_close(ours, theirs, "second derivative")
 
 
+def test_conv2d_first_layer_skips_the_input_gradient_and_matches_torch():
+    """An input that needs no gradient (a network's first layer): none is computed, and the
+    weight and bias gradients are still torch's."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((4, 1, 12, 12)).astype(np.float32)
+    inputs = [pair_of(rng, 6, 1, 5, 5, dtype=np.float32), pair_of(rng, 6, dtype=np.float32)]
+    xn, xt = nl.tensor(x), torch.tensor(x)
+    check_against_torch(lambda w, b: F.conv2d(xn, w, b, padding=2),
+                        lambda w, b: torch.nn.functional.conv2d(xt, w, b, padding=2), inputs)  # fmt: skip
+    assert xn.grad is None
+
+
+@pytest.mark.parametrize("case", [c for c in CONV_CASES if c[0] in ("padded", "stride-tuple", "dilation-stride", "same-even")],
+                         ids=lambda c: c[0])  # fmt: skip
+def test_conv2d_array_and_tensor_backward_agree(case):
+    """The engine runs ``backward_numpy`` without create_graph and the tensor ``backward``
+    with it: both must give the same gradients, for the conv and for its two gradient ops
+    (reached by differentiating a first derivative)."""
+    _, x_shape, w_shape, stride, padding, dilation, _ = case
+    rng = np.random.default_rng(12)
+    x, w = (nl.tensor(rng.standard_normal(s), requires_grad=True) for s in (x_shape, w_shape))
+    kwargs = dict(stride=stride, padding=padding, dilation=dilation)
+    out = F.conv2d(x, w, **kwargs)
+    g = nl.tensor(rng.standard_normal(tuple(out.shape)))
+    plain = nl.autograd.grad((out * g).sum(), (x, w), retain_graph=True)
+    recorded = nl.autograd.grad((out * g).sum(), (x, w), create_graph=True)
+    for a, b in zip(plain, recorded):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12)
+    penalty = sum((r * r).sum() for r in recorded)
+    second_plain = nl.autograd.grad(penalty, (x, w), retain_graph=True)
+    second_recorded = nl.autograd.grad(penalty, (x, w), create_graph=True)
+    for a, b in zip(second_plain, second_recorded):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12)
+
+
+def test_buffer_cache_hands_out_only_arrays_nothing_uses():
+    """``im2col.empty`` reuses a block once no array refers to it (a view counts), never while
+    one does, and never while tracemalloc traces."""
+    import tracemalloc
+
+    def address(array):
+        return array.__array_interface__["data"][0]
+
+    im2col.release_buffers()
+    a = im2col.empty((64, 1024), np.float32)
+    first = address(a)
+    b = im2col.empty((64, 1024), np.float32)
+    assert not np.shares_memory(a, b)
+    view = a[1:]
+    del a
+    c = im2col.empty((64, 1024), np.float32)
+    assert not np.shares_memory(c, view)  # the view keeps a's block in use
+    del view
+    d = im2col.empty((1024, 64), np.int32)  # any request of the same size may take it
+    assert address(d) == first and d.shape == (1024, 64) and d.flags.c_contiguous
+    del d
+    tracemalloc.start()
+    try:
+        assert im2col.empty((64, 1024), np.float32).base is None
+    finally:
+        tracemalloc.stop()
+    assert address(im2col.empty((64, 1024), np.float32)) == first
+    im2col.release_buffers()
+    assert im2col.empty((64, 1024), np.float32).nbytes == 64 * 1024 * 4
+
+
+def test_buffer_cache_never_gives_one_block_to_two_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    def work(seed: int) -> bool:
+        held = []
+        for i in range(200):
+            a = im2col.empty((128, 128), np.float32)
+            a.fill(seed)
+            held.append(a)
+            if len(held) > 3:
+                held.pop(i % 3)
+            if any((h != seed).any() for h in held):
+                return False
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, range(1, 9)))
+
+
 # -- Conv2d ---------------------------------------------------------------------------------------
 def copy_weights(nl_module, torch_module) -> None:
     nl_module.load_state_dict({k: v.detach().numpy() for k, v in torch_module.state_dict().items()})

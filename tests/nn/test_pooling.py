@@ -58,6 +58,7 @@ MAX_CASES = [
     ("dilation", (2, 3, 10, 9), dict(kernel_size=3, stride=1, padding=1, dilation=2)),
     ("unbatched", (3, 7, 6), dict(kernel_size=3, stride=2)),
     ("lenet", (4, 6, 28, 28), dict(kernel_size=2, stride=2)),
+    ("empty-batch", (0, 2, 4, 4), dict(kernel_size=2)),
 ]
 
 
@@ -146,6 +147,26 @@ def test_pooling_gradcheck_and_gradgradcheck(fn):
     x = nl.tensor(np.random.default_rng(6).standard_normal((2, 2, 6, 5)), requires_grad=True)
     assert gradcheck(fn, (x,))
     assert gradgradcheck(fn, (x,))
+
+
+@pytest.mark.parametrize("fn", [c[1] for c in POOL_GRADCHECKS[:3]], ids=[c[0] for c in POOL_GRADCHECKS[:3]])
+def test_pooling_array_and_tensor_backward_agree(fn):
+    """The engine runs ``backward_numpy`` without create_graph and the tensor ``backward``
+    with it: both give the same first and second derivatives."""
+    rng = np.random.default_rng(8)
+    x = nl.tensor(rng.standard_normal((2, 3, 7, 6)), requires_grad=True)
+    out = fn(x)
+    g = nl.tensor(rng.standard_normal(tuple(out.shape)))
+    (plain,) = nl.autograd.grad((out * g).sum(), (x,), retain_graph=True)
+    (recorded,) = nl.autograd.grad((out * g).sum(), (x,), create_graph=True)
+    np.testing.assert_array_equal(plain.numpy(), recorded.detach().numpy())
+    # d/dg of <dL/dx, u> goes back through the backward op (scatter) to its adjoint (gather).
+    g.requires_grad_(True)
+    (recorded,) = nl.autograd.grad((fn(x) * g).sum(), (x,), create_graph=True)
+    penalty = (recorded * nl.tensor(rng.standard_normal(tuple(x.shape)))).sum()
+    (second_plain,) = nl.autograd.grad(penalty, (g,), retain_graph=True)
+    (second_recorded,) = nl.autograd.grad(penalty, (g,), create_graph=True)
+    np.testing.assert_array_equal(second_plain.numpy(), second_recorded.detach().numpy())
 
 
 MODULE_CASES = [
