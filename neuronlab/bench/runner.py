@@ -6,27 +6,24 @@ import contextlib
 import json
 import os
 import platform
+import statistics
 from pathlib import Path
 
 import numpy as np
 
 from neuronlab.bench import workloads as W
+from neuronlab.bench.isolated import run_isolated
 from neuronlab.bench.memory_probe import peak_memory
+from neuronlab.bench.timing import Timing
 
 THREADS = 2
 
 
-def _libraries() -> dict:
-    import neuronlab
+def _libraries() -> list[str]:
+    """The libraries to compare: neuronlab, and PyTorch when it is installed."""
+    import importlib.util
 
-    libs = {"neuronlab": neuronlab}
-    try:
-        import torch
-    except ImportError:
-        return libs
-    torch.set_num_threads(THREADS)
-    libs["torch"] = torch
-    return libs
+    return ["neuronlab"] + (["torch"] if importlib.util.find_spec("torch") is not None else [])
 
 
 @contextlib.contextmanager
@@ -53,21 +50,32 @@ def _check_losses(name: str, losses: dict) -> float:
     return difference
 
 
+def _paired_row(name: str, libraries: list[str], quick: bool) -> dict:
+    """One workload of ``workloads.PAIRED``, each library in its own process (see isolated.py)."""
+    title, _, _, unit, per_sample, full, brief = W.PAIRED[name]
+    options = dict(brief if quick else full)
+    losses, samples = run_isolated(name, libraries, quick, THREADS, check=lambda l: _check_losses(title, l),
+                                   settle=0.0 if quick else W.SETTLE, **options)  # fmt: skip
+    times = {lib: Timing(statistics.median(s), min(s), max(s), len(s)) for lib, s in samples.items()}
+    samples_per_unit = (2_048 if quick else 60_000) if per_sample else None
+    return {"workload": title, "unit": unit, "samples": samples_per_unit,
+            "loss_agreement": _check_losses(title, losses),
+            "times": {k: W.timing_to_dict(v) for k, v in times.items()}}  # fmt: skip
+
+
 def run_benchmark(quick: bool = False, memory: bool = True, log=print) -> dict:
     """Run every workload; returns a JSON-able dict of rows."""
-    libs = _libraries()
-    specs = [
-        ("1a MLP 784-256-256-10 epoch, batch 128", lambda: W.mlp_epoch(libs, quick, 128)),
-        ("1b MLP 784-256-256-10 epoch, batch 256", lambda: W.mlp_epoch(libs, quick, 256)),
-        ("2a 1-1-1 sigmoid net, 4 samples, step", lambda: W.tiny_sigmoid(libs, quick)),
-        ("2b 2-16-16-1 tanh net, 100 moons, step", lambda: W.tiny_moons(libs, quick)),
-        ("3 LeNet-5, batch 128, step", lambda: W.lenet_step(libs, quick)),
-        ("4 loss landscape, 1-1-1 net", lambda: W.landscape_grid(libs, quick)),
+    libraries = _libraries()
+    rows = []
+    for name, spec in W.PAIRED.items():
+        log(f"  running {spec[0]} ...")
+        rows.append(_paired_row(name, libraries, quick))
+    in_process = [
+        ("4 loss landscape, 1-1-1 net", lambda: W.landscape_grid(libraries, quick)),
         ("5 digits MLP: Trainer vs bare loop", lambda: W.trainer_overhead(quick)),
     ]
-    rows = []
     with _blas_threads(THREADS):
-        for title, fn in specs:
+        for title, fn in in_process:
             log(f"  running {title} ...")
             result = fn()
             rows.append({"workload": title, "unit": result["unit"], "samples": result.get("samples"),
@@ -76,7 +84,9 @@ def run_benchmark(quick: bool = False, memory: bool = True, log=print) -> dict:
     memory_rows = []
     if memory:
         for workload in ("mlp", "lenet"):
-            memory_rows.append({"workload": workload, **{lib: peak_memory(lib, workload) for lib in libs}})
+            memory_rows.append(
+                {"workload": workload, **{lib: peak_memory(lib, workload) for lib in libraries}}
+            )
     return {
         "machine": machine_description(),
         "quick": quick,

@@ -1,8 +1,9 @@
 """The benchmark's workloads, written once against the shared PyTorch API and run with
 ``lib = neuronlab`` and ``lib = torch`` from the same initial weights and data.
 
-Each workload returns ``{library: Timing}`` plus the losses both produced, which must agree
-before any time is reported.
+The paired workloads (``PAIRED``) are builders run in one library at a time, each in its own
+process (``isolated.py``); the losses they report must agree before any time is taken.
+Workloads 4 and 5 compare variants within neuronlab and run in the parent process.
 """
 
 from __future__ import annotations
@@ -37,123 +38,123 @@ def _step_fn(lib, model, loss_fn, x, y, lr):
     return step
 
 
-def _paired(build, data, loss_name, lr, libs, check_steps=3):
-    """Build the same model in each library, check losses agree for a few steps, return steps."""
+def _reference(build, lib):
+    """``build(lib)`` with the initial weights of ``build(neuronlab)`` after ``manual_seed(0)``:
+    the same starting point in every library (and in every process)."""
     import neuronlab
 
     neuronlab.manual_seed(0)
     reference = build(neuronlab)
-    models = {}
-    for name, lib in libs.items():  # copy the initial weights before any step changes them
-        models[name] = reference if lib is neuronlab else build(lib)
-        if lib is not neuronlab:
-            copy_weights(reference, models[name], lib)
-    steps, losses = {}, {}
-    for name, lib in libs.items():
-        model = models[name]
-        x, y = (lib.from_numpy(a) for a in data)
-        loss_fn = getattr(lib.nn, loss_name)()
-        step = _step_fn(lib, model, loss_fn, x, y, lr)
-        losses[name] = [float(step().item()) for _ in range(check_steps)]
-        steps[name] = step
-    return steps, losses
+    if lib is neuronlab:
+        return reference
+    model = build(lib)
+    copy_weights(reference, model, lib)
+    return model
 
 
-def tiny_sigmoid(libs, quick: bool) -> dict:
+def _paired(build, data, loss_name, lr, lib, check_steps=3):
+    """The model of ``build`` in ``lib`` from the shared initial weights: a training-step
+    callable and the losses of its first ``check_steps`` steps."""
+    model = _reference(build, lib)
+    x, y = (lib.from_numpy(a) for a in data)
+    step = _step_fn(lib, model, getattr(lib.nn, loss_name)(), x, y, lr)
+    losses = [float(step().item()) for _ in range(check_steps)]
+    return step, losses
+
+
+# -- paired workloads: built in one library at a time, in that library's own process -------------
+# Each builder returns ``(step, losses)``: a callable doing one unit of work, and the losses of
+# the first few steps, which are compared across libraries before anything is timed.
+
+
+def build_tiny_sigmoid(lib, quick: bool):
     """1-1-1 sigmoid network on 4 samples (the course's A2.2 net): one training step."""
     data = (
         np.array([[0.5], [1.0], [1.5], [2.0]], dtype=np.float32),
         np.array([[0.0], [1.0], [1.0], [0.0]], dtype=np.float32),
     )
 
-    def build(lib):
-        return lib.nn.Sequential(lib.nn.Linear(1, 1), lib.nn.Sigmoid(), lib.nn.Linear(1, 1))
+    def build(m):
+        return m.nn.Sequential(m.nn.Linear(1, 1), m.nn.Sigmoid(), m.nn.Linear(1, 1))
 
-    steps, losses = _paired(build, data, "MSELoss", 0.1, libs)
-    inner = 20 if quick else 500
-    times = measure_interleaved(steps, inner=inner, settle=_settle(quick))
-    return {"unit": "step", "losses": losses, "times": times}
+    return _paired(build, data, "MSELoss", 0.1, lib)
 
 
-def tiny_moons(libs, quick: bool) -> dict:
+def build_tiny_moons(lib, quick: bool):
     """2-16-16-1 tanh MLP on 100 two-moons points, BCE with logits: one training step."""
     from neuronlab.datasets import make_moons
 
     X, y = make_moons(100, noise=0.1, random_state=0)
     data = (X.astype(np.float32), y.reshape(-1, 1).astype(np.float32))
 
-    def build(lib):
-        nn = lib.nn
+    def build(m):
+        nn = m.nn
         return nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 1))
 
-    steps, losses = _paired(build, data, "BCEWithLogitsLoss", 0.1, libs)
-    inner = 20 if quick else 300
-    times = measure_interleaved(steps, inner=inner, settle=_settle(quick))
-    return {"unit": "step", "losses": losses, "times": times}
+    return _paired(build, data, "BCEWithLogitsLoss", 0.1, lib)
 
 
-def mlp_epoch(libs, quick: bool, batch_size: int) -> dict:
+def _mlp(m):
+    nn = m.nn
+    return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def build_mlp_epoch(lib, quick: bool, batch_size: int):
     """MLP 784-256-256-10, ReLU, softmax cross-entropy, SGD lr 0.1: one epoch of 60,000
     samples (synthetic MNIST-shaped data; speed does not depend on the values)."""
-    import neuronlab
-
     n = 2_048 if quick else 60_000
     rng = np.random.default_rng(0)
     X = rng.random((n, 784), dtype=np.float32)
     y = rng.integers(0, 10, n)
+    _, losses = _paired(_mlp, (X[:batch_size], y[:batch_size]), "CrossEntropyLoss", 0.1, lib)
+    model = _reference(_mlp, lib)
+    opt = lib.optim.SGD(model.parameters(), lr=0.1)
+    loss_fn = lib.nn.CrossEntropyLoss()
+    xs = [lib.from_numpy(X[i : i + batch_size]) for i in range(0, n, batch_size)]
+    ys = [lib.from_numpy(y[i : i + batch_size]) for i in range(0, n, batch_size)]
 
-    def build(lib):
-        nn = lib.nn
-        return nn.Sequential(
-            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
-        )
+    def epoch():
+        for xb, yb in zip(xs, ys):
+            opt.zero_grad()
+            loss_fn(model(xb), yb).backward()
+            opt.step()
 
-    steps, losses = _paired(build, (X[:batch_size], y[:batch_size]), "CrossEntropyLoss", 0.1, libs)
-    epochs = {}
-    for name, lib in libs.items():
-        neuronlab.manual_seed(0)
-        model = build(lib)
-        opt = lib.optim.SGD(model.parameters(), lr=0.1)
-        loss_fn = lib.nn.CrossEntropyLoss()
-        xs = [lib.from_numpy(X[i : i + batch_size]) for i in range(0, n, batch_size)]
-        ys = [lib.from_numpy(y[i : i + batch_size]) for i in range(0, n, batch_size)]
-
-        def epoch(model=model, opt=opt, loss_fn=loss_fn, xs=xs, ys=ys):
-            for xb, yb in zip(xs, ys):
-                opt.zero_grad()
-                loss_fn(model(xb), yb).backward()
-                opt.step()
-
-        epochs[name] = epoch
-    times = measure_interleaved(epochs, repeats=2 if quick else 5, warmup=1, settle=_settle(quick))
-    return {"unit": "epoch", "samples": n, "losses": losses, "times": times}
+    return epoch, losses
 
 
-def lenet_step(libs, quick: bool) -> dict:
+def build_lenet_step(lib, quick: bool):
     """LeNet-5 (conv 1→6 5×5 pad 2, pool, conv 6→16 5×5, pool, FC 400-120-84-10), batch 128
     of 1×28×28: one training step."""
     rng = np.random.default_rng(0)
     data = (rng.random((128, 1, 28, 28), dtype=np.float32), rng.integers(0, 10, 128))
 
-    def build(lib):
-        nn = lib.nn
+    def build(m):
+        nn = m.nn
         return nn.Sequential(
             nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
             nn.Linear(84, 10),
         )  # fmt: skip
 
-    steps, losses = _paired(build, data, "CrossEntropyLoss", 0.05, libs)
-    return {
-        "unit": "step",
-        "losses": losses,
-        "times": measure_interleaved(
-            steps, repeats=3 if quick else 7, inner=1 if quick else 20, settle=_settle(quick)
-        ),
-    }
+    return _paired(build, data, "CrossEntropyLoss", 0.05, lib)
 
 
-def landscape_grid(libs, quick: bool) -> dict:
+# name -> (title, builder, keyword arguments, unit, samples, timing options (full, quick))
+PAIRED = {
+    "mlp128": ("1a MLP 784-256-256-10 epoch, batch 128", build_mlp_epoch, {"batch_size": 128}, "epoch", True,
+               {"repeats": 5, "warmup": 1}, {"repeats": 2, "warmup": 1}),
+    "mlp256": ("1b MLP 784-256-256-10 epoch, batch 256", build_mlp_epoch, {"batch_size": 256}, "epoch", True,
+               {"repeats": 5, "warmup": 1}, {"repeats": 2, "warmup": 1}),
+    "sigmoid": ("2a 1-1-1 sigmoid net, 4 samples, step", build_tiny_sigmoid, {}, "step", False,
+                {"inner": 500}, {"inner": 20}),
+    "moons": ("2b 2-16-16-1 tanh net, 100 moons, step", build_tiny_moons, {}, "step", False,
+              {"inner": 300}, {"inner": 20}),
+    "lenet": ("3 LeNet-5, batch 128, step", build_lenet_step, {}, "step", False,
+              {"repeats": 7, "inner": 20}, {"repeats": 3}),
+}  # fmt: skip
+
+
+def landscape_grid(libraries: list[str], quick: bool) -> dict:
     """The 1-1-1 sigmoid network's MSE over a 40×40 (w1, b1) grid: neuronlab's vectorized
     evaluation against one forward pass per grid point (in neuronlab, and in PyTorch when
     installed, as the seed's Keras code does it)."""
@@ -177,8 +178,9 @@ def landscape_grid(libs, quick: bool) -> dict:
     times["neuronlab per point"] = measure(lambda: surface(False), repeats=1 if quick else 3, warmup=1)
     losses = {"neuronlab vectorized": surface(True).ravel()[:20].tolist(),
               "neuronlab per point": surface(False).ravel()[:20].tolist()}  # fmt: skip
-    if "torch" in libs:
-        torch = libs["torch"]
+    if "torch" in libraries:
+        import torch
+
         model = torch.nn.Sequential(torch.nn.Linear(1, 1), torch.nn.Sigmoid(), torch.nn.Linear(1, 1))
         copy_weights(net, model, torch)
         tx, ty = torch.from_numpy(x), torch.from_numpy(y)
