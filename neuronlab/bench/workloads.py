@@ -142,9 +142,9 @@ def build_lenet_step(lib, quick: bool):
 # name -> (title, builder, keyword arguments, unit, samples, timing options (full, quick))
 PAIRED = {
     "mlp128": ("1a MLP 784-256-256-10 epoch, batch 128", build_mlp_epoch, {"batch_size": 128}, "epoch", True,
-               {"repeats": 5, "warmup": 1}, {"repeats": 2, "warmup": 1}),
+               {"repeats": 7, "warmup": 1}, {"repeats": 2, "warmup": 1}),
     "mlp256": ("1b MLP 784-256-256-10 epoch, batch 256", build_mlp_epoch, {"batch_size": 256}, "epoch", True,
-               {"repeats": 5, "warmup": 1}, {"repeats": 2, "warmup": 1}),
+               {"repeats": 7, "warmup": 1}, {"repeats": 2, "warmup": 1}),
     "sigmoid": ("2a 1-1-1 sigmoid net, 4 samples, step", build_tiny_sigmoid, {}, "step", False,
                 {"inner": 500}, {"inner": 20}),
     "moons": ("2b 2-16-16-1 tanh net, 100 moons, step", build_tiny_moons, {}, "step", False,
@@ -229,7 +229,7 @@ def trainer_overhead(quick: bool) -> dict:
         model, opt = model_and_opt()
         Trainer(model, opt, nn.CrossEntropyLoss(), progress=False).fit((X, y), epochs=epochs, batch_size=64)
 
-    reps = 2 if quick else 9
+    reps = 2 if quick else 15
     return {
         "unit": f"{epochs} epochs",
         "losses": {},
