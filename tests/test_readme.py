@@ -19,3 +19,13 @@ def test_readme_example_runs(index):
     prelude = "import neuronlab as torch\n"
     for block in BLOCKS[: index + 1]:  # later blocks may use names from earlier ones
         exec(compile(prelude + block, f"README block {index}", "exec"), namespace)
+
+
+def test_benchmark_spread_table_is_computed_from_the_saved_runs():
+    """The README's spread table is exactly what `neuronlab bench --spread` prints for the
+    full runs saved in benchmarks/results/ (no hand-edited numbers)."""
+    from neuronlab.bench.spread import format_spread
+
+    runs = sorted((README.parent / "benchmarks" / "results").glob("*.json"))
+    assert len(runs) >= 3
+    assert format_spread(runs) in README.read_text()
