@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from neuronlab.engine.tensor_shape_methods import TensorShapeMethods
+
 if TYPE_CHECKING:
     from neuronlab.engine.tensor import Tensor
 
@@ -22,23 +24,23 @@ def bind_ops() -> None:
     ``Tensor``, so these imports cannot sit at the top of this file. ``tensor.py`` calls this
     function once, at its bottom, after ``Tensor`` exists. Binding module globals (rather
     than looking the ops up on each call) keeps every method one direct call, as fast as
-    when the methods lived in ``tensor.py``.
+    when the methods lived in ``tensor.py``. It binds ``tensor_shape_methods``'s too.
     """
-    global _act, _arith, _compare, _creation, _index, _join, _linalg, _pointwise, _random, _reduce, _shape
+    global _act, _arith, _compare, _index, _linalg, _pointwise, _random, _reduce
     from neuronlab.engine import random as _random
+    from neuronlab.engine import tensor_shape_methods
     from neuronlab.ops import activation as _act
     from neuronlab.ops import arithmetic as _arith
     from neuronlab.ops import comparison as _compare
-    from neuronlab.ops import creation as _creation
     from neuronlab.ops import indexing as _index
-    from neuronlab.ops import join as _join
     from neuronlab.ops import linalg as _linalg
     from neuronlab.ops import pointwise as _pointwise
     from neuronlab.ops import reduction as _reduce
-    from neuronlab.ops import shape as _shape
+
+    tensor_shape_methods.bind_ops()
 
 
-class TensorMethods:
+class TensorMethods(TensorShapeMethods):
     """Mixin holding ``Tensor``'s operators and forwarding methods (only ``Tensor`` uses it).
 
     ``__slots__`` is empty so that ``Tensor`` keeps its own slots layout and no ``__dict__``.
@@ -431,179 +433,3 @@ class TensorMethods:
 
     def count_nonzero(self, dim=None):
         return _reduce.count_nonzero(self, dim)
-
-    # -- reductions -------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return _reduce.sum(self, dim, keepdim, dtype=dtype)
-
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
-        return _reduce.mean(self, dim, keepdim, dtype=dtype)
-
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return _reduce.var(self, dim, unbiased, keepdim, correction=correction)
-
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return _reduce.std(self, dim, unbiased, keepdim, correction=correction)
-
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
-        return _reduce.prod(self, dim, keepdim, dtype=dtype)
-
-    def max(self, dim=None, keepdim=False):
-        return _reduce.max(self, dim, keepdim)
-
-    def min(self, dim=None, keepdim=False):
-        return _reduce.min(self, dim, keepdim)
-
-    def amax(self, dim=(), keepdim=False):
-        return _reduce.amax(self, dim, keepdim)
-
-    def amin(self, dim=(), keepdim=False):
-        return _reduce.amin(self, dim, keepdim)
-
-    def argmax(self, dim=None, keepdim=False):
-        return _reduce.argmax(self, dim, keepdim)
-
-    def argmin(self, dim=None, keepdim=False):
-        return _reduce.argmin(self, dim, keepdim)
-
-    def logsumexp(self, dim, keepdim=False):
-        return _reduce.logsumexp(self, dim, keepdim)
-
-    def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
-        return _reduce.norm(self, p, dim, keepdim, dtype=dtype)
-
-    def cumsum(self, dim, *, dtype=None):
-        return _reduce.cumsum(self, dim, dtype=dtype)
-
-    def sort(self, dim=-1, descending=False, stable=False):
-        return _index.sort(self, dim, descending, stable=stable)
-
-    def argsort(self, dim=-1, descending=False, stable=False):
-        return _index.argsort(self, dim, descending, stable=stable)
-
-    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
-        return _index.topk(self, k, dim, largest, sorted)
-
-    # -- shape --------------------------------------------------------------------------------
-    def reshape(self, *shape):
-        return _shape.reshape(self, *shape)
-
-    def view(self, *shape):
-        if len(shape) == 1 and not isinstance(shape[0], int | tuple | list):
-            return self.to(shape[0])  # view(dtype) is not a reinterpretation in neuronlab
-        return _shape.view(self, *shape)
-
-    def view_as(self, other):
-        return _shape.view(self, other.shape)
-
-    def reshape_as(self, other):
-        return _shape.reshape(self, other.shape)
-
-    def flatten(self, start_dim=0, end_dim=-1):
-        return _shape.flatten(self, start_dim, end_dim)
-
-    def unflatten(self, dim, sizes):
-        return _shape.unflatten(self, dim, sizes)
-
-    def squeeze(self, dim=None):
-        return _shape.squeeze(self, dim)
-
-    def unsqueeze(self, dim):
-        return _shape.unsqueeze(self, dim)
-
-    def permute(self, *dims):
-        return _shape.permute(self, *dims)
-
-    def transpose(self, dim0, dim1):
-        return _shape.transpose(self, dim0, dim1)
-
-    swapaxes = swapdims = transpose
-
-    def t(self):
-        return _shape.t(self)
-
-    @property
-    def T(self):  # noqa: N802 - PyTorch's name
-        return _shape.permute(self, *reversed(range(self._data.ndim)))
-
-    @property
-    def mT(self):  # noqa: N802 - PyTorch's name
-        return _shape.transpose(self, -2, -1)
-
-    def expand(self, *sizes):
-        return _shape.expand(self, *sizes)
-
-    def expand_as(self, other):
-        return _shape.expand(self, other.shape)
-
-    def broadcast_to(self, shape):
-        return _shape.expand(self, shape)
-
-    def repeat(self, *sizes):
-        return _shape.repeat(self, *sizes)
-
-    def flip(self, dims):
-        return _shape.flip(self, dims)
-
-    def split(self, split_size_or_sections, dim=0):
-        return _join.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks, dim=0):
-        return _join.chunk(self, chunks, dim)
-
-    def unbind(self, dim=0):
-        return _join.unbind(self, dim)
-
-    # -- indexing -----------------------------------------------------------------------------
-    def gather(self, dim, index):
-        return _index.gather(self, dim, index)
-
-    def scatter(self, dim, index, src):
-        return _index.scatter(self, dim, index, src)
-
-    def scatter_add(self, dim, index, src):
-        return _index.scatter_add(self, dim, index, src)
-
-    def index_select(self, dim, index):
-        return _index.index_select(self, dim, index)
-
-    def masked_fill(self, mask, value):
-        return _index.masked_fill(self, mask, value)
-
-    def where(self, condition, other):
-        return _index.where(condition, self, other)
-
-    # -- linear algebra -----------------------------------------------------------------------
-    def matmul(self, other):
-        return _linalg.matmul(self, other)
-
-    def mm(self, other):
-        return _linalg.mm(self, other)
-
-    def bmm(self, other):
-        return _linalg.bmm(self, other)
-
-    def mv(self, vec):
-        return _linalg.mv(self, vec)
-
-    def dot(self, other):
-        return _linalg.dot(self, other)
-
-    def outer(self, other):
-        return _linalg.outer(self, other)
-
-    # -- construction helpers ------------------------------------------------------------------
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
