@@ -212,7 +212,7 @@ class _Walk:
             for hook in leaf._hooks:
                 replaced = hook(t)
                 if replaced is not None:
-                    t, copy = replaced, False  # a hook's new tensor is not shared with the graph
+                    t = replaced  # may be the shared array itself: keep ``copy``
         if self.capture:
             index = self.capture.get(id(leaf))
             if index is not None:

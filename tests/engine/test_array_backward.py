@@ -84,3 +84,14 @@ def test_ops_without_backward_numpy_and_hooks_still_run_in_array_mode():
     np.testing.assert_allclose(x.grad.numpy(), expected)
     assert isinstance(seen[0], neuronlab.Tensor) and seen[0].tolist() == [1.0, 1.0]
     assert h.grad.tolist() == [2.0, 2.0]
+
+
+def test_identity_hooks_on_two_leaves_do_not_alias_their_grads():
+    """A hook that returns the gradient it was given still gets a leaf its own copy."""
+    y = neuronlab.tensor([1.0, 2.0], requires_grad=True)
+    z = neuronlab.tensor([3.0, 4.0], requires_grad=True)
+    y.register_hook(lambda g: g)
+    z.register_hook(lambda g: g)
+    ((y + z) * neuronlab.tensor([2.0, 3.0])).sum().backward()
+    y.grad += 1
+    assert z.grad.tolist() == [2.0, 3.0] and y.grad.tolist() == [3.0, 4.0]
