@@ -54,12 +54,16 @@ def _paired_row(name: str, libraries: list[str], quick: bool) -> dict:
     """One workload of ``workloads.PAIRED``, each library in its own process (see isolated.py)."""
     title, _, _, unit, per_sample, full, brief = W.PAIRED[name]
     options = dict(brief if quick else full)
-    losses, samples = run_isolated(name, libraries, quick, THREADS, check=lambda l: _check_losses(title, l),
-                                   settle=0.0 if quick else W.SETTLE, **options)  # fmt: skip
+    agreement = {}  # filled by the check, which runs before any timing
+
+    def check(losses):
+        agreement["value"] = _check_losses(title, losses)
+
+    _, samples = run_isolated(name, libraries, quick, THREADS, check=check, settle=0.0 if quick else W.SETTLE,
+                              **options)  # fmt: skip
     times = {lib: Timing(statistics.median(s), min(s), max(s), len(s)) for lib, s in samples.items()}
-    samples_per_unit = (2_048 if quick else 60_000) if per_sample else None
-    return {"workload": title, "unit": unit, "samples": samples_per_unit,
-            "loss_agreement": _check_losses(title, losses),
+    return {"workload": title, "unit": unit, "samples": W.mlp_samples(quick) if per_sample else None,
+            "loss_agreement": agreement["value"],
             "times": {k: W.timing_to_dict(v) for k, v in times.items()}}  # fmt: skip
 
 

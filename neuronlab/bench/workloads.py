@@ -99,10 +99,15 @@ def _mlp(m):
     return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
 
 
+def mlp_samples(quick: bool) -> int:
+    """Samples in one MLP epoch (MNIST's 60,000; a few batches in quick mode)."""
+    return 2_048 if quick else 60_000
+
+
 def build_mlp_epoch(lib, quick: bool, batch_size: int):
     """MLP 784-256-256-10, ReLU, softmax cross-entropy, SGD lr 0.1: one epoch of 60,000
     samples (synthetic MNIST-shaped data; speed does not depend on the values)."""
-    n = 2_048 if quick else 60_000
+    n = mlp_samples(quick)
     rng = np.random.default_rng(0)
     X = rng.random((n, 784), dtype=np.float32)
     y = rng.integers(0, 10, n)

@@ -5,8 +5,9 @@ gradient ``grad`` as a ``Tensor`` and returns one gradient (or ``None``) per inp
 with tensor operations. The engine runs ``backward`` without recording, unless
 ``create_graph=True`` asked for higher derivatives: then the same formulas are recorded and
 can be differentiated again. An op may also define ``backward_numpy``, the same formulas on
-bare arrays, which the engine prefers when nothing is being recorded. The engine, not the op, reduces broadcast gradients back to
-the input's shape and casts them to the input's dtype.
+bare arrays, which the engine prefers when nothing is being recorded. The engine, not the
+op, reduces broadcast gradients back to the input's shape and casts them to the input's
+dtype.
 """
 
 from __future__ import annotations
