@@ -40,8 +40,8 @@ def adamw_update(
         if amsgrad:  v_max ← max(v_max, v);  v̂ = v_max  else  v̂ = v
         θ ← θ - lr / (1 - β₁ᵗ) · m / (√v̂ / √(1 - β₂ᵗ) + ε)
 
-    The moment update is Adam's (``adam_update`` with no L2 term); ``state`` and ``work``
-    are as there.
+    This is ``adam_update`` with ``decoupled_weight_decay=True``; ``state`` and ``work`` are
+    as there.
 
     Example:
         >>> theta = np.array([1.0, -1.0])
@@ -51,20 +51,8 @@ def adamw_update(
         >>> theta   # zero gradient: only the decay θ(1 - 0.05) acts
         array([ 0.95, -0.95])
     """
-    if weight_decay != 0:
-        param *= 1 - lr * weight_decay
-    adam_update(
-        param,
-        grad,
-        state,
-        lr=lr,
-        betas=betas,
-        eps=eps,
-        weight_decay=0.0,
-        amsgrad=amsgrad,
-        maximize=maximize,
-        work=work,
-    )
+    adam_update(param, grad, state, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
+                maximize=maximize, decoupled_weight_decay=True, work=work)  # fmt: skip
 
 
 class AdamW(Adam):
@@ -108,20 +96,6 @@ class AdamW(Adam):
             differentiable=differentiable,
             fused=fused,
             decoupled_weight_decay=True,
-        )
-
-    def _update(self, param, grad, state, group, work) -> None:
-        adamw_update(
-            param,
-            grad,
-            state,
-            lr=group["lr"],
-            betas=group["betas"],
-            eps=group["eps"],
-            weight_decay=group["weight_decay"],
-            amsgrad=group["amsgrad"],
-            maximize=group["maximize"],
-            work=work,
         )
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
