@@ -1,4 +1,10 @@
-"""Running experiments: seed everything, time ``run``, save ``DIR/<name>/results.json``."""
+"""Running experiments: every experiment on each of its seeds (one unit of work per seed, so
+``--jobs`` spreads seeds over processes), then its claims decided, then ``DIR/<name>/results.json``.
+
+``results.json`` holds ``claims`` (each decided over the seeds), ``runs`` (each seed's
+deterministic results, from which figures are drawn) and, apart, ``timings`` (wall-clock
+measurements, which vary from run to run).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import numpy as np
 
 from neuronlab.engine.random import manual_seed
 from neuronlab.lab import registry
+from neuronlab.lab.claims import evaluate, summarize
 from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.results_io import versions, write_results
 
@@ -35,30 +42,45 @@ def single_threaded_blas():
         yield
 
 
-def run_one(name: str, config: LabConfig) -> dict:
-    """Run one experiment with every random source seeded; returns the saved payload."""
-    with single_threaded_blas():
-        return _run_seeded(name, config)
-
-
-def _run_seeded(name: str, config: LabConfig) -> dict:
+def run_seed(name: str, config: LabConfig, seed: int) -> tuple[dict, float]:
+    """One experiment on one seed with every random source seeded: (results, seconds)."""
     module = registry.load(name)
-    manual_seed(config.seed)
-    np.random.seed(config.seed)  # for third-party code (e.g. data generators) that uses it
-    random.seed(config.seed)
-    start = time.perf_counter()
-    results = module.run(config)
-    seconds = time.perf_counter() - start
+    with single_threaded_blas():
+        manual_seed(seed)
+        np.random.seed(seed)  # for third-party code (e.g. data generators) that uses it
+        random.seed(seed)
+        start = time.perf_counter()
+        results = module.run(config, seed)
+        return results, time.perf_counter() - start
+
+
+def finish(name: str, config: LabConfig, seeds: list[int], outcomes: list[tuple[dict, float]]) -> dict:
+    """Decide the claims over the seeds' results and write ``results.json``; returns the payload."""
+    module = registry.load(name)
+    runs = [results for results, _ in outcomes]
+    claims = [evaluate(claim, seeds, runs) for claim in module.CLAIMS]
+    timings = {
+        "run_seconds": [seconds for _, seconds in outcomes],
+        "per_seed": [results.pop("timings", None) for results in runs],
+    }
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
     payload = {
         "name": name,
-        "settings": settings,
+        "settings": {**settings, "mode": "quick" if config.quick else "full", "seeds": seeds},
         "versions": versions(),
-        "seconds": seconds,
-        "results": results,
+        "claims": claims,
+        "summary": summarize(claims),
+        "timings": timings,
+        "runs": [{"seed": seed, "results": results} for seed, results in zip(seeds, runs)],
     }
     write_results(Path(config.out) / name / "results.json", payload)
     return payload
+
+
+def run_one(name: str, config: LabConfig) -> dict:
+    """Run one experiment on all its seeds in this process; returns the saved payload."""
+    seeds = config.seeds(registry.load(name))
+    return finish(name, config, seeds, [run_seed(name, config, s) for s in seeds])
 
 
 def _progress(total: int, enabled: bool | None):
@@ -68,36 +90,47 @@ def _progress(total: int, enabled: bool | None):
         from tqdm.auto import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc="lab", unit="experiment", file=sys.stderr)
+    return tqdm(total=total, desc="lab", unit="run", file=sys.stderr)
 
 
 def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress: bool | None = None,
                     log=print) -> dict[str, dict]:  # fmt: skip
-    """Run ``names`` (``jobs`` at a time in separate processes); returns name -> payload."""
-    for name in names:
-        registry.load(name)  # fail fast on unknown names, before any work
+    """Run ``names`` on all their seeds (``jobs`` seed-runs at a time in separate processes);
+    returns name -> payload."""
+    modules = {name: registry.load(name) for name in names}  # unknown names fail before any work
     if jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     config = replace(config, out=Path(config.out))
-    bar = _progress(len(names), progress)
+    seeds = {name: config.seeds(module) for name, module in modules.items()}
+    units = [(name, seed) for name in names for seed in seeds[name]]
+    bar = _progress(len(units), progress)
+    outcomes: dict[str, dict[int, tuple[dict, float]]] = {name: {} for name in names}
     done: dict[str, dict] = {}
 
-    def finished(name: str, payload: dict) -> None:
-        done[name] = payload
+    def finished(name: str, seed: int, outcome: tuple[dict, float]) -> None:
+        outcomes[name][seed] = outcome
         if bar is not None:
-            bar.set_postfix_str(name)
+            bar.set_postfix_str(f"{name} seed {seed}")
             bar.update(1)
-        else:
-            log(f"  {name:<16} {payload['seconds']:7.1f} s")
+        if len(outcomes[name]) == len(seeds[name]):
+            payload = finish(name, config, seeds[name], [outcomes[name][s] for s in seeds[name]])
+            done[name] = payload
+            if bar is None:
+                s = payload["summary"]
+                total = sum(payload["timings"]["run_seconds"])
+                log(f"  {name:<16} {total:7.1f} s   {s['supports']} supports, {s['contradicts']} contradicts, "
+                    f"{s['inconclusive']} inconclusive")  # fmt: skip
 
     if jobs == 1:
-        for name in names:
-            finished(name, run_one(name, config))
+        for name, seed in units:
+            if bar is not None:
+                bar.set_postfix_str(f"running {name} seed {seed}")
+            finished(name, seed, run_seed(name, config, seed))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {name: pool.submit(run_one, name, config) for name in names}
-            for name, future in futures.items():
-                finished(name, future.result())
+            futures = [(name, seed, pool.submit(run_seed, name, config, seed)) for name, seed in units]
+            for name, seed, future in futures:
+                finished(name, seed, future.result())
     if bar is not None:
         bar.close()
-    return done
+    return {name: done[name] for name in names}
