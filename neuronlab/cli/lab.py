@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 from neuronlab.lab import NAMES, LabConfig, available, build_report, load, run_experiments
+from neuronlab.lab.claims import summarize
 
 
 def add_lab_parser(sub) -> None:
@@ -22,12 +23,17 @@ def add_lab_parser(sub) -> None:
     )  # fmt: skip
     p.add_argument("names", nargs="*", metavar="NAME", help="experiments to run (see 'neuronlab lab list')")
     p.add_argument("--all", action="store_true", help="run every experiment")
-    p.add_argument("--quick", action="store_true", help="reduced sizes (the whole lab in about two minutes)")
     p.add_argument(
-        "--seed", type=int, default=0, help="random seed (default 0); the same seed gives the same numbers"
+        "--quick", action="store_true", help="reduced sizes and 3 seeds per experiment (for tests)"
     )
+    p.add_argument(
+        "--seed", type=int, default=0,
+        help="base of the seed sequence (default 0): an experiment with n seeds runs seed, seed+1, ..., seed+n-1; "
+        "the same base gives the same numbers",
+    )  # fmt: skip
     p.add_argument("--out", default="lab-report", help="report directory (default ./lab-report)")
-    p.add_argument("--jobs", type=int, default=1, help="experiments to run in parallel processes (default 1)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="seed-runs to compute in parallel processes (default 1; 2 on a 2-core machine)")  # fmt: skip
     p.set_defaults(run=cmd_run)
 
     p = lab_sub.add_parser("report", help="rebuild the report from saved results without re-running")
@@ -43,7 +49,7 @@ def cmd_list(args) -> int:
             continue
         module = load(name)
         question = textwrap.shorten(module.QUESTION_EN.replace("\n", " "), 110)
-        print(f"{name:<16} {module.TITLE}  [{module.SEEDS}]")
+        print(f"{name:<16} {module.TITLE}  [{module.COURSE}; {len(module.CLAIMS)} claims]")
         print(f"{'':<16} {question}")
     return 0
 
@@ -58,19 +64,26 @@ def cmd_run(args) -> int:
         raise ValueError(f"--seed must be non-negative, got {args.seed}")
     for name in names:
         load(name)  # an unknown name fails here, before anything runs
+    if args.jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {args.jobs}")
     out = Path(args.out)
     config = LabConfig(quick=args.quick, seed=args.seed, out=out)
     mode = "quick" if args.quick else "full"
-    print(f"Running {len(names)} experiment(s), {mode} mode, seed {args.seed}, into {out}/")
+    print(
+        f"Running {len(names)} experiment(s), {mode} mode, base seed {args.seed}, {args.jobs} job(s), into {out}/"
+    )
     run_experiments(names, config, jobs=args.jobs)
     previous = [n for n in NAMES if n not in names and (out / n / "results.json").exists()]
-    sections = build_report(out, [n for n in NAMES if n in names or n in previous])
-    print(f"Report: {out / 'index.html'} ({len(sections)} experiments; also {out / 'README.md'})")
+    sections = build_report(out, [n for n in NAMES if n in names or n in previous], log=print)
+    claims = [c for s in sections for c in s.claims]
+    counts = summarize(claims)
+    print(f"Report: {out / 'index.html'} ({len(sections)} experiments, {len(claims)} claims: "
+          + ", ".join(f"{counts[v]} {v}" for v in counts) + f"; also {out / 'README.md'})")  # fmt: skip
     return 0
 
 
 def cmd_report(args) -> int:
     out = Path(args.dir)
-    sections = build_report(out)
+    sections = build_report(out, log=print)
     print(f"Report rebuilt from saved results: {out / 'index.html'} ({len(sections)} experiments)")
     return 0

@@ -111,8 +111,10 @@ def decide(interval: tuple[float, float], rule: str, threshold: float) -> str:
 
 def evaluate(claim: Claim, seeds: Sequence[int], runs: Sequence[dict]) -> dict:
     """Measure ``claim`` on every seed's results and decide it; the ``results.json`` record."""
+    if len(seeds) != len(runs):
+        raise ValueError(f"claim {claim.id!r}: {len(seeds)} seeds but {len(runs)} results")
     values = []
-    for seed, results in zip(seeds, runs):
+    for results in runs:
         value = float(claim.measure(results))
         values.append(value if math.isfinite(value) else None)
     finite = [v for v in values if v is not None]

@@ -83,7 +83,18 @@ def format_cell(value) -> str:
     return str(value)
 
 
-REQUIRED = ("NAME", "TITLE", "COURSE", "QUESTION_ZH", "QUESTION_EN", "SIZES", "CLAIMS", "setup", "run", "figures")
+REQUIRED = (
+    "NAME",
+    "TITLE",
+    "COURSE",
+    "QUESTION_ZH",
+    "QUESTION_EN",
+    "SIZES",
+    "CLAIMS",
+    "setup",
+    "run",
+    "figures",
+)
 
 
 def check_experiment_module(module) -> None:

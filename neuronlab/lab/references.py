@@ -69,7 +69,9 @@ def mnist1d_model(kind: str) -> nn.Module:
     if kind == "logistic":
         return nn.Linear(40, 10)
     if kind == "mlp":
-        return nn.Sequential(nn.Linear(40, 100), nn.ReLU(), nn.Linear(100, 100), nn.ReLU(), nn.Linear(100, 10))
+        return nn.Sequential(
+            nn.Linear(40, 100), nn.ReLU(), nn.Linear(100, 100), nn.ReLU(), nn.Linear(100, 10)
+        )
     if kind == "cnn":
         return _Conv1dAsConv2d()
     raise ValueError(f"mnist1d_model: kind must be 'logistic', 'mlp' or 'cnn', got {kind!r}")

@@ -107,14 +107,19 @@ def _flatten(tree, prefix: str = ""):
         yield prefix, float(tree)
 
 
-def build_report(out: Path, names: list[str] | None = None) -> list[Section]:
-    """Write ``index.html`` and ``README.md`` for every experiment with saved results."""
+def build_report(out: Path, names: list[str] | None = None, log=None) -> list[Section]:
+    """Write ``index.html`` and ``README.md`` for every experiment with saved results;
+    ``log`` (e.g. ``print``) is told which experiment's figures are being drawn."""
     out = Path(out)
     if names is None:
         names = [n for n in registry.NAMES if (out / n / "results.json").exists()]
     if not names:
         raise FileNotFoundError(f"no results in {out}: run 'neuronlab lab run --all --out {out}' first")
-    sections = [build_section(out, n) for n in names]
+    sections = []
+    for i, name in enumerate(names, 1):
+        if log is not None:
+            log(f"  report {i}/{len(names)}: drawing the figures of {name}")
+        sections.append(build_section(out, name))
     header = _header(out, names)
     (out / "index.html").write_text(render_html(sections, header), encoding="utf-8")
     (out / "README.md").write_text(render_markdown(sections, header), encoding="utf-8")
@@ -261,7 +266,10 @@ def render_markdown(sections: list[Section], header: dict) -> str:
     lines = ["# neuronlab lab report", "", f"Mode: {header['mode']} · {header['seeds']} · {header['versions']}", "",
              "Every conclusion is a claim measured on several seeds: mean, 95% interval (Student's t over seeds) "
              "and verdict (supports / contradicts / inconclusive).", "", "## Verdicts across the lab", ""]  # fmt: skip
-    rows = [[f"[{s.title}](#{s.name})", s.course] + [str(summarize(s.claims)[v]) for v in VERDICTS] for s in sections]
+    rows = [
+        [f"[{s.title}](#{s.name})", s.course] + [str(summarize(s.claims)[v]) for v in VERDICTS]
+        for s in sections
+    ]
     total = summarize([c for s in sections for c in s.claims])
     rows.append(["**all experiments**", ""] + [f"**{total[v]}**" for v in VERDICTS])
     lines += [_md_table(["experiment", "course", *VERDICTS], rows), ""]
@@ -283,7 +291,12 @@ def _section_markdown(s: Section) -> list[str]:
     lines += [_md_table(CLAIM_HEADERS, rows), ""]
     lines += [f"![{s.name}]({f})" for f in s.figures] + [""]
     if s.table is not None:
-        lines += ["### Measured (mean over seeds)", "", _md_table(s.table.headers, s.table.formatted_rows()), ""]
+        lines += [
+            "### Measured (mean over seeds)",
+            "",
+            _md_table(s.table.headers, s.table.formatted_rows()),
+            "",
+        ]
     if s.timings:
         rows = [[k, *(format_number(x) for x in t)] for k, *t in s.timings]
         lines += ["### Timings", "", _md_table(["measurement", "median", "min", "max"], rows), ""]

@@ -64,6 +64,9 @@ def _json(value: float) -> float | None:
 
 
 def _best(scores: dict[float, float], higher_is_better: bool) -> float:
-    # Ties go to the smaller setting: the most conservative learning rate or λ that does as well.
-    key = (lambda p: (-scores[p], p)) if higher_is_better else (lambda p: (scores[p], p))
-    return min(scores, key=key)
+    # Ties (a plateau, e.g. 100% validation accuracy at several rates) go to the middle of the
+    # plateau (the lower one of two), so a plateau at the grid's edge is widened only until it has
+    # room on both sides.
+    top = max(scores.values()) if higher_is_better else min(scores.values())
+    tied = sorted(p for p, v in scores.items() if v == top)
+    return tied[(len(tied) - 1) // 2]

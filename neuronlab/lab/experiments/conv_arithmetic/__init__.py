@@ -29,7 +29,9 @@ SIZES = {
 
 def setup(config: LabConfig) -> str:
     s = config.sizes(SIZES)
-    layers = ", ".join(f"Conv2d({a}, {b}, {k}, stride={st}, padding={p}) on {n}×{n}" for a, b, k, st, p, n in LAYERS)
+    layers = ", ".join(
+        f"Conv2d({a}, {b}, {k}, stride={st}, padding={p}) on {n}×{n}" for a, b, k, st, p, n in LAYERS
+    )
     return (
         f"Parameter counts and output shapes of real neuronlab Conv2d layers ({layers}) against the formulas "
         "(k·k·C_in + 1)·C_out and floor((W − K + 2P)/S) + 1, and against the seed's formula without the floor. "
@@ -56,7 +58,8 @@ CLAIMS = [
         course_agrees=True,
         metric="|counted parameters of Conv2d(1, 10, 5) − 260|",
         measure=lambda r: abs(r["layers"][0]["counted_params"] - 260),
-        rule="<", threshold=0.5,
+        rule="<",
+        threshold=0.5,
     ),
     Claim(
         id="parameter-formula",
@@ -64,7 +67,8 @@ CLAIMS = [
         statement="(k·k·C_in + 1)·C_out counts the parameters of every layer tried, multi-channel ones included",
         metric="max over layers of |formula − counted parameters|",
         measure=lambda r: _max_gap(r, "formula_params", "counted_params"),
-        rule="<", threshold=0.5,
+        rule="<",
+        threshold=0.5,
     ),
     Claim(
         id="sliding-window",
@@ -74,16 +78,18 @@ CLAIMS = [
         course_agrees=True,
         metric="max |sliding window − conv2d| (float64, one channel)",
         measure=lambda r: r["sliding_window"]["max_abs_difference"],
-        rule="<", threshold=1e-9,
+        rule="<",
+        threshold=1e-9,
     ),
     Claim(
         id="multichannel-sum",
         question="002 9",
         statement="A convolution over 3 input channels is the sum over channels of one-channel sliding windows "
-                  "(plus one bias per filter)",
+        "(plus one bias per filter)",
         metric="max |sum of per-channel sliding windows − conv2d| (float64)",
         measure=lambda r: r["multichannel"]["max_abs_difference"],
-        rule="<", threshold=1e-9,
+        rule="<",
+        threshold=1e-9,
     ),
     Claim(
         id="output-242",
@@ -93,7 +99,8 @@ CLAIMS = [
         course_agrees=True,
         metric="|forward-pass output height − 242|",
         measure=lambda r: abs(r["layers"][1]["output"][1] - 242),
-        rule="<", threshold=0.5,
+        rule="<",
+        threshold=0.5,
     ),
     Claim(
         id="floor-formula",
@@ -101,7 +108,8 @@ CLAIMS = [
         statement="floor((W − K + 2P)/S) + 1 gives the output size of every layer tried, strided ones included",
         metric="max over layers of |floor formula − forward-pass size|",
         measure=lambda r: _max_gap(r, "formula_size", "forward_size"),
-        rule="<", threshold=0.5,
+        rule="<",
+        threshold=0.5,
     ),
     Claim(
         id="seed-formula-without-floor",
@@ -111,7 +119,8 @@ CLAIMS = [
         course_agrees=True,
         metric="max over layers of |(W − K + 2P)/S + 1 − forward-pass size|",
         measure=lambda r: _max_gap(r, "seed_formula_size", "forward_size"),
-        rule="<", threshold=0.25,
+        rule="<",
+        threshold=0.25,
         note="With stride 2, (32 − 3 + 2)/2 + 1 = 16.5 is not a size: the output has floor(15.5) + 1 = 16 columns.",
         expected="contradicts",
     ),
@@ -119,9 +128,10 @@ CLAIMS = [
         id="cnn-vs-mlp",
         question="002 9",
         statement="On the 8×8 digits a small CNN is more accurate than an MLP with about as many parameters, "
-                  "each at its own tuned learning rate",
+        "each at its own tuned learning rate",
         metric="CNN − MLP test accuracy (percentage points)",
         measure=lambda r: 100 * (r["cnn"]["test_accuracy"] - r["mlp"]["test_accuracy"]),
-        rule=">", threshold=0.0,
+        rule=">",
+        threshold=0.0,
     ),
 ]

@@ -14,7 +14,9 @@ def figures(runs: list[dict]) -> dict:
         curves = np.array([r[key]["val_accuracy_per_epoch"] for r in runs])
         epochs = np.arange(1, curves.shape[1] + 1)
         mean = curves.mean(0)
-        line = ax.plot(epochs, mean, marker=".", label=f"{label} ({runs[0][key]['parameters']} parameters)")[0]
+        line = ax.plot(epochs, mean, marker=".", label=f"{label} ({runs[0][key]['parameters']} parameters)")[
+            0
+        ]
         ax.fill_between(epochs, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation accuracy")
