@@ -1,6 +1,7 @@
-"""Measurements for the ``landscape`` experiment (000/001 A2.2): the seed's 1-1-1 network,
-its loss slices over pairs of parameters, the convexity probe on them, and the speed of the
-vectorized grid against one forward pass per point."""
+"""landscape's measurements (000/001 A2.2): the seed's 1-1-1 network, its loss slices over pairs
+of parameters, the convexity probe on them (grid and exact Hessians), the convex control, the
+seed's own Keras-initialized setting, and the vectorized grid timed against one forward pass per
+point, alternately in the same run."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import numpy as np
 
 import neuronlab
 from neuronlab import nn
-from neuronlab.analysis import compare_speed, convexity_report, landscape_2d
+from neuronlab.analysis import convexity_report, landscape_2d
+from neuronlab.bench.timing import measure_interleaved
 from neuronlab.engine.grad_mode import no_grad
+from neuronlab.lab.experiment import LabConfig
 from neuronlab.nn import functional as F
 
 X_SEED = [0.5, 1.0, 1.5, 2.0]  # the seed's x_train and y_train
@@ -82,6 +85,15 @@ def exact_probe(model, pair: tuple[str, str], loss_fn, bounds, n_points: int, se
     return report_dict(report)
 
 
+def exact_all(loss_fn, bounds, n_points: int, seed: int) -> dict:
+    """Exact 4×4 Hessians over all of (w1, b1, w2, b2) at random points of the box."""
+    x, y = data()
+    model = one_one_one(CENTER)
+    report = convexity_report(lambda: loss_fn(model(x), y), list(model.parameters()), bounds=bounds,
+                              n_points=n_points, n_pairs=4 * n_points, seed=seed)  # fmt: skip
+    return report_dict(report)
+
+
 def logistic_regression(ranges, resolution: int, n_points: int, seed: int) -> dict:
     """The convex control: σ(w x + b) with cross-entropy on the same four points."""
     x, y = data()
@@ -110,10 +122,58 @@ def seed_initializations(draws: int, rng: np.random.Generator, resolution: int, 
     return out
 
 
-def speed(loss: str, resolution: int) -> dict:
-    """The seed's grid, (w1, b1) on [−2, 2]², vectorized vs one forward pass per point (float32)."""
+def speed(resolution: int, repeats: int) -> tuple[dict, dict]:
+    """The seed's grid, (w1, b1) on [−2, 2]² of the MSE loss (float32), evaluated vectorized (one
+    batched forward pass) and with one forward pass per point as the seed's Keras loop does.
+
+    The two are timed alternately, ``repeats`` times each (``bench.timing.measure_interleaved``),
+    so a burst of load on the shared machine hits both alike; the minimum of each is kept.
+    Returns (deterministic facts, timings)."""
     x, y = data(neuronlab.float32)
-    result = compare_speed(
-        one_one_one(CENTER, double=False), (x, y), loss, ("0.weight", "0.bias"), (-2.0, 2.0), resolution
-    )
-    return {k: (int(v) if k == "points" else float(v)) for k, v in result.items()}
+    model = one_one_one(CENTER, double=False)
+
+    def grid(vectorized: bool):
+        return landscape_2d(model, ("0.weight", "0.bias"), (-2.0, 2.0), resolution, (x, y), "mse",
+                            vectorized=vectorized)  # fmt: skip
+
+    fast, slow = grid(True), grid(False)  # also the warm-up of the timing
+    timed = measure_interleaved({"vectorized": lambda: grid(True), "loop": lambda: grid(False)}, repeats=repeats,
+                                warmup=0)  # fmt: skip
+    facts = {
+        "points": int(fast.values.size),
+        "max_abs_difference": float(np.max(np.abs(fast.values - slow.values))),
+    }
+    timings = {"vectorized_seconds": timed["vectorized"].low, "loop_seconds": timed["loop"].low}
+    return facts, timings
+
+
+PAIRS = (("w1", "b1"), ("w1", "w2"), ("w2", "b2"))
+RANGE = (-10.0, 10.0)
+
+
+def run(config: LabConfig, seed: int) -> dict:
+    """Slices, grid and exact probes per loss and pair; the convex control; the seed's own
+    Keras-initialized setting; the timing. The seed draws the probes' random pairs and points
+    and the Keras initializations."""
+    from neuronlab.lab.experiments.landscape import SIZES
+
+    s = config.sizes(SIZES)
+    slices = {}
+    for name, (loss, loss_fn) in LOSSES.items():
+        slices[name] = {}
+        for pair in PAIRS:
+            model = one_one_one(CENTER)
+            sl = slice_and_probe(model, pair, loss, RANGE, s["resolution"], seed)
+            sl["exact"] = exact_probe(model, pair, loss_fn, RANGE, s["exact_points"], seed)
+            slices[name]["_".join(pair)] = sl
+    joint = {
+        name: exact_all(loss_fn, RANGE, s["exact_points"], seed) for name, (_, loss_fn) in LOSSES.items()
+    }
+    facts, timings = speed(s["speed_grid"], s["speed_repeats"])
+    return {
+        "slices": slices, "joint": joint,
+        "logistic": logistic_regression(RANGE, s["resolution"], s["exact_points"], seed),
+        "seed_init": seed_initializations(s["keras_draws"], np.random.default_rng(seed), s["seed_grid"], seed),
+        "speed": facts, "center": CENTER, "range": list(RANGE), "resolution": s["resolution"],
+        "timings": timings,
+    }  # fmt: skip
