@@ -36,6 +36,8 @@ class Trainer:
         callbacks: ``Callback`` objects (early stopping, checkpoints, divergence guard...).
         scheduler: a learning-rate scheduler, stepped per ``scheduler_interval``.
         progress: show a progress bar (``None``: only when stderr is a terminal).
+        history: ``"step"`` keeps one record per iteration and one per epoch; ``"epoch"`` only the
+            epoch records (for long runs: memory and checkpoints stay small).
 
     Example:
         >>> trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(),
@@ -44,7 +46,11 @@ class Trainer:
     """
 
     def __init__(self, model, optimizer, loss_fn, *, metrics=None, callbacks=(), scheduler=None,
-                 scheduler_interval: str = "epoch", progress: bool | None = None) -> None:  # fmt: skip
+                 scheduler_interval: str = "epoch", progress: bool | None = None,
+                 history: str = "step") -> None:  # fmt: skip
+        if history not in ("step", "epoch"):
+            raise ValueError(f"Trainer: history must be 'step' or 'epoch', got {history!r}")
+        self.keep_steps = history == "step"
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.metrics = _metric_table(metrics)
         self.callbacks: list[Callback] = list(callbacks)
@@ -135,7 +141,8 @@ class Trainer:
         self.samples_seen += batch
         record = {"epoch": self.epoch + 1, "iteration": self.iteration, "batch_size": batch,
                   "loss": loss.item(), "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
-        self.history.steps.append(record)
+        if self.keep_steps:
+            self.history.steps.append(record)
         return record, out
 
     def _lr(self) -> float:

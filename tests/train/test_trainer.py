@@ -257,3 +257,40 @@ def test_same_seed_repeats_a_whole_run_bit_for_bit():
 
     first, second = run(), run()
     np.testing.assert_array_equal(first, second)
+
+
+def test_a_million_iterations_of_history_checkpoint_and_load(tmp_path):
+    """A long SGD run's history (batch 1 on 60,000 samples for 17 epochs) fits in a loadable
+    checkpoint: records are stored as arrays, not JSON in the header."""
+    torch.manual_seed(0)
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    n = 1_000_000
+    iterations = np.arange(1, n + 1)
+    trainer.history.steps = [
+        {"epoch": int(i // 60_000) + 1, "iteration": int(i), "batch_size": 1, "loss": float(i) * 1e-6, "lr": 0.1,
+         "time": 1e-4} for i in iterations
+    ]  # fmt: skip
+    trainer.history.steps[7]["rolled_back"] = True  # a field present in some records only
+    trainer.save_checkpoint(tmp_path / "long.safetensors")
+    assert (tmp_path / "long.safetensors").stat().st_size < 60 * 2**20
+    restored = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    restored.load_checkpoint(tmp_path / "long.safetensors")
+    assert len(restored.history.steps) == n
+    assert (
+        restored.history.steps[7] == trainer.history.steps[7]
+        and "rolled_back" not in restored.history.steps[8]
+    )
+    assert restored.history.steps[-1] == trainer.history.steps[-1]
+    assert type(restored.history.steps[-1]["iteration"]) is int
+
+
+def test_history_epoch_keeps_only_epoch_records():
+    X, y = moons()
+    model = mlp([2, 8, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False,
+                      history="epoch")  # fmt: skip
+    history = trainer.fit((X, y), epochs=3, batch_size=16)
+    assert history.steps == [] and len(history.epochs) == 3 and trainer.iteration == 3 * 13
+    with pytest.raises(ValueError, match="history"):
+        Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), history="batch")
