@@ -32,6 +32,45 @@ def _module(filename: str, function: str) -> str:
     return "other Python"
 
 
+# What each engine function does, for the breakdown by kind of work (issue 12, section 4):
+# kind -> (module as ``_module`` names it, function name; a C function's name is a prefix).
+# Functions are named as the engine has them today; whatever is not listed (the ops' own
+# forward and backward code, NumPy, the benchmark's loop) is reported under its module, so
+# a renamed function shows up there instead of vanishing.
+KINDS = {
+    "Tensor construction": [("neuronlab/engine/tensor.py", "_wrap"), ("neuronlab/engine/tensor.py", "__init__"),
+                            ("C: other", "<built-in method __new__ of type object")],
+    "graph recording (forward)": [("neuronlab/engine/function.py", "_record"),
+                                  ("neuronlab/engine/function.py", "<listcomp>")],
+    "Function.apply bookkeeping": [("neuronlab/engine/function.py", "apply"),
+                                   ("neuronlab/engine/function.py", "release")],
+    "operand dtype promotion": [("neuronlab/ops/operands.py", "binary"), ("neuronlab/ops/operands.py", "cast"),
+                                ("neuronlab/engine/dtypes.py", "result_type")],
+    "backward entry (Tensor.backward to the walk)": [
+        ("neuronlab/engine/tensor.py", "backward"), ("neuronlab/autograd/__init__.py", "backward"),
+        ("neuronlab/autograd/__init__.py", "_as_list"), ("neuronlab/engine/graph.py", "run_backward"),
+        ("neuronlab/engine/graph.py", "_seed_gradients"), ("neuronlab/engine/graph.py", "__init__"),
+        ("other Python", "_handle_fromlist")],
+    "backward walk (ordering, per-node dispatch, shape/dtype checks)": [
+        ("neuronlab/engine/graph.py", "run"), ("neuronlab/engine/graph.py", "_run_node_numpy"),
+        ("neuronlab/engine/graph.py", "_count_dependencies"), ("neuronlab/engine/graph.py", "<listcomp>"),
+        ("neuronlab/engine/graph.py", "_sent_twice")],
+    "saved-value version checks": [("neuronlab/engine/graph.py", "_check_versions")],
+    "gradient accumulation into leaves": [("neuronlab/engine/graph.py", "_deliver_leaf"),
+                                          ("neuronlab/engine/graph.py", "_store_grad")],
+    "broadcast reduction (sum_to_array)": [("neuronlab/engine/function.py", "sum_to_array")],
+}  # fmt: skip
+
+
+def _kind(filename: str, function: str) -> str:
+    module = _module(filename, function)
+    for kind, places in KINDS.items():
+        for place, name in places:
+            if module == place and (function == name or (name.startswith("<") and function.startswith(name))):
+                return kind
+    return f"other: {module}"
+
+
 def _function(key: tuple) -> str:
     filename, line, function = key
     if filename == "~":
@@ -72,6 +111,13 @@ def profile_chains(keys: list[str] | None = None, calls: int = 2000, top: int = 
               "| module | µs per chain call | share |", "|---|---|---|"]  # fmt: skip
     for module, seconds in sorted(by_module.items(), key=lambda item: -item[1]):
         lines.append(f"| {module} | {seconds * scale:.2f} | {seconds / total:.0%} |")
+    by_kind: dict[str, float] = defaultdict(float)
+    for (filename, _, function), entry in stats.items():
+        by_kind[_kind(filename, function)] += entry[2]
+    lines += ["", "Own time by kind of work (the engine's functions by what they do; the rest by module):", "",
+              "| kind | µs per chain call | share |", "|---|---|---|"]  # fmt: skip
+    for kind, seconds in sorted(by_kind.items(), key=lambda item: -item[1]):
+        lines.append(f"| {kind} | {seconds * scale:.2f} | {seconds / total:.0%} |")
     lines += ["", f"The {top} functions with the most own time:", "",
               "| function | calls per chain call | own µs | cumulative µs |", "|---|---|---|---|"]  # fmt: skip
     ranked = sorted(stats.items(), key=lambda item: -item[1][2])[:top]
