@@ -131,3 +131,18 @@ def test_spread_summarizes_full_runs_against_the_targets(tmp_path):
     assert "| LeNet-5 step | 1.2–1.8 | ≤ 1.5 | 1 of 2 |" in table
     assert "| peak memory over a run, MLP | 0.5–0.5 | ≤ 1 | 2 of 2 |" in table
     assert main(["bench", "--spread", str(paths[0])]) == 0
+
+
+def test_spread_includes_the_op_overhead_figures_of_runs_that_have_them(tmp_path):
+    from neuronlab.bench.spread import format_spread
+
+    for i, ratio in enumerate([0.4, 0.8]):
+        report = {
+            **_report(10.0, 10.0),
+            "op_overhead": _section({"sum": 0.3, "mean": ratio, "step_unfused": 0.6}),
+        }
+        (tmp_path / f"run{i}.json").write_text(json.dumps(report))
+    table = format_spread(sorted(tmp_path.glob("*.json")))
+    assert "| op overhead, worst chain | 0.6–0.8 | ≤ 0.7 | 1 of 2 |" in table
+    assert "| op overhead, median chain | 0.4–0.6 | ≤ 0.5 | 1 of 2 |" in table
+    assert "| op overhead, unfused 1-1-1 step | 0.6–0.6 | ≤ 0.5 | 0 of 2 |" in table
