@@ -1,6 +1,6 @@
-"""Computations of the ``l1-vs-l2`` experiment: the data, gradient descent with an L1
-(subgradient or proximal) or L2 penalty over a whole grid of λ at once, and the small
-probes (one weight, the update rule, correlated copies)."""
+"""l1-vs-l2's measurements: the data, gradient descent with an L1 (subgradient or proximal) or
+L2 penalty over a whole grid of λ at once (λ chosen on validation data), and the small probes
+(one weight, the update rule, correlated copies)."""
 
 from __future__ import annotations
 
@@ -203,3 +203,30 @@ def correlated_copies(seed: int, steps: int, lam: float = 1.0, n: int = 200) -> 
         out[method] = {"weights": w.tolist(), "std": float(w.std()), "min": float(w.min()), "max": float(w.max()),
                        "max_share": float(np.abs(w).max() / np.abs(w).sum()), "zeros": int((w == 0).sum())}  # fmt: skip
     return out
+
+
+def run(config, seed: int) -> dict:
+    from neuronlab.lab.experiments.l1_vs_l2 import SIZES
+
+    sizes = config.sizes(SIZES)
+    data = make_data(seed)
+    steps = sizes["steps"]
+    grids = {kind: lambda_grid(data, kind, sizes["lambdas"]) for kind in ("l1", "l2")}
+    paths = {
+        "none": fit_path(data, [0.0], "l2", steps),
+        "l1-subgradient": fit_path(data, grids["l1"], "l1-subgradient", steps),
+        "l1-proximal": fit_path(data, grids["l1"], "l1-proximal", steps),
+        "l2": fit_path(data, grids["l2"], "l2", steps),
+    }
+    chosen = {method: summarize(path, data) for method, path in paths.items()}
+    for method in ("l1-subgradient", "l1-proximal", "l2"):
+        i = chosen[method]["index"]
+        chosen[method]["interior"] = 0 < i < len(paths[method]["lambdas"]) - 1
+    return {
+        "lambdas": grids, "true_w": data["true_w"].tolist(), "paths": paths, "chosen": chosen,
+        "optimality": optimality_gaps(data, paths), "one_dimensional": one_dimensional(),
+        "penalty_pull": penalty_pull(), "update_rule": l1_update_check(seed),
+        "correlated": correlated_copies(seed, steps), "steps": steps,
+        "baseline_test_mse": float(np.mean((data["y_test"].astype(np.float64) - data["y_train"].mean()) ** 2)),
+        "noise_floor": NOISE_STD**2,
+    }  # fmt: skip
