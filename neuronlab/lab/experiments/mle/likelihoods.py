@@ -5,6 +5,8 @@ rounding."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import neuronlab
@@ -120,12 +122,16 @@ def probabilities(X: np.ndarray, W: np.ndarray) -> np.ndarray:
 
 
 def likelihood_nll(X: np.ndarray, y: np.ndarray, W: np.ndarray) -> float:
-    """−ln Π_i P(y_i | x_i): the likelihood as the seed writes it (a product over samples, for a
-    Bernoulli p^y (1 − p)^(1−y) or a categorical Π_k q_k^[y = k]), then its logarithm. The product
-    keeps mantissas and binary exponents apart (p = m·2^e, m ∈ [0.5, 1)) so it cannot underflow."""
+    """−ln Π_i P(y_i | x_i): the likelihood as the seeds write it (a product over samples, for a
+    Bernoulli p^y (1 − p)^(1−y) or a categorical Π_k q_k^[y = k]), then its logarithm. The running
+    product is renormalized after every factor (mantissa in [0.5, 1), binary exponent counted
+    apart), so it cannot underflow however many samples there are."""
     q = probabilities(X, W)[np.arange(len(y)), y]
-    mantissa, exponent = np.frexp(q)
-    return float(-(np.log(np.prod(mantissa)) + exponent.sum() * np.log(2.0)))
+    mantissa, exponent = 1.0, 0
+    for factor in q:
+        mantissa, shift = math.frexp(mantissa * float(factor))
+        exponent += shift
+    return -(math.log(mantissa) + exponent * math.log(2.0))
 
 
 def library_loss(X: np.ndarray, y: np.ndarray, W) -> neuronlab.Tensor:
