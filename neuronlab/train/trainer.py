@@ -21,6 +21,7 @@ from neuronlab.serialization import load, save
 from neuronlab.train.callbacks import Callback, LRSchedulerCallback, ProgressBar
 from neuronlab.train.history import History
 from neuronlab.train.metric_names import resolve_metric
+from neuronlab.train.state import deep_copy
 from neuronlab.utils.data import DataLoader, Dataset, TensorDataset
 
 
@@ -80,9 +81,9 @@ class Trainer:
         self._loader = make_loader(train, batch_size, shuffle, drop_last, generator)
         val_loader = None if val is None else make_loader(val, 1024, False, False, None)
         self.iterations_per_epoch = len(self._loader)
-        if resume_from is not None:
-            self.load_checkpoint(resume_from)
         self.stop_training = False
+        if resume_from is not None:
+            self.load_checkpoint(resume_from)  # a run that had stopped (early stopping) stays stopped
         for cb in self.callbacks:
             cb.on_fit_start(self)
         while self.epoch < epochs and not self.stop_training:
@@ -123,6 +124,8 @@ class Trainer:
         self.history.epochs.append(record)
         for cb in self.callbacks:
             cb.on_epoch_end(self, record)
+        for cb in self.callbacks:
+            cb.after_epoch(self, record)
 
     def train_step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
         """One iteration: zero_grad, forward, loss, backward, step. Returns (record, output)."""
@@ -191,8 +194,17 @@ class Trainer:
             "model": self.model.state_dict(),
             "optimizer": self.optimizer.state_dict(),
             "callbacks": [cb.state_dict() for cb in self.callbacks],
+            "classes": {
+                "optimizer": type(self.optimizer).__name__,
+                "callbacks": [type(cb).__name__ for cb in self.callbacks],
+            },  # fmt: skip
             "rng": default_generator.get_state(),
-            "counters": {"epoch": self.epoch, "iteration": self.iteration, "samples": self.samples_seen},
+            "counters": {
+                "epoch": self.epoch,
+                "iteration": self.iteration,
+                "samples": self.samples_seen,
+                "stopped": self.stop_training,
+            },  # fmt: skip
             "history": self.history.state_dict(),
         }
         loader_generator = getattr(self._loader, "generator", None)
@@ -201,13 +213,40 @@ class Trainer:
         return state
 
     def load_state_dict(self, state: dict) -> None:
-        self.model.load_state_dict(state["model"])
-        self.optimizer.load_state_dict(state["optimizer"])
+        """Restore a state from ``state_dict()``: all of it or, if any part is refused, none of
+        it (the trainer is left exactly as it was)."""
+        self._check_compatible(state)
+        before = deep_copy(self.state_dict())
+        try:
+            self._apply_state(state)
+        except Exception:
+            self._apply_state(before)
+            raise
+
+    def _check_compatible(self, state: dict) -> None:
         if len(state["callbacks"]) != len(self.callbacks):
             raise ValueError(
                 f"checkpoint has state for {len(state['callbacks'])} callbacks but this trainer has "
-                f"{len(self.callbacks)}; resume with the same callbacks the run was started with"
+                f"{len(self.callbacks)}; resume with the same callbacks the run was started with (nothing was loaded)"
             )
+        classes = state.get("classes")
+        if classes is None:  # checkpoints written before classes were recorded
+            return
+        mine = [type(cb).__name__ for cb in self.callbacks]
+        if classes["callbacks"] != mine:
+            raise ValueError(
+                f"checkpoint was written with callbacks {classes['callbacks']} but this trainer has {mine}; "
+                "resume with the same callbacks in the same order (nothing was loaded)"
+            )
+        if classes["optimizer"] != type(self.optimizer).__name__:
+            raise ValueError(
+                f"checkpoint holds the state of a {classes['optimizer']} optimizer but this trainer uses "
+                f"{type(self.optimizer).__name__}; resume with the same optimizer (nothing was loaded)"
+            )
+
+    def _apply_state(self, state: dict) -> None:
+        self.model.load_state_dict(state["model"])
+        self.optimizer.load_state_dict(deep_copy(state["optimizer"]))
         for cb, cb_state in zip(self.callbacks, state["callbacks"]):
             cb.load_state_dict(cb_state)
         default_generator.set_state(state["rng"])
@@ -219,6 +258,7 @@ class Trainer:
             counters["iteration"],
             counters["samples"],
         )
+        self.stop_training = bool(counters.get("stopped", False))
         self.history.load_state_dict(state["history"])
 
     def save_checkpoint(self, path) -> None:
