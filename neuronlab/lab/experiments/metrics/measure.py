@@ -17,6 +17,7 @@ from neuronlab.train import Trainer
 
 THRESHOLD_SHARE = 0.05  # the minority share at which the decision threshold is tuned
 AVERAGES = ("macro", "micro", "weighted")
+DIGITS_STEP = 0.105  # class k of the digits keeps 1 − 0.105k of its images
 
 
 def imbalanced_moons(seed: int, n: int, minority_share: float) -> tuple:
@@ -103,11 +104,11 @@ def moons_share(seed: int, n: int, share: float, epochs: int) -> dict:
 
 
 def imbalanced_digits(seed: int) -> tuple:
-    """The 8×8 digits with class k kept at a share 1 − 0.09k (class 0 whole, class 9 at 19%);
-    a stratified 70/30 split."""
+    """The 8×8 digits with class k kept at a share 1 − 0.105k (class 0 whole, class 9 at 5.5%, about
+    10 images); a stratified 70/30 split."""
     rng = np.random.default_rng(seed)
     X, y = load_digits()
-    keep = np.concatenate([rng.choice(np.flatnonzero(y == k), int(round((1 - 0.09 * k) * np.sum(y == k))),
+    keep = np.concatenate([rng.choice(np.flatnonzero(y == k), int(round((1 - DIGITS_STEP * k) * np.sum(y == k))),
                                       replace=False) for k in range(10)])  # fmt: skip
     X_tr, _, X_te, y_tr, _, y_te = train_val_test_split(X[keep], y[keep], 0, 0.3, random_state=seed)
     return X_tr, y_tr, X_te, y_te
