@@ -414,13 +414,27 @@ def _write_atomic(path: str, data: bytes) -> None:
     folder = os.path.dirname(path)
     temporary = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     # os.open with mode 0o666 lets the umask decide permissions, like a plain open() would
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as error:
+        raise OSError(
+            error.errno, f"neuronlab.save: cannot write {path}: {error.strerror or error}", path
+        ) from error
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
+    except OSError as error:  # disk full, quota, permissions: name the file; the old one is intact
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise OSError(
+            error.errno,
+            f"neuronlab.save: could not write {path} ({len(data)} bytes): {error.strerror or error}; "
+            "the previous file, if any, is unchanged",
+            path,
+        ) from error
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from neuronlab import nn, optim
@@ -87,13 +89,13 @@ def build_mlp(n_in: int, hidden: list[int], n_out: int, activation: str, dropout
 
 
 def cmd_train(args) -> int:
-    if args.lr <= 0:
-        raise ValueError(f"--lr must be positive, got {args.lr}")
+    if not 0 < args.lr < math.inf:  # nan fails too
+        raise ValueError(f"--lr must be a positive finite number, got {args.lr}")
     if args.epochs <= 0:
         raise ValueError(f"--epochs must be positive, got {args.epochs}")
     if args.batch_size < 0:
         raise ValueError(f"--batch-size must be >= 0 (0 = full batch), got {args.batch_size}")
-    if args.weight_decay < 0:
+    if not 0 <= args.weight_decay < math.inf:
         raise ValueError(f"--weight-decay must be >= 0, got {args.weight_decay}")
     if not 0 <= args.dropout < 1:
         raise ValueError(f"--dropout must be in [0, 1), got {args.dropout}")

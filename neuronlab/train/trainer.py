@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 
 import numpy as np
 
@@ -67,6 +68,7 @@ class Trainer:
         self.iterations_per_epoch = 0
         self.stop_training = False
         self._loader: DataLoader | None = None
+        self._warned_nonfinite = False
 
     # -- the loop ---------------------------------------------------------------------------------
     def fit(self, train, val=None, epochs: int = 1, batch_size: int | None = 32, shuffle: bool = True,
@@ -79,9 +81,15 @@ class Trainer:
         if epochs < 0:
             raise ValueError(f"fit(): epochs must be >= 0, got {epochs}")
         self._loader = make_loader(train, batch_size, shuffle, drop_last, generator)
+        if len(self._loader) == 0:
+            raise ValueError(
+                f"fit(): no iteration per epoch: drop_last=True with batch_size={self._loader.batch_size} larger "
+                f"than the {len(self._loader.dataset)} training samples; use a smaller batch or drop_last=False"
+            )
         val_loader = None if val is None else make_loader(val, 1024, False, False, None)
         self.iterations_per_epoch = len(self._loader)
         self.stop_training = False
+        self._warned_nonfinite = any(type(cb).__name__ == "DivergenceGuard" for cb in self.callbacks)
         if resume_from is not None:
             self.load_checkpoint(resume_from)  # a run that had stopped (early stopping) stays stopped
         for cb in self.callbacks:
@@ -144,6 +152,15 @@ class Trainer:
         self.samples_seen += batch
         record = {"epoch": self.epoch + 1, "iteration": self.iteration, "batch_size": batch,
                   "loss": loss.item(), "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
+        if not self._warned_nonfinite and not math.isfinite(record["loss"]):
+            self._warned_nonfinite = True  # once per fit, as Keras' TerminateOnNaN would say it
+            warnings.warn(
+                f"Trainer: the loss is {record['loss']} at iteration {self.iteration}; training goes on with "
+                "non-finite weights. Lower the learning rate, or add callbacks=[DivergenceGuard()] to roll back "
+                "and recover automatically.",
+                UserWarning,
+                stacklevel=2,
+            )
         if self.keep_steps:
             self.history.steps.append(record)
         return record, out
@@ -292,6 +309,9 @@ def make_loader(data, batch_size, shuffle: bool, drop_last: bool, generator) -> 
         data = TensorDataset(*tensors)
     if not isinstance(data, Dataset):
         raise TypeError(f"expected a DataLoader, a Dataset or an (X, y) pair, got {type(data).__name__}")
+    if isinstance(data, TensorDataset):  # its arrays are at hand: check them as for (X, y)
+        for i, tensor in enumerate(data.tensors):
+            check_features(tensor, name=f"TensorDataset tensor {i}")
     size = len(data)
     if batch_size is None:
         batch_size = size

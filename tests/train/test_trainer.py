@@ -294,3 +294,45 @@ def test_history_epoch_keeps_only_epoch_records():
     assert history.steps == [] and len(history.epochs) == 3 and trainer.iteration == 3 * 13
     with pytest.raises(ValueError, match="history"):
         Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), history="batch")
+
+
+def test_bad_data_and_settings_are_refused_before_training():
+    X, y = moons()
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    Xn = X.numpy().copy()
+    Xn[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        trainer.fit(torch.utils.data.TensorDataset(torch.tensor(Xn), y), epochs=1)
+    with pytest.raises(ValueError, match="drop_last"):
+        trainer.fit((X, y), epochs=1, batch_size=500, drop_last=True)
+    assert trainer.iteration == 0 and trainer.history.epochs == []
+
+
+def test_a_non_finite_loss_warns_once_without_a_guard():
+    X, y = moons()
+    torch.manual_seed(0)
+    model = mlp([2, 8, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=1e12), nn.CrossEntropyLoss(), progress=False)
+    with pytest.warns(UserWarning, match="DivergenceGuard") as caught:
+        trainer.fit((X, y), epochs=3, batch_size=16)
+    assert len([w for w in caught if "DivergenceGuard" in str(w.message)]) == 1
+
+
+def test_a_failed_write_names_the_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    path = tmp_path / "ckpt.safetensors"
+    torch.save({"w": torch.ones(2)}, path)
+    real_fsync = os.fsync
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="ckpt.safetensors.*No space left"):
+        torch.save({"w": torch.zeros(2)}, path)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert torch.load(path)["w"].tolist() == [1.0, 1.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.safetensors"]
