@@ -34,9 +34,7 @@ def test_quick_benchmark_times_every_op_overhead_chain_in_both_libraries(quick_r
     for row in section["chains"]:
         assert set(row["times"]) == {"neuronlab", "torch"}
         assert all(t["q1"] <= t["median"] <= t["q3"] and t["low"] > 0 for t in row["times"].values())
-        assert row["ratio"] == pytest.approx(
-            row["times"]["neuronlab"]["median"] / row["times"]["torch"]["median"]
-        )
+        assert 0 < row["ratio_q1"] <= row["ratio"] <= row["ratio_q3"]  # of the per-repeat ratios
     table = format_table(quick_report)
     assert "`1-1-1 step, ((net(x) - y) ** 2).mean()`" in table and "| median ≤ 0.5× |" in table
 
@@ -56,7 +54,13 @@ def _section(ratios: dict) -> dict:
 
     chains = [{"id": key, "chain": op_overhead.LABELS[key], "times": {"neuronlab": times(r), "torch": times(1.0)},
                "ratio": r, "ratio_q1": r, "ratio_q3": r} for key, r in ratios.items()]  # fmt: skip
-    return {"workload": op_overhead.TITLE, "size": "32×16", "value_agreement": 0.0, "chains": chains}
+    return {
+        "workload": op_overhead.TITLE,
+        "size": "32×16",
+        "threads": 1,
+        "value_agreement": 0.0,
+        "chains": chains,
+    }
 
 
 def test_op_overhead_verdicts_follow_the_numbers():

@@ -150,6 +150,7 @@ class Isolated:
     def __init__(self, libraries: list[str], quick: bool, threads: int, fresh: bool) -> None:
         self.libraries, self.quick, self.threads, self.fresh = libraries, quick, threads, fresh
         self.workers: dict[str, Worker] = {}
+        self.worker_threads = threads
 
     def __enter__(self) -> Isolated:
         return self
@@ -166,13 +167,16 @@ class Isolated:
         self.workers = {}
 
     def run(self, workload: str, check=None, chains=(None,), repeats: int = 7, warmup: int = 2,
-            inner: int = 1, settle: float = 0.0) -> tuple[dict, dict]:  # fmt: skip
+            inner: int = 1, settle: float = 0.0, threads: int | None = None) -> tuple[dict, dict]:  # fmt: skip
         """``({library: values}, {library: {chain: [seconds per call, one per repeat]}})`` for a
-        workload of ``workloads.PAIRED`` or workload 7 (``op_overhead``). ``check(values)`` runs
-        before anything is timed and may raise to stop it."""
-        if self.fresh or not self.workers:
+        workload of ``workloads.PAIRED`` or workload 7 (``op_overhead``), its workers on
+        ``threads`` threads (the session's by default). ``check(values)`` runs before
+        anything is timed and may raise to stop it."""
+        threads = threads or self.threads
+        if self.fresh or not self.workers or threads != self.worker_threads:
             self.close()
-            self.workers = {lib: Worker(lib, self.quick, self.threads) for lib in self.libraries}
+            self.workers = {lib: Worker(lib, self.quick, threads) for lib in self.libraries}
+            self.worker_threads = threads
         for w in self.workers.values():
             w.request_build(workload)  # the libraries build side by side
         values = {name: w.values() for name, w in self.workers.items()}

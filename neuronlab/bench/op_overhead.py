@@ -63,10 +63,15 @@ LABELS = {key: spec[0] for key, spec in {**CHAINS, **STEPS}.items()}
 # 21 repeats of all chains fit in about a minute. Quick proves it runs.
 FULL = {"repeats": 21, "warmup": 50, "inner": 200}
 QUICK = {"repeats": 2, "warmup": 1, "inner": 2}
-# Seconds of sleep before each timed batch. The long settle of the large workloads lets
-# BLAS/OpenMP threads stop spinning after big products; these products are too small for
-# either library to start its threads, so a short pause only lets the other worker's batch
-# end (measured: settle 0.3 s changed no chain's median by more than its IQR).
+# Both libraries run these chains on one thread. At this size a second thread has nothing to
+# gain, and PyTorch does start one for some of them: on this shared machine under load
+# (load average 16 on 2 cores) its 2-thread `a @ w.T` took 2.3 ms against 56 µs on one
+# thread, and a whole 2-thread run reported PyTorch's matmul, tanh, softmax and
+# cross-entropy chains 20-150× slower than on one; neuronlab runs them on one thread anyway.
+THREADS = 1
+# Seconds of sleep before each timed batch: with one thread per library there are no idle
+# BLAS/OpenMP threads spinning for the large workloads' 0.3 s to wait out, so a short pause
+# suffices and 23 chains × 2 libraries × 21 repeats stay near a minute.
 SETTLE = 0.02
 
 
@@ -146,21 +151,21 @@ def run(session, quick: bool) -> dict:
 
     keys = [*CHAINS, *STEPS]
     _, samples = session.run(WORKLOAD, check=check, chains=keys, settle=0.0 if quick else SETTLE,
-                             **(QUICK if quick else FULL))  # fmt: skip
+                             threads=THREADS, **(QUICK if quick else FULL))  # fmt: skip
     libraries = list(samples)
     chains = []
     for key in keys:
-        row = {
-            "id": key,
-            "chain": LABELS[key],
-            "times": {lib: _stats(samples[lib][key]) for lib in libraries},
-        }
+        times = {lib: _stats(samples[lib][key]) for lib in libraries}
+        row = {"id": key, "chain": LABELS[key], "times": times}
         if len(libraries) > 1:
+            # Repeat i of both libraries ran back to back, so their ratio is robust to drift
+            # in the machine's load; the ratio reported is the median of these.
             paired = np.divide(samples[libraries[0]][key], samples[libraries[1]][key])
-            row["ratio"] = row["times"][libraries[0]]["median"] / row["times"][libraries[1]]["median"]
-            row["ratio_q1"], row["ratio_q3"] = (float(q) for q in np.percentile(paired, [25, 75]))
+            q1, median, q3 = np.percentile(paired, [25, 50, 75])
+            row["ratio"], row["ratio_q1"], row["ratio_q3"] = float(median), float(q1), float(q3)
         chains.append(row)
-    return {"workload": TITLE, "size": f"{N}×{D}", "value_agreement": agreement["value"], "chains": chains}
+    return {"workload": TITLE, "size": f"{N}×{D}", "threads": THREADS, "value_agreement": agreement["value"],
+            "chains": chains}  # fmt: skip
 
 
 def summary(section: dict) -> dict:
@@ -191,12 +196,13 @@ def _us(seconds: float) -> str:
 
 def format_section(section: dict) -> str:
     """The chains as a Markdown table (µs per forward + backward, median and IQR over the
-    repeats; ratio = neuronlab / PyTorch, with the IQR of the per-repeat ratios), the
+    repeats; ratio = neuronlab / PyTorch, the median and IQR of the per-repeat ratios), the
     summary line, and each target of issue 12 with its verdict."""
     libraries = list(section["chains"][0]["times"])
     repeats = section["chains"][0]["times"][libraries[0]]["repeats"]
     header = " | ".join(f"{lib} µs (IQR)" for lib in libraries)
-    lines = [f"{section['workload']} ({section['size']} float32; median over {repeats} repeats)", "",
+    lines = [f"{section['workload']} ({section['size']} float32, {section['threads']} thread; median over "
+             f"{repeats} repeats)", "",
              f"| chain | {header} | ratio (IQR) |", "|---|" + "---|" * (len(libraries) + 1)]  # fmt: skip
     for row in section["chains"]:
         cells = " | ".join(
