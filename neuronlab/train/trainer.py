@@ -40,6 +40,9 @@ class Trainer:
         progress: show a progress bar (``None``: only when stderr is a terminal).
         history: ``"step"`` keeps one record per iteration and one per epoch; ``"epoch"`` only the
             epoch records (for long runs: memory and checkpoints stay small).
+        accumulate: gradient accumulation: each parameter update uses the gradients of this many
+            consecutive batches (an effective batch ``accumulate`` times larger in the memory of
+            one); an iteration is one update, as the course counts it.
 
     Example:
         >>> trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(),
@@ -49,9 +52,12 @@ class Trainer:
 
     def __init__(self, model, optimizer, loss_fn, *, metrics=None, callbacks=(), scheduler=None,
                  scheduler_interval: str = "epoch", progress: bool | None = None,
-                 history: str = "step") -> None:  # fmt: skip
+                 history: str = "step", accumulate: int = 1) -> None:  # fmt: skip
         if history not in ("step", "epoch"):
             raise ValueError(f"Trainer: history must be 'step' or 'epoch', got {history!r}")
+        if not (isinstance(accumulate, int) and accumulate >= 1):
+            raise ValueError(f"Trainer: accumulate must be an integer >= 1, got {accumulate!r}")
+        self.accumulate = accumulate
         self.keep_steps = history == "step"
         self.model, self.optimizer, self.loss_fn = model, optimizer, loss_fn
         self.metrics = _metric_table(metrics)
@@ -87,7 +93,7 @@ class Trainer:
                 f"than the {len(self._loader.dataset)} training samples; use a smaller batch or drop_last=False"
             )
         val_loader = None if val is None else make_loader(val, 1024, False, False, None)
-        self.iterations_per_epoch = len(self._loader)
+        self.iterations_per_epoch = math.ceil(len(self._loader) / self.accumulate)
         self.stop_training = False
         self._warned_nonfinite = any(type(cb).__name__ == "DivergenceGuard" for cb in self.callbacks)
         if resume_from is not None:
@@ -108,12 +114,12 @@ class Trainer:
         loss_sum, count = 0.0, 0
         targets, outputs = [], []
         with _quiet_overflow():  # once per epoch: entering errstate costs ~1 µs
-            for x, y in self._loader:
-                record, out = self._step(x, y)
+            for batches in _groups(self._loader, self.accumulate):
+                record, out = self._step(batches)
                 loss_sum += record["loss"] * record["batch_size"]
                 count += record["batch_size"]
                 if self.metrics:
-                    targets.append(y.detach())
+                    targets += [y.detach() for _, y in batches]
                     outputs.append(out.detach())
                 for cb in self.callbacks:
                     cb.on_batch_end(self, record)
@@ -138,20 +144,35 @@ class Trainer:
     def train_step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
         """One iteration: zero_grad, forward, loss, backward, step. Returns (record, output)."""
         with _quiet_overflow():
-            return self._step(x, y)
+            return self._step([(x, y)])
 
-    def _step(self, x: Tensor, y: Tensor) -> tuple[dict, Tensor]:
+    def _step(self, batches: list) -> tuple[dict, Tensor]:
+        """One parameter update from one batch or, with ``accumulate=k``, from the gradients of k
+        batches: each loss is weighted by its share of the samples, so the update equals the one
+        of their concatenation for a mean-reduced loss (PyTorch's recipe for accumulation)."""
         start = time.perf_counter()
         self.optimizer.zero_grad()
-        out = self.model(x)
-        loss = self.loss_fn(out, y)
-        loss.backward()
+        if len(batches) == 1:
+            x, y = batches[0]
+            out = self.model(x)
+            loss = self.loss_fn(out, y)
+            loss.backward()
+            batch, loss_value = len(x), loss.item()
+        else:
+            batch = sum(len(x) for x, _ in batches)
+            loss_value, outs = 0.0, []
+            for x, y in batches:
+                out = self.model(x)
+                loss = self.loss_fn(out, y) * (len(x) / batch)
+                loss.backward()
+                loss_value += loss.item()
+                outs.append(out)
+            out = cat(outs) if self.metrics else outs[-1]
         self.optimizer.step()
         self.iteration += 1
-        batch = len(x)
         self.samples_seen += batch
         record = {"epoch": self.epoch + 1, "iteration": self.iteration, "batch_size": batch,
-                  "loss": loss.item(), "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
+                  "loss": loss_value, "lr": self._lr(), "time": time.perf_counter() - start}  # fmt: skip
         if not self._warned_nonfinite and not math.isfinite(record["loss"]):
             self._warned_nonfinite = True  # once per fit, as Keras' TerminateOnNaN would say it
             warnings.warn(
@@ -326,6 +347,18 @@ def _metric_table(metrics) -> dict:
     if isinstance(metrics, dict):
         return dict(metrics)
     return {name: resolve_metric(name) for name in metrics}
+
+
+def _groups(loader, k: int):
+    """The loader's batches in lists of ``k`` (the last list may be shorter)."""
+    group = []
+    for batch in loader:
+        group.append(batch)
+        if len(group) == k:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 def iterations_per_epoch(n_samples: int, batch_size: int, drop_last: bool = False) -> int:

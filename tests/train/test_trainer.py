@@ -336,3 +336,23 @@ def test_a_failed_write_names_the_file_and_keeps_the_old_one(tmp_path, monkeypat
     monkeypatch.setattr(os, "fsync", real_fsync)
     assert torch.load(path)["w"].tolist() == [1.0, 1.0]
     assert [p.name for p in tmp_path.iterdir()] == ["ckpt.safetensors"]
+
+
+def test_accumulated_gradients_equal_the_large_batch_step():
+    X, y = moons(192)
+    results = []
+    for batch, k in ((64, 1), (16, 4), (32, 2)):
+        torch.manual_seed(0)
+        model = mlp([2, 8, 2])
+        trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.5, momentum=0.9), nn.CrossEntropyLoss(),
+                          progress=False, accumulate=k, metrics=["accuracy"])  # fmt: skip
+        history = trainer.fit((X, y), epochs=3, batch_size=batch, shuffle=False)
+        assert trainer.iterations_per_epoch == 3 and trainer.iteration == 9
+        assert [s["batch_size"] for s in history.steps] == [64] * 9
+        results.append(([p.detach().numpy().copy() for p in model.parameters()], history.column("loss")))
+    for weights, losses in results[1:]:
+        for a, b in zip(results[0][0], weights):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(results[0][1], losses, rtol=1e-5)
+    with pytest.raises(ValueError, match="accumulate"):
+        Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), accumulate=0)
