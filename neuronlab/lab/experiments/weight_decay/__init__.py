@@ -92,7 +92,7 @@ CLAIMS = [
         threshold=0.0,
         note="Validation picks the largest stable λ (lr·λ < 2), which all but zeroes w: the best d2l's loop "
         "achieves is to forget the initialization and predict about the mean.",
-        expected="contradicts",
+        expected="inconclusive",
     ),
     Claim(
         id="exact-beats-mean",

@@ -1,5 +1,6 @@
-"""Helpers of the ``polynomial`` experiment: many polynomial regressions trained in lockstep,
-exact least-squares fits and the curvature numbers that decide whether SGD is stable."""
+"""polynomial's measurements: many polynomial regressions trained in lockstep (d2l's SGD),
+exact least-squares fits, the data-size sweep, the curvature numbers that decide whether SGD is
+stable without the 1/i! scaling, and the noise floor."""
 
 from __future__ import annotations
 
@@ -13,6 +14,19 @@ from neuronlab.engine.random import manual_seed
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.creation import rand
 from neuronlab.train import Callback, Trainer
+
+N_FEATURES = 21  # x⁰ … x²⁰, so that degrees 1–20 can be fitted (d2l's 20 features are degree 19)
+DEGREES = list(range(1, N_FEATURES))
+UNDER, RIGHT, OVER = 1, 3, 19  # d2l's linear, cubic (the true degree) and all-20-features fits
+NOISE_VARIANCE = 0.01  # ε ~ N(0, 0.1²)
+LR = 0.01
+N_INTERPOLATE = 10
+N_TRAIN, N_TEST = 100, 200  # d2l tests on 100 points; 200 make the test MSE more precise
+# The lockstep SGD run holds four families of 20 models; each reads one block of features:
+# 1/i! powers, raw powers, standardized raw powers, and raw powers again but with a
+# learning rate of half of each degree's stability limit.
+VARIANTS = ("scaled", "raw", "standardized", "raw_small_lr")
+BLOCK_OF = {"scaled": 0, "raw": 1, "standardized": 2, "raw_small_lr": 1}
 
 
 class PolynomialBank(nn.Module):
@@ -209,7 +223,7 @@ def data_size_sweep(seed: int, sizes, degrees, epochs: int, n_features: int, lr:
     """Train/test MSE against the number n of training points (nested subsets of one draw),
     by SGD and exactly; SGD gets ``epochs`` epochs but at most epochs·10 iterations (the
     degree sweep's count at n = 100), so that n = 500 does not cost 5× more."""
-    data = make_polynomial(n_train=max(sizes), n_test=100, max_degree=n_features, random_state=seed)
+    data = make_polynomial(n_train=max(sizes), n_test=N_TEST, max_degree=n_features, random_state=seed)
     out = {"sizes": list(sizes), "degrees": list(degrees), "epochs": [], "sgd_train": [], "sgd_test": [],
            "exact_train": [], "exact_test": []}  # fmt: skip
     for n in sizes:
@@ -229,7 +243,7 @@ def noise_floor(seed: int, sets: dict, n_features: int, degree: int, n_points: i
     """The irreducible error: the true function's own test MSE, an exact fit of noise-free
     data, and a polynomial through the first ``n_points`` training points (degree n - 1)."""
     X_test, y_test = sets["scaled"][1], sets["y"][1]
-    clean = make_polynomial(n_train=100, n_test=100, max_degree=n_features, noise=0.0, random_state=seed,
+    clean = make_polynomial(n_train=N_TRAIN, n_test=N_TEST, max_degree=n_features, noise=0.0, random_state=seed,
                             dtype=np.float64)  # fmt: skip
     w_clean = exact_fit(clean.X_train, clean.y_train, degree)
     X_few, y_few = sets["scaled"][0][:n_points], sets["y"][0][:n_points]
@@ -255,3 +269,84 @@ def sgd_vs_exact(sgd_weights: np.ndarray, exact_weights: list, degrees, right: i
     k = list(degrees).index(right)
     return {"distance": distance, "sgd_norm": sgd_norm, "exact_norm": exact_norm,
             "right_sgd": sgd_weights[: right + 1, k].tolist(), "right_exact": exact_weights[k]}  # fmt: skip
+
+
+def _datasets(seed: int) -> dict:
+    """The same x, y as d2l-scaled features, raw powers and standardized raw powers."""
+    scaled = make_polynomial(n_train=N_TRAIN, n_test=N_TEST, max_degree=N_FEATURES, random_state=seed)
+    raw = make_polynomial(
+        n_train=N_TRAIN, n_test=N_TEST, max_degree=N_FEATURES, scale=False, random_state=seed
+    )
+    standardized = standardize_powers(raw.X_train, raw.X_test)
+    return {"scaled": (scaled.X_train, scaled.X_test), "raw": (raw.X_train, raw.X_test),
+            "standardized": standardized, "y": (scaled.y_train, scaled.y_test), "true_w": scaled.true_w}  # fmt: skip
+
+
+def _lockstep_sgd(sets: dict, epochs: int, seed: int) -> dict:
+    """One SGD run holding all 4 × 20 models: the same mini-batches, each model its own columns."""
+    blocks = [BLOCK_OF[v] for v in VARIANTS for _ in DEGREES]
+    mask = block_mask(N_FEATURES, blocks, DEGREES * len(VARIANTS))
+    X_train = np.hstack([sets[v][0] for v in VARIANTS[:3]])
+    X_test = np.hstack([sets[v][1] for v in VARIANTS[:3]])
+    small = [min(1.0, curvature(sets["raw"][0], d)["safe_lr"] / LR) for d in DEGREES]
+    factors = [1.0] * (3 * len(DEGREES)) + small
+    data = (X_train, sets["y"][0], X_test, sets["y"][1])
+    run = train_bank(data, mask, epochs, seed, lr=LR, lr_factors=factors)
+    out = {}
+    for i, variant in enumerate(VARIANTS):
+        rows = slice(BLOCK_OF[variant] * N_FEATURES, (BLOCK_OF[variant] + 1) * N_FEATURES)
+        cols = slice(i * len(DEGREES), (i + 1) * len(DEGREES))
+        out[variant] = {
+            "train": run["train"][:, cols],
+            "test": run["test"][:, cols],
+            "weights": run["weights"][rows, cols],
+        }
+    out["raw_small_lr"]["lr"] = [LR * f for f in small]
+    return out
+
+
+def _final(curves: dict) -> dict:
+    """Last-epoch train/test MSE per degree (None where the run diverged)."""
+    return {"train": [finite_or_none(v) for v in curves["train"][-1]],
+            "test": [finite_or_none(v) for v in curves["test"][-1]]}  # fmt: skip
+
+
+def _scaling(sets: dict, lockstep: dict, epochs: int, seed: int) -> dict:
+    """Curvature of each feature family, raw SGD's divergence, and the three fixes."""
+    curv = {v: [curvature(sets[v][0], d) for d in DEGREES] for v in ("scaled", "raw", "standardized")}
+    adam = train_bank((sets["raw"][0], sets["y"][0], sets["raw"][1], sets["y"][1]), DEGREES, epochs, seed, lr=LR,
+                      adam=True)  # fmt: skip
+    out = {
+        f"{key}_{v}": [c[key] for c in curv[v]]
+        for v in curv
+        for key in ("lambda_max", "critical_lr", "cond", "safe_lr")
+    }
+    out["raw_diverged_epoch"] = [
+        first_diverged_epoch(lockstep["raw"]["test"][:, k]) for k in range(len(DEGREES))
+    ]
+    out["small_lr"] = lockstep["raw_small_lr"]["lr"]
+    for name, curves in (("raw", lockstep["raw"]), ("standardized", lockstep["standardized"]),
+                         ("raw_small_lr", lockstep["raw_small_lr"]), ("adam", adam)):  # fmt: skip
+        out[f"{name}_test"] = _final(curves)["test"]
+    return out
+
+
+def run(config, seed: int) -> dict:
+    from neuronlab.lab.experiments.polynomial import SIZES
+
+    s = config.sizes(SIZES)
+    epochs = s["epochs"]
+    sets = _datasets(seed)
+    lockstep = _lockstep_sgd(sets, epochs, seed)
+    exact = exact_sweep(sets, DEGREES)
+    curves = {str(d): {"train": lockstep["scaled"]["train"][:, d - 1].tolist(),
+                       "test": lockstep["scaled"]["test"][:, d - 1].tolist()} for d in (UNDER, RIGHT, OVER)}  # fmt: skip
+    return {
+        "degrees": DEGREES, "epochs": epochs, "lr": LR, "true_w": sets["true_w"][: RIGHT + 1].tolist(),
+        "sgd": _final(lockstep["scaled"]), "curves": curves, "exact": exact,
+        "sgd_vs_exact": sgd_vs_exact(lockstep["scaled"]["weights"], exact["weights"], DEGREES, RIGHT),
+        "data_size": data_size_sweep(seed, s["data_sizes"], [UNDER, RIGHT, OVER], epochs, N_FEATURES, LR),
+        "scaling": _scaling(sets, lockstep, epochs, seed),
+        "noise": noise_floor(seed, sets, N_FEATURES, RIGHT, N_INTERPOLATE),
+        "baseline_test": float(np.mean((sets["y"][1].astype(np.float64) - sets["y"][0].mean()) ** 2)),
+    }  # fmt: skip
