@@ -75,6 +75,9 @@ def table(runs: list[dict]) -> Table:
         acc = [r["training"][name]["test_accuracy"] for r in runs]
         rows.append([LABELS[name], ", ".join(f"{x:g}" for x in lrs), "yes" if interior else "NO (edge of the grid)",
                      f"{np.mean(acc):.1%} ({min(acc):.1%} – {max(acc):.1%})"])  # fmt: skip
+    reg = {k: np.mean([r["regression"][k] for r in runs]) for k in ("identity", "sigmoid", "mean_baseline")}
+    rows.append(["regression y = 4x + noise: test MSE identity / sigmoid output / predict the mean", "", "",
+                 f"{reg['identity']:.3g} / {reg['sigmoid']:.3g} / {reg['mean_baseline']:.3g} (noise floor 0.09)"])  # fmt: skip
     at_zero = sorted({v for r in runs for v in r["prelu"]["derivative_at_zero_over_a"]})
     rows.append(
         ["pReLU: autograd's d/dx at x = 0, in units of a", "", "", ", ".join(f"{v:g}" for v in at_zero)]

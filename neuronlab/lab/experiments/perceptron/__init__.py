@@ -138,13 +138,13 @@ CLAIMS = [
         "direction u (the seed's d_{t+1} ≤ d_t − γ²η)",
         course_says="004 收敛定理证明: d_{t+1} ≤ d_t + ηγ² = d_t − γ²η，这证明了感知器算法的收敛性",
         course_agrees=True,
-        metric="smallest rise of w̃·u over all updates of one run (η = 1; > 0 means d rose at every update)",
-        measure=lambda r: -r["moons"]["proof"]["min_rise"],
+        metric="smallest fall of d = w̃·u over the updates of one run, min (d_t − d_{t+1}) (η = 1)",
+        measure=lambda r: -r["moons"]["proof"]["max_rise"],
         rule=">",
         threshold=0.0,
         note="Each update adds η·yᵢx̃ᵢ with yᵢ u·x̃ᵢ ≥ γ, so d rises by at least ηγ; the seed's last line also "
         "writes d_t + ηγ² = d_t − γ²η. The standard argument (d rises, ‖w̃‖ grows at most like √k) is in "
-        "docs/classic.md §3. The metric is minus the smallest rise, so the seed's statement needs it > 0.",
+        "docs/classic.md §3 (the table gives the smallest rise in units of ηγ).",
         expected="contradicts",
     ),
     Claim(

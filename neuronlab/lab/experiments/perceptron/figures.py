@@ -81,8 +81,8 @@ def figures(runs: list[dict]) -> dict:
 
 
 def _span(values) -> str:
-    lo, hi = min(values), max(values)
-    return f"{lo:.4g}" if lo == hi else f"{lo:.4g} – {hi:.4g}"
+    lo, hi = f"{min(values):.4g}", f"{max(values):.4g}"
+    return lo if lo == hi else f"{lo} – {hi}"
 
 
 def table(runs: list[dict]) -> Table:

@@ -115,7 +115,7 @@ def projection_steps(X: np.ndarray, y: np.ndarray, rng: np.random.Generator, eta
             break
     steps = np.array(changes)
     return {"updates": len(changes), "gamma": gamma, "radius": radius, "bound": (radius / gamma) ** 2,
-            "min_rise": float(steps.min()), "min_rise_over_eta_gamma": float(steps.min() / (eta * gamma))}  # fmt: skip
+            "min_rise": float(steps.min()), "max_rise": float(steps.max()), "min_rise_over_eta_gamma": float(steps.min() / (eta * gamma))}  # fmt: skip
 
 
 def seed_code_errors(X: np.ndarray, y: np.ndarray, epochs: int) -> list[int]:
