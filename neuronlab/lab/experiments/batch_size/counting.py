@@ -1,5 +1,5 @@
-"""Measurements for batch-size: Trainer's counters against ceil(N/b), the activations one
-forward pass holds, and how well a batch gradient points along the full gradient."""
+"""Epoch, iteration and batch counted (000/001 A2.1): Trainer's counters against ceil(N/b)
+(floor(N/b) with drop_last), over batch sizes that divide N and ones that do not."""
 
 from __future__ import annotations
 
@@ -8,10 +8,7 @@ import math
 import numpy as np
 
 from neuronlab import nn, optim
-from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import manual_seed
-from neuronlab.lab.experiments._gd_variants_helpers import per_sample_gradients
-from neuronlab.ops.creation import from_numpy
 from neuronlab.train import Trainer
 
 COUNT_N, COUNT_EPOCHS = 250, 2
@@ -46,30 +43,3 @@ def count_check(seed: int) -> list[dict]:
                 and trainer.samples_seen == per_epoch * COUNT_EPOCHS,
             })  # fmt: skip
     return checks
-
-
-def activation_values(model: nn.Sequential, X: np.ndarray) -> int:
-    """How many numbers the layers of ``model`` output in one forward pass on ``X``
-    (what backpropagation has to keep; grows linearly with the batch)."""
-    total = 0
-    x = from_numpy(X)
-    with no_grad():
-        for layer in model:
-            x = layer(x)
-            total += x.numel()
-    return total
-
-
-def gradient_cosines(model, loss_fn, X, y, batch_sizes, draws: int, rng: np.random.Generator) -> dict:
-    """Mean cosine between random batch gradients (without replacement) and the full gradient."""
-    G = per_sample_gradients(model, loss_fn, X, y)
-    g = G.mean(0)
-    sizes = [b for b in batch_sizes if b < len(G)]
-    mean_cos = []
-    for b in sizes:
-        cos = []
-        for _ in range(draws):
-            gb = G[rng.choice(len(G), b, replace=False)].mean(0)
-            cos.append(gb @ g / (np.linalg.norm(gb) * np.linalg.norm(g)))
-        mean_cos.append(float(np.mean(cos)))
-    return {"batch_sizes": sizes, "mean_cosine": mean_cos}
