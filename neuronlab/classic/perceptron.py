@@ -139,6 +139,18 @@ class Perceptron:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self):
+        """scikit-learn's estimator tags: a binary classifier of 2-D numeric arrays (called by
+        scikit-learn only, so it is imported here and is not a dependency of neuronlab)."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=False, poor_score=True),
+            input_tags=InputTags(),
+        )
+
     def __repr__(self) -> str:
         defaults = type(self)().get_params()
         changed = {k: v for k, v in self.get_params().items() if v != defaults[k]}
