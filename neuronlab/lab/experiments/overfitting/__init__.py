@@ -142,9 +142,9 @@ CLAIMS = [
         measure=lambda r: math.log10(
             r["underfitting"]["skewed inputs"]["test_loss"]
             / r["underfitting"]["standardized inputs"]["test_loss"]
-            expected="inconclusive",
-    ),
+        ),
         rule=">",
         threshold=0.0,
+        expected="inconclusive",
     ),
 ]
