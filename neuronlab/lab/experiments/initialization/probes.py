@@ -1,6 +1,6 @@
-"""Measurements for the initialization experiment: the initializers' spread against their
-formulas, symmetry that training cannot break, and how the scale of the weights carries the
-signal forward and the gradient backward through a deep network."""
+"""initialization's networks and probes: named initialization schemes, the initializers' spread
+against their formulas, how distinct a layer's units are, and how a deep stack carries the signal
+forward and the gradient backward."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ import math
 
 import numpy as np
 
-from neuronlab import nn, optim
+from neuronlab import nn
 from neuronlab.autograd import grad as autograd_grad
 from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import manual_seed
 from neuronlab.engine.tensor import Tensor
-from neuronlab.lab.experiments._gd_variants_helpers import digits_split
 from neuronlab.ops.creation import empty, from_numpy
-from neuronlab.train import Trainer
 
 ACTIVATIONS = {"tanh": nn.Tanh, "relu": nn.ReLU}
 SCALES = ("small", "xavier", "kaiming", "large")
 SYMMETRY = ("zero", "constant", "small", "default")
-LR, BATCH = 0.1, 64
 
 
 def init_weights(linear: nn.Linear, scheme: str) -> None:
@@ -75,7 +72,8 @@ def initializer_spread(fan_in: int = 512, fan_out: int = 256, seed: int = 0) -> 
     for name, fn, kwargs, std, bound in cases:
         w = fn(empty(fan_out, fan_in), **kwargs).numpy()
         rows.append({"initializer": name, "formula_std": std, "measured_std": float(w.std()),
-                     "formula_bound": bound, "max_abs": float(np.abs(w).max())})  # fmt: skip
+                     "formula_bound": bound, "max_abs": float(np.abs(w).max()), "fan_in": fan_in,
+                     "fan_out": fan_out})  # fmt: skip
     return rows
 
 
@@ -139,75 +137,3 @@ def channel_and_position_spread(model: nn.Sequential, images: np.ndarray) -> dic
         out = model[0](from_numpy(images)).numpy()
     return {"max_channel_difference": float(np.max(out.max(1) - out.min(1))),
             "position_std": float(out[:, 0].reshape(len(out), -1).std(1).mean())}  # fmt: skip
-
-
-def symmetry_runs(data, seed: int, epochs: int) -> dict:
-    """The tanh MLP 64-32-10 from each SYMMETRY start: how distinct its hidden units end up."""
-    runs = {}
-    for scheme in SYMMETRY:
-        model = mlp([64, 32, 10], "tanh", scheme, seed)
-        before = unit_spread(model[0].weight.detach().numpy())
-        result = fit(model, data, epochs)
-        runs[scheme] = {**result, "before": before, "after": unit_spread(model[0].weight.detach().numpy()),
-                        "max_abs_hidden_weight": float(np.abs(model[0].weight.detach().numpy()).max())}  # fmt: skip
-    return runs
-
-
-def fit(model, data, epochs: int) -> dict:
-    """Train with plain SGD; test accuracy per epoch and at the end, final training loss."""
-    X_tr, y_tr, X_te, y_te = data
-    trainer = Trainer(model, optim.SGD(model.parameters(), lr=LR), nn.CrossEntropyLoss(), metrics=["accuracy"],
-                      progress=False)  # fmt: skip
-    history = trainer.fit((X_tr, y_tr), val=(X_te, y_te), epochs=epochs, batch_size=BATCH)
-    acc = [x if math.isfinite(x) else None for x in history.column("val_accuracy", per="epoch").tolist()]
-    loss = history.column("train_loss", per="epoch")
-    reached = next((i + 1 for i, a in enumerate(acc) if a is not None and a >= 0.9), None)
-    return {"test_accuracy": acc[-1] or 0.0, "test_accuracy_per_epoch": acc, "epochs_to_90": reached,
-            "train_loss": float(loss[-1]) if math.isfinite(loss[-1]) else None}  # fmt: skip
-
-
-def regression_runs(data, seed: int, epochs: int) -> dict:
-    """4.8 exercise 2: softmax and linear regression started from equal weights."""
-    out = {}
-    for scheme in ("zero", "default"):
-        model = mlp([64, 10], "tanh", scheme, seed)
-        result = fit(model, data, epochs)
-        out[f"softmax_{scheme}"] = {**result, "after": unit_spread(model[0].weight.detach().numpy())}
-    rng = np.random.default_rng(seed)
-    true_w = rng.standard_normal((1, 5))
-    X = rng.standard_normal((200, 5)).astype(np.float32)
-    y = (X @ true_w.T + 0.01 * rng.standard_normal((200, 1))).astype(np.float32)
-    model = mlp([5, 1], "tanh", "constant", seed)
-    trainer = Trainer(model, optim.SGD(model.parameters(), lr=LR), nn.MSELoss(), progress=False)
-    trainer.fit((X, y), epochs=2 * epochs, batch_size=BATCH)
-    learned = model[0].weight.detach().numpy()
-    out["linear_constant"] = {"true_w": true_w.ravel().tolist(), "learned_w": learned.ravel().tolist(),
-                              "max_error": float(np.abs(learned - true_w).max())}  # fmt: skip
-    return out
-
-
-def cnn_runs(seed: int, epochs: int, n_train) -> dict:
-    """4.8 exercise 1: identical convolution kernels, with a random or a channel-tied head."""
-    X_tr, y_tr, X_te, y_te = digits_split(seed, n_train)
-    images = (X_tr.reshape(-1, 1, 8, 8), y_tr, X_te.reshape(-1, 1, 8, 8), y_te)
-    out = {}
-    for tie in (False, True):
-        model = same_kernels_cnn(seed, tie)
-        at_init = channel_and_position_spread(model, images[0][:64])
-        result = fit(model, images, epochs)
-        kernels = model[0].weight.detach().numpy().reshape(4, -1)
-        out["tied_head" if tie else "random_head"] = {**result, **at_init, "after": unit_spread(kernels)}
-    return out
-
-
-def training_runs(data, seed: int, sizes: dict) -> dict:
-    """Deep tanh and ReLU nets under each scale, and the shallow ReLU MLP of d2l 4.3."""
-    deep = [64] + [sizes["train_width"]] * sizes["train_depth"] + [10]
-    runs = {}
-    for activation in ("tanh", "relu"):
-        for scheme in SCALES:
-            runs[f"{activation}/{scheme}"] = fit(mlp(deep, activation, scheme, seed), data, sizes["epochs"])
-    for scheme in ("small", "xavier", "kaiming", "default"):
-        model = mlp([64, sizes["shallow_hidden"], 10], "relu", scheme, seed)
-        runs[f"shallow/{scheme}"] = fit(model, data, sizes["epochs"])
-    return runs
