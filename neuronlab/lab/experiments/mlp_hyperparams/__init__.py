@@ -170,6 +170,19 @@ CLAIMS = [
         expected="contradicts",
     ),
     Claim(
+        id="joint-search-vs-reference",
+        question="003 4.2 ex.4",
+        statement="The configuration chosen by the joint search (best validation accuracy over all strategies) is "
+        "at least as accurate on its test part as the digits reference recipe",
+        metric="test accuracy, chosen configuration − reference recipe (points)",
+        measure=lambda r: 100 * (r["search"]["chosen"]["test_accuracy"] - r["reference"]["test_accuracy"]),
+        rule=">",
+        threshold=0.0,
+        note="The search trains plain SGD for at most the search space's epochs on the 60% training part; the "
+        "recipe trains Adam for longer on 80%. Both test parts are 20% of the digits, drawn by the same seed.",
+        expected="contradicts",
+    ),
+    Claim(
         id="random-vs-grid",
         question="003 4.2 ex.5",
         statement="Under the same trial budget random search finds a better configuration (validation accuracy) "
