@@ -11,7 +11,6 @@ from neuronlab import optim
 from neuronlab.engine.dtypes import float64
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.creation import tensor
-from neuronlab.train import Callback
 
 OPTIMIZERS = {
     "SGD": lambda params, lr: optim.SGD(params, lr=lr),
@@ -50,10 +49,11 @@ SURFACES = {
 CONVERGED, BLOWN_UP = 1e-6, 1e3
 
 
-def descend(surface: str, make, lr: float, steps: int) -> dict:
-    """Run an optimizer on a 2-D surface from its start; stop early once within CONVERGED of
-    the optimum or once a coordinate leaves [−BLOWN_UP, BLOWN_UP] (diverged)."""
-    fn, start, optimum, _ = SURFACES[surface]
+def descend(surface: str, make, lr: float, steps: int, start=None) -> dict:
+    """Run an optimizer on a 2-D surface from ``start`` (default: the surface's own); stop early
+    once within CONVERGED of the optimum or once a coordinate leaves [−BLOWN_UP, BLOWN_UP] (diverged)."""
+    fn, default_start, optimum, _ = SURFACES[surface]
+    start = default_start if start is None else tuple(start)
     p = tensor(list(start), dtype=float64, requires_grad=True)
     opt = make([p], lr)
     target = np.array(optimum)
@@ -90,17 +90,33 @@ def surface_grid(surface: str, n: int = 80) -> tuple[np.ndarray, np.ndarray, np.
     return X, Y, Z
 
 
-class AdagradStepSize(Callback):
-    """After each epoch, the median effective step size lr / (√s + ε) of an Adagrad optimizer
-    over the weights that have had a gradient (s > 0; s is the running sum of squared
-    gradients — digits' always-blank border pixels never give their weights one)."""
+def seed_formula_path(surface: str, kind: str, lr: float, steps: int, start) -> list:
+    """The path of the seed's own update formulas (002 3), written out in NumPy on autograd
+    gradients of the surface:
 
-    def __init__(self) -> None:
-        self.per_epoch: list[float] = []
-
-    def on_epoch_end(self, trainer, record: dict) -> None:
-        group = trainer.optimizer.param_groups[0]
-        sums = [trainer.optimizer.state[p]["sum"].numpy().ravel() for p in group["params"]]
-        sums = np.concatenate(sums)
-        steps = group["lr"] / (np.sqrt(sums[sums > 0]) + group["eps"])
-        self.per_epoch.append(float(np.median(steps)))
+    - ``"Momentum"``: v ← γv + η∇J, θ ← θ − v (γ = 0.9);
+    - ``"Adagrad"``: G ← G + (∇J)², θ ← θ − η/√(G + ε) · ∇J (ε = 1e-10, inside the root as the seed writes it);
+    - ``"Adam"``: m ← β₁m + (1−β₁)∇J, v ← β₂v + (1−β₂)(∇J)², θ ← θ − η m̂/(√v̂ + ε) with bias correction.
+    """
+    fn = SURFACES[surface][0]
+    theta = np.array(start, dtype=np.float64)
+    m, v = np.zeros(2), np.zeros(2)
+    path = [theta.tolist()]
+    for t in range(1, steps + 1):
+        p = tensor(theta.tolist(), dtype=float64, requires_grad=True)
+        fn(p).backward()
+        g = p.grad.numpy()
+        if kind == "Momentum":
+            m = 0.9 * m + lr * g
+            theta = theta - m
+        elif kind == "Adagrad":
+            v = v + g * g
+            theta = theta - lr / np.sqrt(v + 1e-10) * g
+        elif kind == "Adam":
+            m = 0.9 * m + 0.1 * g
+            v = 0.999 * v + 0.001 * g * g
+            theta = theta - lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        else:
+            raise ValueError(f"seed_formula_path: kind must be Momentum, Adagrad or Adam, got {kind!r}")
+        path.append(theta.tolist())
+    return path
