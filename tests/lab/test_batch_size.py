@@ -45,4 +45,6 @@ def test_figures_and_table_draw_from_all_seeds(quick_run):
     runs = _runs(quick_run("batch-size"))
     figs = batch_size.figures(runs)
     assert figs and all(isinstance(f, Figure) for f in figs.values())
-    assert len(batch_size.table(runs).rows) == 6
+    assert (
+        len(batch_size.table(runs).rows) == 7
+    )  # 2 batches × 2 budgets, warm-up with and without, the reference

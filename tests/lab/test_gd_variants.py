@@ -47,7 +47,7 @@ def test_figures_and_table_draw_from_all_seeds(quick_run):
     runs = _runs(quick_run("gd-variants"))
     figs = gd_variants.figures(runs)
     assert figs and all(isinstance(f, Figure) for f in figs.values())
-    assert len(gd_variants.table(runs).rows) == 6
+    assert len(gd_variants.table(runs).rows) == 7  # 3 variants × 2 budgets and the reference recipe
 
 
 def test_probe_schedule_holds_the_window_and_the_end():

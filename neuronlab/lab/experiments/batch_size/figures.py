@@ -64,6 +64,10 @@ def table(runs: list[dict]) -> Table:
         losses = [x[key] for x in w if x[key] is not None]
         rows.append([first["large"], f"{first['epochs']} epochs, {label}", w[0]["updates"],
                      ", ".join(f"{x['lr']:g}" for x in w), None, float(np.mean(losses)) if losses else None, None])  # fmt: skip
+    ref = [r["reference"] for r in runs]
+    rows.append([64, f"reference recipe (Adam 1e-3, {ref[0]['epochs']} epochs, 80/20 split; published "
+                 f"{ref[0]['published']:.1%})", None, "0.001", None, None,
+                 float(np.mean([x["test_accuracy"] for x in ref]))])  # fmt: skip
     headers = ["batch", "budget", "updates", "lr per seed", "every tuned lr interior", "training loss (mean)",
                "test accuracy (mean)"]  # fmt: skip
     return Table(headers, rows)

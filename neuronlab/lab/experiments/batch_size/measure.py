@@ -13,6 +13,7 @@ from neuronlab.datasets import digits_split
 from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments.batch_size.counting import count_check
 from neuronlab.lab.experiments.gd_variants.training import mlp, train, tuned_run, updates_per_epoch
+from neuronlab.lab.references import digits_reference
 from neuronlab.ops.creation import from_numpy
 from neuronlab.train import Trainer
 
@@ -73,5 +74,6 @@ def run(config: LabConfig, seed: int) -> dict:
         "n_train": n, "epochs": s["epochs"], "updates": s["updates"], "small": SMALL, "large": LARGE,
         "counting": count_check(seed),
         "at_epochs": {str(b): r for b, r in at_epochs.items()}, "at_updates": {str(b): r for b, r in at_updates.items()},
-        "warmup": warmup, "noise": cosines, "timings": _throughput(split, seed, s["timing_repeats"]),
+        "warmup": warmup, "noise": cosines, "reference": digits_reference(seed, s["reference_epochs"]),
+        "timings": _throughput(split, seed, s["timing_repeats"]),
     }  # fmt: skip

@@ -68,6 +68,10 @@ def table(runs: list[dict]) -> Table:
                          ", ".join(f"{p['lr']:g}" for p in per), all(p["lr_interior"] for p in per),
                          float(np.mean(losses)) if losses else None, float(np.mean([p["test_accuracy"] for p in per])),
                          float(np.mean(raising)) if raising else None])  # fmt: skip
+    ref = [r["reference"] for r in runs]
+    rows.append([f"digits reference recipe (Adam 1e-3, batch 64, {ref[0]['epochs']} epochs, 80/20 split; published "
+                 f"{ref[0]['published']:.1%})", "", "", "", "0.001", None, None,
+                 float(np.mean([x["test_accuracy"] for x in ref])), None])  # fmt: skip
     headers = ["variant", "budget", "iterations/epoch", "updates", "tuned lr per seed", "every lr interior",
                "training loss (mean)", "test accuracy (mean)", "updates raising the loss (last window)"]  # fmt: skip
     return Table(headers, rows)

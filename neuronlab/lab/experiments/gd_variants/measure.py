@@ -12,6 +12,7 @@ from neuronlab.bench.timing import measure_interleaved
 from neuronlab.datasets import digits_split
 from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments.gd_variants.training import mlp, tuned_run, updates_per_epoch
+from neuronlab.lab.references import digits_reference
 from neuronlab.ops.creation import from_numpy
 from neuronlab.train import Trainer
 
@@ -71,5 +72,6 @@ def run(config: LabConfig, seed: int) -> dict:
         "n_train": n, "epochs": s["epochs"], "updates": s["updates"], "window": s["window"],
         "iterations_per_epoch": {k: updates_per_epoch(n, b) for k, b in VARIANTS.items()},
         "at_epochs": at_epochs, "at_updates": at_updates, "noise": noise,
+        "reference": digits_reference(seed, s["reference_epochs"]),
         "timings": _update_timings(split, seed, s["timing_repeats"]),
     }  # fmt: skip
