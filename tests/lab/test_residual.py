@@ -45,4 +45,4 @@ def test_figures_and_table_draw_from_all_seeds(payload):
     assert set(figs) == {"degradation", "gradients", "training_curves"} and all(
         isinstance(f, Figure) for f in figs.values()
     )
-    assert len(residual.table(runs).rows) == 2 * len(VARIANTS)
+    assert len(residual.table(runs).rows) == 2 * len(VARIANTS) + 1

@@ -40,7 +40,7 @@ def setup(config: LabConfig) -> str:
     return (
         f"Data: 8×8 digits, stratified 60/20/20 train/validation/test split per seed{n}. Model: 64 → "
         f"[Linear({WIDTH}) → ReLU] × {DEPTH} → Linear(10), and the same net with BatchNorm1d before every ReLU; "
-        "He (Kaiming normal) weights and zero biases, the start a plain ReLU net trains best from; plain SGD on cross-entropy, batch {BATCH}, a fixed budget of "
+        f"He (Kaiming normal) weights and zero biases, the start a plain ReLU net trains best from; plain SGD on cross-entropy, batch {BATCH}, a fixed budget of "
         f"{s['epochs']} epochs per run. Learning rates: both nets at every rate of {LR_GRID} (widened when the "
         "best is on an edge); each net's own rate is the one with the lowest validation loss, and a rate is "
         "'usable' when the final training loss is below ½·ln 10. Initialization: weights ~ N(0, std²), biases 0, "

@@ -104,6 +104,9 @@ def table(runs: list[dict]) -> Table:
                          float(np.mean(_values(runs, key, "train_loss"))),
                          float(np.mean(_values(runs, key, "test_accuracy"))),
                          float(np.mean([first_over_last(r["runs"][key]["init_grad_norms"]) for r in runs]))])  # fmt: skip
+    ref = runs[0]["reference"]
+    rows.append([f"digits reference recipe, {ref['epochs']} epochs (published {ref['published']:.1%})", 1, "1e-3",
+                 "", "", float(np.mean([r["reference"]["test_accuracy"] for r in runs])), ""])  # fmt: skip
     headers = ["network", "D", "tuned Adam lr per seed", "all interior", "train loss (mean)", "test accuracy (mean)",
                "log10 first/last block gradient at init (mean)"]  # fmt: skip
     return Table(headers, rows)

@@ -10,6 +10,7 @@ from neuronlab.datasets import digits_split
 from neuronlab.engine.random import Generator, manual_seed
 from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments.residual.networks import VARIANTS, GradNormRecorder, build, init_grad_norms
+from neuronlab.lab.references import digits_reference
 from neuronlab.lab.tuning import tune
 from neuronlab.train import Trainer
 
@@ -67,4 +68,5 @@ def run(config: LabConfig, seed: int) -> dict:
     split = digits_split(seed, n_train=s["n_train"])
     depths = (s["shallow"], s["deep"])
     runs = {f"{v}/{d}": _one(d, v, split, seed, s["epochs"]) for v in VARIANTS for d in depths}
-    return {"sizes": s, "depths": list(depths), "runs": runs}
+    return {"sizes": s, "depths": list(depths), "runs": runs,
+            "reference": digits_reference(seed, s["reference_epochs"])}  # fmt: skip
