@@ -98,8 +98,8 @@ A21_000_SPEED = (
 A21_000_LR = "000 A2.1: 当使用较大的batch_size时，通常需要较大的学习率来保证模型的收敛速度和效果"
 SEEDS_DISAGREE = (
     "The seeds contradict each other on convergence speed: 001 A2.1 says a large batch converges more slowly, "
-    "002 6 and 000 A2.1 say a small one does. Each is right on its own axis: per epoch (per sample seen) the "
-    "small batch is ahead (more updates), per update the large batch is (a better gradient)."
+    "002 6 and 000 A2.1 say a small one does. The two claims measure the two axes on which the statements can "
+    "be read: per epoch (per sample seen) and per update."
 )
 
 CLAIMS = [
@@ -203,8 +203,8 @@ CLAIMS = [
         ),
         rule=">",
         threshold=0.0,
-        note="Goyal et al. (2017) scale the lr with the batch (with warm-up) for ResNets on ImageNet; plain SGD on "
-        "this small ReLU MLP becomes unstable far below the scaled rate.",
+        note="Goyal et al. (2017) scale the lr in proportion to the batch (with warm-up) for ResNets on ImageNet; "
+        "here the rule is put to plain SGD on a small ReLU MLP.",
         expected="contradicts",
     ),
     Claim(
@@ -217,8 +217,7 @@ CLAIMS = [
         rule=">",
         threshold=0.0,
         note="Linear warm-up (Goyal et al., 2017) is meant to make a large, linearly scaled lr usable in the first "
-        "updates. Here, past the largest stable rate of plain SGD on this ReLU MLP, warm-up helped on some seeds and "
-        "hurt on others.",
+        "updates; the rate tried here is twice the one tuned for this batch size.",
         expected="inconclusive",
     ),
 ]
