@@ -62,8 +62,9 @@ def table(runs: list[dict]) -> Table:
         ("with", f"linear warm-up over {w[0]['warmup_updates']} updates"),
     ):
         losses = [x[key] for x in w if x[key] is not None]
+        mean = float(np.mean(losses)) if losses else None
         rows.append([first["large"], f"{first['epochs']} epochs, {label}", w[0]["updates"],
-                     ", ".join(f"{x['lr']:g}" for x in w), None, float(np.mean(losses)) if losses else None, None])  # fmt: skip
+                     ", ".join(f"{x['lr']:g}" for x in w), None, mean, None])  # fmt: skip
     ref = [r["reference"] for r in runs]
     rows.append([64, f"reference recipe (Adam 1e-3, {ref[0]['epochs']} epochs, 80/20 split; published "
                  f"{ref[0]['published']:.1%})", None, "0.001", None, None,

@@ -37,7 +37,8 @@ def setup(config: LabConfig) -> str:
     s = config.sizes(SIZES)
     return (
         f"Scikit-learn's 8×8 digits, stratified 60/20/20 train/validation/test split per seed (the first "
-        f"{s['n_train']} training images), an MLP 64-{HIDDEN}-10 with ReLU and cross-entropy, plain SGD updates w ← w − η∇L, the same "
+        f"{s['n_train']} training images), an MLP 64-{HIDDEN}-10 with ReLU and cross-entropy, plain SGD "
+        "updates w ← w − η∇L, the same "
         f"initial weights and batch order per seed for every variant: Trainer.fit with batch_size=None "
         f"(full-batch GD), 1 (SGD) and {MINI_BATCH} (mini-batch). Two fixed budgets: {s['epochs']} epochs (the "
         f"same number of per-sample gradients: {s['epochs']} updates of GD, {s['epochs']}·N of SGD) and "
@@ -45,7 +46,8 @@ def setup(config: LabConfig) -> str:
         f"from {LR_GRID}, widened while the best is on an edge. The whole-set training loss follows each of the "
         f"last {s['window']} of the {s['updates']} updates. Cost: {TIMED_UPDATES} updates of each variant (GD on "
         f"the whole training part), the three timed alternately {s['timing_repeats']} times in the same process "
-        f"(minimum kept); an epoch costs ceil(N/b) updates. Noise: at the initial weights, E‖g_B − g‖² over {s['noise_draws']} "
+        "(minimum kept); an epoch costs ceil(N/b) updates. Noise: at the initial weights, E‖g_B − g‖² over "
+        f"{s['noise_draws']} "
         f"random batches per size from {s['noise_samples']} per-sample gradients, beside σ²/b·(N−b)/(N−1). "
         f"Beside the accuracies, the digits reference recipe (64-64-10 MLP, Adam 1e-3, batch 64, 80/20 split) run "
         f"for {s['reference_epochs']} epochs."

@@ -76,8 +76,8 @@ def _fig_convexity(runs: list[dict]):
     }  # fmt: skip
     for k, (label, fn) in enumerate(series.items()):
         values = np.array([[fn(g, e) for _, g, e in _cases(r)] for r in runs])  # seeds × cases
-        ax.bar(x + (k - 1) * 0.27, values.mean(0), width=0.27, label=label,
-               yerr=np.maximum(0, [values.mean(0) - values.min(0), values.max(0) - values.mean(0)]), capsize=2)  # fmt: skip
+        spread = np.maximum(0, [values.mean(0) - values.min(0), values.max(0) - values.mean(0)])
+        ax.bar(x + (k - 1) * 0.27, values.mean(0), width=0.27, label=label, yerr=spread, capsize=2)
     ax.set_xticks(x, labels, fontsize="x-small")
     ax.set_xlabel("loss and parameter pair")
     ax.set_ylabel("% of pairs / points")
@@ -100,8 +100,9 @@ def table(runs: list[dict]) -> Table:
                      f"{neg} / {total}", most])  # fmt: skip
     for loss, label in LOSS_LABELS.items():
         joint = [r["joint"][loss] for r in runs]
-        rows.append([f"{label}, all four parameters", "", "", None,
-                     f"{sum(j['negative_curvature_points'] for j in joint)} / {sum(j['hessian_points'] for j in joint)}",
+        negative = sum(j["negative_curvature_points"] for j in joint)
+        points = sum(j["hessian_points"] for j in joint)
+        rows.append([f"{label}, all four parameters", "", "", None, f"{negative} / {points}",
                      min(j["most_negative_eigenvalue"] for j in joint)])  # fmt: skip
     headers = ["loss (parameters)", "midpoint violations (grid, seed 1)", "λ_min < 0 (grid)", "most negative λ (grid)",
                f"λ_min < 0 (exact, all {len(runs)} seeds)", "most negative λ (exact)"]  # fmt: skip

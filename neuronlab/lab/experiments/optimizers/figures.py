@@ -101,13 +101,15 @@ def table(runs: list[dict]) -> Table:
         d = [r["digits"][name] for r in runs]
         valley = [r["surfaces"]["narrow valley"]["runs"][name] for r in runs]
         rosen = [r["surfaces"]["rosenbrock"]["runs"][name] for r in runs]
+        accuracy = [x["test_accuracy"] for x in d]
         rows.append([name, _lrs(v["lr"] for v in rosen), _lrs(v["lr"] for v in valley), _lrs(x["lr"] for x in d),
-                     all(x["lr_interior"] for x in d + valley + rosen),
-                     float(np.mean([x["test_accuracy"] for x in d])), float(np.std([x["test_accuracy"] for x in d]))])  # fmt: skip
+                     all(x["lr_interior"] for x in d + valley + rosen), float(np.mean(accuracy)),
+                     float(np.std(accuracy))])  # fmt: skip
     ref = [r["reference"] for r in runs]
+    accuracy = [x["test_accuracy"] for x in ref]
     rows.append([f"reference recipe (Adam 1e-3, {ref[0]['epochs']} epochs, 80/20 split; published "
-                 f"{ref[0]['published']:.1%})", "", "", "0.001", True, float(np.mean([x["test_accuracy"] for x in ref])),
-                 float(np.std([x["test_accuracy"] for x in ref]))])  # fmt: skip
+                 f"{ref[0]['published']:.1%})", "", "", "0.001", True, float(np.mean(accuracy)),
+                 float(np.std(accuracy))])  # fmt: skip
     headers = ["optimizer", "rosenbrock: tuned lr", "narrow valley: tuned lr", "digits: tuned lr (per seed)",
                "every lr interior", "digits: test accuracy (mean)", "(std over seeds)"]  # fmt: skip
     return Table(headers, rows)
