@@ -44,7 +44,7 @@ def test_figures_and_table_draw(payload):
     runs = [r["results"] for r in payload["runs"]]
     figs = metrics.figures(runs)
     assert figs and all(isinstance(f, Figure) for f in figs.values())
-    assert len(metrics.table(runs).rows) == 2 * len(runs[0]["moons"]) + 2
+    assert len(metrics.table(runs).rows) == 2 * len(runs[0]["moons"]) + 3
 
 
 def test_majority_baseline_and_scores_match_scikit_learn():

@@ -107,6 +107,10 @@ def table(runs: list[dict]) -> Table:
         rows.append(_mean_row("trained, threshold 0.5", data, [r["moons"][i]["trained"] for r in runs]))
     for key, name in (("trivial", "majority baseline"), ("trained", "trained 64-32-10")):
         rows.append(_mean_row(name, "imbalanced digits (minority: 9)", [r["digits"][key] for r in runs]))
+    ref = runs[0]["reference"]
+    rows.append([f"digits reference recipe, {ref['epochs']} epochs (published accuracy {ref['published']:.1%})",
+                 "whole balanced digits, 80/20", float(np.mean([r["reference"]["test_accuracy"] for r in runs])),
+                 *[""] * 6])  # fmt: skip
     headers = ["classifier", f"data (mean of {len(runs)} seeds)", "accuracy", "minority precision",
                "minority recall", "minority F1", "macro F1", "micro F1", "weighted F1"]  # fmt: skip
     return Table(headers, rows)

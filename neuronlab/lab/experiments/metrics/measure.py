@@ -13,6 +13,7 @@ from neuronlab import nn, optim
 from neuronlab.datasets import load_digits, make_moons, train_val_test_split
 from neuronlab.engine.random import manual_seed
 from neuronlab.lab.experiment import LabConfig
+from neuronlab.lab.references import digits_reference
 from neuronlab.train import Trainer
 
 THRESHOLD_SHARE = 0.05  # the minority share at which the decision threshold is tuned
@@ -165,7 +166,8 @@ def run(config: LabConfig, seed: int) -> dict:
     s = config.sizes(SIZES)
     shares = sorted(set(s["shares"]) | {THRESHOLD_SHARE}, reverse=True)
     moons = [moons_share(seed, s["n_points"], share, s["epochs"]) for share in shares]
-    return {"moons": moons, "digits": multiclass(seed, s["digits_epochs"]), "regression": regression(seed)}
+    return {"moons": moons, "digits": multiclass(seed, s["digits_epochs"]), "regression": regression(seed),
+            "reference": digits_reference(seed, s["reference_epochs"])}  # fmt: skip
 
 
 def at_share(results: dict, share: float) -> dict:
