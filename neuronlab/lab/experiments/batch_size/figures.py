@@ -8,8 +8,8 @@ from neuronlab.lab.experiment import Table
 from neuronlab.lab.plots import new_figure
 
 
-def _mean_band(ax, x, values: np.ndarray, label: str, **kwargs) -> None:
-    line = ax.plot(x, values.mean(0), marker="o", label=label, **kwargs)[0]
+def _mean_band(ax, x, values: np.ndarray, label: str) -> None:
+    line = ax.plot(x, values.mean(0), marker="o", markersize=3, label=label)[0]
     ax.fill_between(x, values.min(0), values.max(0), color=line.get_color(), alpha=0.2)
 
 
@@ -17,28 +17,29 @@ def figures(runs: list[dict]) -> dict:
     first = runs[0]
     small, large = str(first["small"]), str(first["large"])
     fig, axes = new_figure(1, 3, width=4.4)
-    for budget, ax, unit in (("at_epochs", axes[0], f"{first['epochs']} epochs"),
-                             ("at_updates", axes[1], f"{first['updates']} updates")):  # fmt: skip
+    for budget, ax, unit in (("at_epochs", axes[0], "epoch"), ("at_updates", axes[1], "update")):
         for b in (small, large):
             curves = [
                 dict((int(i), np.nan if v is None else v) for i, v in r[budget][b]["curve"]) for r in runs
             ]
-            if not all(curves):
-                continue
             its = sorted(set.intersection(*(set(c) for c in curves)))
+            updates_per_epoch = first[budget][b]["updates"] / first["epochs"]
+            per_unit = updates_per_epoch if unit == "epoch" else 1
             lrs = ", ".join(f"{x:g}" for x in sorted({r[budget][b]["lr"] for r in runs}))
-            _mean_band(ax, its, np.array([[c[i] for i in its] for c in curves]), f"b = {b} (lr {lrs})")
+            _mean_band(ax, np.array(its) / per_unit, np.array([[c[i] for i in its] for c in curves]),
+                       f"b = {b} (lr {lrs})")  # fmt: skip
         ax.set_yscale("log")
-        ax.set_xlabel("update")
-        ax.set_ylabel("training loss")
-        ax.set_title(f"equal budget: {unit}")
+        ax.set_xlabel(unit)
+        ax.set_ylabel("training loss (whole set)")
+        budget_text = f"{first['epochs']} epochs" if unit == "epoch" else f"{first['updates']} updates"
+        ax.set_title(f"equal budget: {budget_text}, {len(runs)} seeds")
         ax.legend(fontsize=7)
     cos = np.array([r["noise"]["mean_cosine"] for r in runs])
     _mean_band(axes[2], first["noise"]["batch_sizes"], cos, "mean cos(g_B, g)")
     axes[2].set_xscale("log")
     axes[2].set_xlabel("batch size")
     axes[2].set_ylabel("cosine with the full gradient")
-    axes[2].set_title(f"how well a batch gradient points ({len(runs)} seeds)")
+    axes[2].set_title("batch gradient vs full gradient")
     axes[2].legend(fontsize=7)
     return {"batch_size": fig}
 
