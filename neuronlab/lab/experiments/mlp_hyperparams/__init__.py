@@ -75,7 +75,9 @@ def setup(config: LabConfig) -> str:
         f"when the best is on an edge); the learning-rate sweep {list(s['lrs'])} at {BASE['width']}×{BASE['depth']}. "
         f"Joint search over {space}: grid, random, TPE, a genetic algorithm (NSGA-II on one objective) and "
         f"simulated annealing, all Optuna samplers, {s['budget']} trials each (the grid takes the largest grid "
-        "that fits), scored on validation accuracy; the configuration with the best validation accuracy over "
+        "that fits), scored on validation accuracy. The samplers share the seed, so random, TPE's start-up trials, "
+        "the genetic algorithm's first population and annealing's first trial are the same draws: the strategies "
+        "differ only in how they go on from there. The configuration with the best validation accuracy over "
         "all strategies is scored once on the test part. Beside it, the digits reference recipe (64-64-10 MLP, "
         f"Adam 1e-3, batch 64, {s['reference_epochs']} epochs, 80/20 split)."
     )
