@@ -22,8 +22,9 @@ def tune(score: Callable[[float], float], grid: Sequence[float], higher_is_bette
     """Best setting of ``grid`` by ``score`` (validation accuracy, or a loss with
     ``higher_is_better=False``); non-finite scores count as the worst.
 
-    Returns ``{"best", "best_score", "grid", "scores", "interior", "widened"}`` where ``grid``
-    and ``scores`` hold every point tried, in increasing order.
+    Returns ``{"best", "best_score", "grid", "scores", "interior", "flat", "widened"}`` where
+    ``grid`` and ``scores`` hold every point tried, in increasing order, and ``flat`` says every
+    point scored the same (nothing was learned from the sweep; ``interior`` is then meaningless).
     """
     points = sorted(float(g) for g in grid)
     if len(points) < 3 or points[0] <= 0:
@@ -48,6 +49,7 @@ def tune(score: Callable[[float], float], grid: Sequence[float], higher_is_bette
         "grid": ordered,
         "scores": [_json(scores[p]) for p in ordered],
         "interior": best not in (ordered[0], ordered[-1]),
+        "flat": len(set(scores.values())) == 1,
         "widened": widened,
     }
 

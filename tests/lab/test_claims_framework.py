@@ -84,3 +84,8 @@ def test_tune_treats_divergence_as_worst_and_picks_the_middle_of_a_plateau():
     assert None in result["scores"]
     with pytest.raises(ValueError):
         tune(lambda lr: 0.0, [0.1, 1.0])
+
+
+def test_tune_flags_a_flat_sweep():
+    result = tune(lambda lr: 0.5, [1e-3, 1e-2, 1e-1])
+    assert result["flat"] and not tune(lambda lr: -abs(lr - 1e-2), [1e-3, 1e-2, 1e-1])["flat"]
