@@ -88,6 +88,24 @@ CLAIMS = [
         "total here) must also stay alive until backward, for ∂L/∂W = Xᵀ∂L/∂Z; the seed leaves it out.",
     ),
     Claim(
+        id="seed-training-total",
+        question="003 4.7 ex.3",
+        statement=f"The seed's total for training, parameters + gradients + activations = 8P + 4b(2h + 2c) bytes, "
+        f"is within ×{TOLERANCE} of the traced peak of a training step",
+        course_says="003 4.7 ex.3: 参数内存: 4P 字节……激活值内存: 4b(2h + 2c) 字节；梯度内存: 4P 字节",
+        course_agrees=True,
+        metric=f"|log2(traced training peak (SGD) / (8P + 4b(2h + 2c)))|; within ×{TOLERANCE}: "
+        f"< {math.log2(TOLERANCE):.3f}",
+        measure=lambda r: _abs_log2(
+            r["exercise_3"]["plain"]["peak"] / (2 * r["formula"]["parameters"] + r["formula"]["activations"])
+        ),
+        rule="<",
+        threshold=math.log2(TOLERANCE),
+        note="The step also holds the input batch X (4bd bytes), the gradients of the layer outputs during "
+        "backward and the optimizer's scratch arrays, none of which the seed counts.",
+        expected="contradicts",
+    ),
+    Claim(
         id="train-over-predict",
         question="003 4.7 ex.3",
         statement="Training the seed's MLP needs more memory than predicting with it",
