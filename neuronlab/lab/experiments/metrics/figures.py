@@ -26,7 +26,7 @@ def _sweep_figure(runs: list[dict]):
             _band(ax, shares, values, f"{name}: {'accuracy' if score == 'accuracy' else 'minority F1'}",
                   linestyle=style, marker=marker, color=color)  # fmt: skip
     ax.set(xscale="log", xlabel="minority share of the data", ylabel="test score",
-           title=f"Accuracy hides a missed minority class (mean and range, {len(runs)} seeds)")  # fmt: skip
+           title=f"Accuracy and minority F1 by minority share ({len(runs)} seeds)")  # fmt: skip
     ax.legend(fontsize=7)
     return fig
 
@@ -84,7 +84,7 @@ def _averages_figure(runs: list[dict]):
         yscale="log",
         xlabel="prediction − target",
         ylabel="count (all seeds)",
-        title="Same MAE, different MSE",
+        title="Two predictors with equal MAE: their errors",
     )
     ax_reg.legend(fontsize=7)
     return fig
