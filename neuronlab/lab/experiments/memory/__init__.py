@@ -43,8 +43,9 @@ def setup(config: LabConfig) -> str:
         f"against the seed's formula (4P bytes of parameters, 4b(2h + 2c) of activations). Exercise 4: d2l §4.7's "
         f"model (no biases) with the penalty λ/2(‖W⁽¹⁾‖² + ‖W⁽²⁾‖²) in the loss graph, against weight_decay in the "
         f"optimizer. estimate_memory's totals against the traced peaks for: the MLP with SGD and with Adam at "
-        f"batch {s['batch']}, with SGD at batch {4 * s['batch']}, an MLP with 3 hidden layers, and LeNet-5 (ReLU, max "
-        f"pooling, 1×28×28) at batches {list(s['cnn_batches'])}. The tolerance is set before measuring: a ratio within "
+        f"batch {s['batch']}, with SGD at batch {4 * s['batch']}, an MLP with 3 hidden layers, and LeNet-5 (ReLU, "
+        f"max pooling, 1×28×28) at batches {list(s['cnn_batches'])}. The tolerance is set before measuring: a "
+        "ratio within "
         f"×{TOLERANCE} either way matches; byte counts that should be exact, within ×{EXACT}."
     )
 
@@ -154,7 +155,8 @@ CLAIMS = [
     Claim(
         id="estimate-matches-mlp-prediction",
         question="003 4.7 ex.3",
-        statement=f"estimate_memory predicts the memory of an MLP's prediction within ×{TOLERANCE} of the traced peak",
+        statement=f"estimate_memory predicts the memory of an MLP's prediction within ×{TOLERANCE} of the traced "
+        "peak",
         metric="max over the MLPs of |log2(estimate_memory total / traced prediction peak)|",
         measure=lambda r: _worst(r, ("predict",), cnn=False),
         rule="<",

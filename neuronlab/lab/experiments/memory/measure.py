@@ -121,7 +121,8 @@ def configurations(s: dict) -> list[dict]:
     return [
         {"label": f"MLP {D}-{H}-{C}, SGD", "make": mlp, "shape": (D,), "batch": b, "optimizer": "sgd"},
         {"label": f"MLP {D}-{H}-{C}, Adam", "make": mlp, "shape": (D,), "batch": b, "optimizer": "adam"},
-        {"label": f"MLP {D}-{H}-{C}, SGD, batch {4 * b}", "make": mlp, "shape": (D,), "batch": 4 * b, "optimizer": "sgd"},
+        {"label": f"MLP {D}-{H}-{C}, SGD, batch {4 * b}", "make": mlp, "shape": (D,), "batch": 4 * b,
+         "optimizer": "sgd"},
         {"label": f"MLP, 3 hidden layers of {H}, SGD", "make": lambda: mlp(3), "shape": (D,), "batch": b,
          "optimizer": "sgd"},
         *[{"label": f"LeNet-5, SGD, batch {cb}", "make": lenet, "shape": (1, 28, 28), "batch": cb, "optimizer": "sgd"}

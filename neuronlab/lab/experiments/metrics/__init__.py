@@ -44,11 +44,13 @@ def setup(config: LabConfig) -> str:
         f"cross-entropy, full-batch Adam lr 1e-2, {s['epochs']} steps, class 1 when P(class 1) ≥ 0.5; at a "
         f"{THRESHOLD_SHARE:.0%} share also at the threshold with the best minority F1 on the validation part "
         "(49 thresholds from 0.02 to 0.98), scored once on the test part. Multi-class: the 8×8 digits with class k "
-        f"cut to 1 − 0.105k of its samples (digit 9: 5.5%), stratified 70/30 split, a 64-32-10 network ({s['digits_epochs']} epochs "
+        "cut to 1 − 0.105k of its samples (digit 9: 5.5%), stratified 70/30 split, a 64-32-10 network "
+        f"({s['digits_epochs']} epochs "
         "of Adam lr 1e-2, batch 64); macro, micro and weighted F1. Regression: 1000 targets y = 3 sin x + x and two "
         "predictors with the same MAE — N(0, 1) errors everywhere, or exact on 90% and far off on 10%. Every score "
-        "by neuronlab.metrics, compared with scikit-learn's on the same predictions. Beside the digits, the reference recipe "
-        f"on the whole, balanced digits (64-64-10 MLP, Adam 1e-3, batch 64, {s['reference_epochs']} epochs, 80/20 split)."
+        "by neuronlab.metrics, compared with scikit-learn's on the same predictions. Beside the digits, the "
+        "reference recipe on the whole, balanced digits (64-64-10 MLP, Adam 1e-3, batch 64, "
+        f"{s['reference_epochs']} epochs, 80/20 split)."
     )
 
 

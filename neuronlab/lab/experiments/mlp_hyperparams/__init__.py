@@ -137,7 +137,8 @@ CLAIMS = [
     Claim(
         id="small-lr-too-slow",
         question="003 4.2 ex.3",
-        statement=f"With the epochs fixed, lr = {SLOW_LR} (< 0.1) ends with a higher training loss than lr = {SEED_LR}",
+        statement=f"With the epochs fixed, lr = {SLOW_LR} (< 0.1) ends with a higher training loss than "
+        f"lr = {SEED_LR}",
         course_says="003 4.2 ex.3: 过低的学习率导致模型收敛过慢……lr < 0.1 时存在收敛过慢的问题",
         course_agrees=True,
         metric=f"log10(final training loss at lr {SLOW_LR} / at lr {SEED_LR})",

@@ -47,7 +47,7 @@ def _search_figure(runs: list[dict]):
         n = min(len(c) for c in curves)
         _band(ax, np.arange(1, n + 1), [c[:n] for c in curves], name, color=f"C{i}")
     ax.set(xlabel="trial", ylabel="best validation accuracy so far",
-           title=f"Joint search, {runs[0]['search']['budget']} trials each: mean and range over {len(runs)} seeds")  # fmt: skip
+           title=f"Joint search, {runs[0]['search']['budget']} trials each ({len(runs)} seeds)")  # fmt: skip
     ax.legend(fontsize=7)
     return fig
 

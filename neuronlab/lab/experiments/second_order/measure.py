@@ -127,8 +127,8 @@ def quadratic(seed: int, n: int = 200, d: int = 10) -> dict:
     A = np.hstack([X, np.ones((n, 1))])
     exact = 2.0 / n * A.T @ A
     lam = float(np.linalg.eigvalsh(exact)[-1])
-    return {"n_parameters": d + 1, "hessian_max_relative_error": float(np.abs(full_hessian(loss_fn, params) - exact).max()
-            / np.abs(exact).max()), "lambda_exact": lam,
+    error = np.abs(full_hessian(loss_fn, params) - exact).max() / np.abs(exact).max()
+    return {"n_parameters": d + 1, "hessian_max_relative_error": float(error), "lambda_exact": lam,
             "lambda_power": top_eigenvalue(loss_fn, params, iters=2000, tol=1e-13, seed=seed)[0],
             "eigenvalues_autograd": hessian_eigenvalues(loss_fn, params).tolist()}  # fmt: skip
 
