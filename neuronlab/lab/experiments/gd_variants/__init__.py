@@ -22,14 +22,14 @@ QUESTION_EN = "(14) How are gradient descent, stochastic gradient descent and mi
 SEE_ALSO = ("batch-size", "optimizers")
 
 SIZES = {
-    "n_train": (600, 200),  # training images (of the 1077 of the training part)
-    "epochs": (2, 4),  # the equal-epochs budget (the same number of per-sample gradients)
-    "updates": (150, 60),  # the equal-updates budget
-    "window": (40, 20),  # the last updates, each followed by a whole-set loss
-    "noise_samples": (300, 150),  # per-sample gradients for the noise of a batch gradient
+    "n_train": (400, 200),  # training images (of the 1077 of the training part)
+    "epochs": (3, 4),  # the equal-epochs budget (the same number of per-sample gradients)
+    "updates": (100, 60),  # the equal-updates budget
+    "window": (30, 20),  # the last updates, each followed by a whole-set loss
+    "noise_samples": (200, 150),  # per-sample gradients for the noise of a batch gradient
     "noise_draws": (200, 100),  # random batches per batch size
     "reference_epochs": (100, 10),  # the digits reference recipe (REFERENCES.md: 100 epochs)
-    "timing_repeats": (7, 5),  # alternate timings of the variants' updates; the minimum is kept
+    "timing_repeats": (5, 5),  # alternate timings of the variants' updates; the minimum is kept
 }
 
 

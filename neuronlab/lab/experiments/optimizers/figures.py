@@ -73,7 +73,8 @@ def _digits(runs: list[dict]):
         acc = np.array([r["sensitivity"][name]["val_accuracy"] for r in runs])
         line = ax2.semilogx(grid, acc.mean(0), "o-", label=name)[0]
         ax2.fill_between(grid, acc.min(0), acc.max(0), color=line.get_color(), alpha=0.2)
-    ax2.axhline(runs[0]["usable"], color="grey", ls=":", lw=0.8)
+    threshold = runs[0]["usable"] * np.mean([r["sensitivity"]["best"] for r in runs])
+    ax2.axhline(threshold, color="grey", ls=":", lw=0.8, label="usable (mean threshold)")
     ax2.set_xlabel("learning rate")
     ax2.set_ylabel(f"validation accuracy after {runs[0]['epochs']} epochs")
     ax2.set_title("sensitivity to the learning rate")

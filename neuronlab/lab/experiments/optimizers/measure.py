@@ -28,7 +28,7 @@ from neuronlab.train import Trainer
 SURFACE_GRID = [1e-3, 1e-2, 1e-1]  # widened by tune() while the best is on an edge
 DIGITS_GRID = {"SGD": [0.03, 0.1, 0.3], "Momentum": [0.003, 0.01, 0.03], "Adagrad": [0.003, 0.01, 0.03],
                "RMSprop": [3e-4, 1e-3, 3e-3], "Adam": [3e-4, 1e-3, 3e-3]}  # fmt: skip
-SENSITIVITY_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
+SENSITIVITY_GRID = [1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0]  # wide enough that both fail at an end
 TOL = 1e-3  # "reached the optimum" on a 2-D surface
 USABLE = 0.9  # a learning rate is usable when it reaches this fraction of the best validation accuracy seen
 START_JITTER = {"rosenbrock": 0.1, "narrow valley": 0.5}
