@@ -14,6 +14,7 @@ from neuronlab.lab.experiments.batch_size.figures import figures, table
 from neuronlab.lab.experiments.batch_size.measure import (
     HIDDEN,
     LARGE,
+    MODERATE,
     SMALL,
     TIMED_UPDATES,
     WARMUP_FACTOR,
@@ -55,11 +56,13 @@ def setup(config: LabConfig) -> str:
         f"60/20/20 train/validation/test split per seed, {n} training images). Counting: Trainer.fit on {COUNT_N} "
         f"samples for 2 epochs at b ∈ {list(COUNT_BATCHES)}, with and without drop_last, against ceil(N/b) "
         f"(floor(N/b) with drop_last). Training: an MLP 64-{HIDDEN}-10 (ReLU), plain SGD, the same initial weights "
-        f"and batch order per seed, at b = {SMALL} and b = {LARGE}, each with its own learning rate chosen on the "
+        f"and batch order per seed, at b = {SMALL}, {MODERATE} (equal epochs only) and {LARGE}, each with its own "
+        "learning rate chosen on the "
         f"validation loss from {LR_GRID} (widened while the best is on an edge), under two fixed budgets: "
         f"{s['epochs']} epochs and {s['updates']} updates. Linear warm-up: b = {LARGE} for {s['epochs']} epochs at "
         f"{WARMUP_FACTOR:g}× its tuned lr, with the lr rising linearly over the first {s['warmup_updates']} updates "
-        f"and without. Speed: {TIMED_UPDATES} updates at each batch size timed alternately {s['timing_repeats']} "
+        f"and without. Memory: the activation bytes one training step keeps for backward (analysis.measure_memory) at "
+        f"b = {SMALL} and {LARGE}. Speed: {TIMED_UPDATES} updates at each batch size timed alternately {s['timing_repeats']} "
         f"times in the same process (minimum kept), as samples per second. Noise: at the initial weights, the "
         f"cosine between a batch gradient and the full gradient of {s['noise_samples']} samples, over "
         f"{s['noise_draws']} random batches per size. Beside the accuracies, the digits reference recipe (64-64-10 "
@@ -74,6 +77,13 @@ def _loss(r: dict, budget: str, b: int) -> float:
 
 def _cosine(r: dict, b: int) -> float:
     return dict(zip(r["noise"]["batch_sizes"], r["noise"]["mean_cosine"]))[b]
+
+
+def _memory_log_ratio(r: dict) -> float:
+    large, small = r["memory"][str(LARGE)], r["memory"][str(SMALL)]
+    if large["parameters"] != small["parameters"]:
+        return math.nan  # the statement also says the parameters' memory stays the same
+    return math.log2(large["activations"] / small["activations"])
 
 
 def _count_errors(r: dict) -> float:
@@ -176,6 +186,38 @@ CLAIMS = [
         measure=lambda r: (
             100 * (r["at_epochs"][str(SMALL)]["test_accuracy"] - r["at_epochs"][str(LARGE)]["test_accuracy"])
         ),  # fmt: skip
+        rule=">",
+        threshold=0.0,
+    ),
+    Claim(
+        id="moderate-batch-generalizes-best",
+        question="000 A2.1",
+        statement=f"A moderate batch (b = {MODERATE}) reaches a higher test accuracy than both b = {SMALL} and "
+        f"b = {LARGE} with the same number of epochs, each at its own tuned lr",
+        course_says="000 A2.1: 研究表明，适度的batch_size可以帮助模型更好地泛化。",
+        course_agrees=True,
+        metric=f"test accuracy at b = {MODERATE} − the better of b = {SMALL} and b = {LARGE} (percentage points)",
+        measure=lambda r: (
+            100
+            * (
+                r["at_epochs"][str(MODERATE)]["test_accuracy"]
+                - max(r["at_epochs"][str(b)]["test_accuracy"] for b in (SMALL, LARGE))
+            )
+        ),  # fmt: skip
+        rule=">",
+        threshold=0.0,
+        note="One test image of 360 is 0.28 percentage points.",
+        expected="inconclusive",
+    ),
+    Claim(
+        id="memory-grows-with-batch",
+        question="000 A2.1",
+        statement=f"The activations a training step keeps for backward take more memory at b = {LARGE} than at "
+        f"b = {SMALL}, while the parameters take the same",
+        course_says="000 A2.1: 由于计算机的内存限制，batch_size不能设置过大，否则会导致内存不够用，产生溢出。",
+        course_agrees=True,
+        metric=f"log2(activation bytes at b = {LARGE} / at b = {SMALL}) (analysis.measure_memory)",
+        measure=_memory_log_ratio,
         rule=">",
         threshold=0.0,
     ),

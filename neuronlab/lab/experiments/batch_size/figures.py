@@ -51,7 +51,7 @@ def table(runs: list[dict]) -> Table:
         ("at_epochs", f"{first['epochs']} epochs"),
         ("at_updates", f"{first['updates']} updates"),
     ):
-        for b in (str(first["small"]), str(first["large"])):
+        for b in sorted(first[budget], key=int):
             per = [r[budget][b] for r in runs]
             losses = [p["train_loss"] for p in per if p["train_loss"] is not None]
             rows.append([b, name, per[0]["updates"], ", ".join(f"{p['lr']:g}" for p in per),

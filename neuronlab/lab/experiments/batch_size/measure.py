@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab import nn, optim
+from neuronlab.analysis import measure_memory
 from neuronlab.analysis.gradient_noise import gradient_cosines, per_sample_gradients
 from neuronlab.bench.timing import measure_interleaved
 from neuronlab.datasets import digits_split
@@ -17,7 +18,7 @@ from neuronlab.lab.references import digits_reference
 from neuronlab.ops.creation import from_numpy
 from neuronlab.train import Trainer
 
-SMALL, LARGE = 8, 256
+SMALL, MODERATE, LARGE = 8, 32, 256
 HIDDEN = 64
 WARMUP_FACTOR = 2.0  # warm-up is tried at this multiple of the large batch's tuned lr
 TIMED_UPDATES = 8
@@ -48,6 +49,18 @@ def _final_loss(trainer, split) -> float | None:
     return float(loss) if np.isfinite(loss) else None
 
 
+def _activation_bytes(seed: int) -> dict:
+    """Bytes the recorded graph of one training step keeps for backward, per batch size
+    (``analysis.measure_memory``), beside the parameters' bytes."""
+    out = {}
+    for b in (SMALL, LARGE):
+        model = mlp(seed, HIDDEN)
+        opt = optim.SGD(model.parameters(), lr=0.1)
+        report = measure_memory(model, (64,), nn.CrossEntropyLoss(), opt, batch_size=b)
+        out[str(b)] = {"activations": report.activations, "parameters": report.parameters}
+    return out
+
+
 def run(config: LabConfig, seed: int) -> dict:
     from neuronlab.lab.experiments.batch_size import SIZES
 
@@ -55,7 +68,8 @@ def run(config: LabConfig, seed: int) -> dict:
     split = digits_split(seed, n_train=s["n_train"])
     n = len(split.y_train)
     at_epochs = {
-        b: tuned_run(split, b, s["epochs"] * updates_per_epoch(n, b), seed, HIDDEN) for b in (SMALL, LARGE)
+        b: tuned_run(split, b, s["epochs"] * updates_per_epoch(n, b), seed, HIDDEN)
+        for b in (SMALL, MODERATE, LARGE)
     }
     at_updates = {b: tuned_run(split, b, s["updates"], seed, HIDDEN) for b in (SMALL, LARGE)}
     large_updates = s["epochs"] * updates_per_epoch(n, LARGE)
@@ -71,9 +85,10 @@ def run(config: LabConfig, seed: int) -> dict:
     )
     cosines = gradient_cosines(G, [1, SMALL, 32, 128], s["noise_draws"], np.random.default_rng(seed))
     return {
-        "n_train": n, "epochs": s["epochs"], "updates": s["updates"], "small": SMALL, "large": LARGE,
+        "n_train": n, "epochs": s["epochs"], "updates": s["updates"], "small": SMALL,
+        "moderate": MODERATE, "large": LARGE,
         "counting": count_check(seed),
         "at_epochs": {str(b): r for b, r in at_epochs.items()}, "at_updates": {str(b): r for b, r in at_updates.items()},
-        "warmup": warmup, "noise": cosines, "reference": digits_reference(seed, s["reference_epochs"]),
+        "warmup": warmup, "noise": cosines, "memory": _activation_bytes(seed), "reference": digits_reference(seed, s["reference_epochs"]),
         "timings": _throughput(split, seed, s["timing_repeats"]),
     }  # fmt: skip
