@@ -59,3 +59,21 @@ def test_exact_fit_is_least_squares_and_curvature_predicts_the_limit():
     assert c["critical_lr"] == pytest.approx(2 / c["lambda_max"])
     assert measure.first_diverged_epoch(np.array([1.0, 2.0, np.inf])) == 3
     assert measure.first_diverged_epoch(np.array([1.0, 2.0])) is None
+
+
+def test_expected_test_mse_is_the_noise_floor_plus_the_error_against_the_true_function():
+    true_w = make_polynomial(n_train=1, n_test=1, max_degree=measure.N_FEATURES, random_state=0).true_w
+    exact = np.zeros(measure.N_FEATURES)
+    exact[:4] = true_w[:4]
+    off = exact.copy()
+    off[0] += 0.1  # a constant error of 0.1 everywhere adds exactly 0.01
+    floor, shifted = measure.expected_test_mse([exact, off], 0, measure.N_FEATURES, draws=1000)
+    assert floor == pytest.approx(measure.NOISE_VARIANCE, rel=1e-9)
+    assert shifted == pytest.approx(measure.NOISE_VARIANCE + 0.01, rel=1e-6)
+
+
+def test_expected_test_mse_of_every_model_is_above_the_noise_floor(runs):
+    for r in runs:
+        values = r["expected_test"]["exact"] + r["expected_test"]["sgd"]
+        finite = [v for v in values if v is not None]
+        assert len(values) == 2 * len(r["degrees"]) and min(finite) > measure.NOISE_VARIANCE

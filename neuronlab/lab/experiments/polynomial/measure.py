@@ -21,6 +21,7 @@ UNDER, RIGHT, OVER = 1, 3, 19  # d2l's linear, cubic (the true degree) and all-2
 NOISE_VARIANCE = 0.01  # ε ~ N(0, 0.1²)
 LR = 0.01
 N_INTERPOLATE = 10
+EXPECTATION_DRAWS = 20_000  # fresh x per seed for the expected test MSE of every fitted model
 N_TRAIN, N_TEST = 100, 200  # d2l tests on 100 points; 200 make the test MSE more precise
 # The lockstep SGD run holds four families of 20 models; each reads one block of features:
 # 1/i! powers, raw powers, standardized raw powers, and raw powers again but with a
@@ -219,16 +220,18 @@ def exact_sweep(sets: dict, degrees) -> dict:
     return out
 
 
-def data_size_sweep(seed: int, sizes, degrees, epochs: int, n_features: int, lr: float) -> dict:
+def data_size_sweep(
+    seed: int, sizes, degrees, epochs: int, max_steps: int, n_features: int, lr: float
+) -> dict:
     """Train/test MSE against the number n of training points (nested subsets of one draw),
-    by SGD and exactly; SGD gets ``epochs`` epochs but at most epochs·10 iterations (the
-    degree sweep's count at n = 100), so that n = 500 does not cost 5× more."""
+    by SGD and exactly; SGD gets ``epochs`` epochs but at most ``max_steps`` iterations, so that
+    the larger sets do not cost proportionally more."""
     data = make_polynomial(n_train=max(sizes), n_test=N_TEST, max_degree=n_features, random_state=seed)
     out = {"sizes": list(sizes), "degrees": list(degrees), "epochs": [], "sgd_train": [], "sgd_test": [],
            "exact_train": [], "exact_test": []}  # fmt: skip
     for n in sizes:
         X, y = data.X_train[:n], data.y_train[:n]
-        n_epochs = min(epochs, epochs * 10 // -(-n // 10))
+        n_epochs = max(1, min(epochs, max_steps // -(-n // 10)))
         run = train_bank((X, y, data.X_test, data.y_test), degrees, n_epochs, seed, lr=lr)
         out["epochs"].append(n_epochs)
         out["sgd_train"].append([finite_or_none(v) for v in run["train"][-1]])
@@ -255,6 +258,24 @@ def noise_floor(seed: int, sets: dict, n_features: int, degree: int, n_points: i
         "interpolation_train": mse(w_few, X_few, y_few),
         "interpolation_test": mse(w_few, X_test, y_test),
     }
+
+
+def expected_test_mse(weights: list, seed: int, n_features: int, draws: int = EXPECTATION_DRAWS) -> list:
+    """Each model's expected test MSE on fresh data, σ² + E_x[(f̂(x) − f(x))²]: the noise variance
+    exactly, the model's squared error against the true function estimated on ``draws`` fresh
+    noise-free x (no test-set noise, so no model can come out below σ² by chance)."""
+    fresh = make_polynomial(n_train=1, n_test=draws, max_degree=n_features, noise=0.0, random_state=seed + 7919,
+                            dtype=np.float64)  # fmt: skip
+    return [
+        NOISE_VARIANCE + mse(np.asarray(w, dtype=np.float64), fresh.X_test, fresh.y_test) for w in weights
+    ]
+
+
+def _expected_test(exact_weights: list, sgd_weights: np.ndarray, seed: int) -> dict:
+    values = [
+        finite_or_none(v) for v in expected_test_mse([*exact_weights, *sgd_weights.T], seed, N_FEATURES)
+    ]
+    return {"exact": values[: len(exact_weights)], "sgd": values[len(exact_weights) :]}
 
 
 def sgd_vs_exact(sgd_weights: np.ndarray, exact_weights: list, degrees, right: int) -> dict:
@@ -345,8 +366,9 @@ def run(config, seed: int) -> dict:
         "degrees": DEGREES, "epochs": epochs, "lr": LR, "true_w": sets["true_w"][: RIGHT + 1].tolist(),
         "sgd": _final(lockstep["scaled"]), "curves": curves, "exact": exact,
         "sgd_vs_exact": sgd_vs_exact(lockstep["scaled"]["weights"], exact["weights"], DEGREES, RIGHT),
-        "data_size": data_size_sweep(seed, s["data_sizes"], [UNDER, RIGHT, OVER], epochs, N_FEATURES, LR),
+        "data_size": data_size_sweep(seed, s["data_sizes"], [UNDER, RIGHT, OVER], epochs, s["data_size_steps"], N_FEATURES, LR),
         "scaling": _scaling(sets, lockstep, epochs, seed),
         "noise": noise_floor(seed, sets, N_FEATURES, RIGHT, N_INTERPOLATE),
+        "expected_test": _expected_test(exact["weights"], lockstep["scaled"]["weights"], seed),
         "baseline_test": float(np.mean((sets["y"][1].astype(np.float64) - sets["y"][0].mean()) ** 2)),
     }  # fmt: skip
