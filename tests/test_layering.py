@@ -27,6 +27,7 @@ LAYERS = {
     "neuronlab.lab": 6,
     "neuronlab.bench": 6,
     "neuronlab.cli": 7,
+    "neuronlab.playground": 7,  # the interface layer, beside the cli that starts it
     "neuronlab": 8,  # the top-level package re-exports everything
 }
 

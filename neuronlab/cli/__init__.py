@@ -9,6 +9,7 @@ import sys
 from neuronlab.cli.bench_cmd import add_bench_parser
 from neuronlab.cli.demo import add_demo_parser
 from neuronlab.cli.lab import add_lab_parser
+from neuronlab.cli.playground_cmd import add_playground_parser
 from neuronlab.cli.train_cmd import add_train_parser
 
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_parser(sub)
     add_bench_parser(sub)
     add_demo_parser(sub)
+    add_playground_parser(sub)
     return parser
 
 
