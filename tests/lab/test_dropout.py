@@ -54,7 +54,7 @@ def test_figures_and_table(quick_run):
     figs = dropout.figures(runs)
     assert set(figs) == {"long_training", "activation_variance", "variants", "test_time"}
     assert all(isinstance(f, Figure) for f in figs.values())
-    assert len(dropout.table(runs).rows) == len(runs[0]["variants"]) + 1
+    assert len(dropout.table(runs).rows) == len(runs[0]["variants"]) + 2
 
 
 def test_scaled_eval_multiplies_each_dropout_output_by_the_keep_probability():

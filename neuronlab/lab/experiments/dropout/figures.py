@@ -107,10 +107,13 @@ def table(runs: list[dict]) -> Table:
         else:
             chosen = "the tuned lr of dropout and λ of weight decay"
         rows.append([label, chosen, *(float(np.mean([x[k] for x in v])) for k in ("train_accuracy", "test_accuracy",
-                     "test_loss"))])  # fmt: skip
+                     "test_loss", "late_swing"))])  # fmt: skip
+    same_lr = [r["swapped_at_dropout_lr"] for r in runs]
+    rows.append(["dropout swapped (0.5, 0.2) at dropout's lr", "dropout's lr", *(float(np.mean([x[k] for x in same_lr]))
+                 for k in ("train_accuracy", "test_accuracy", "test_loss", "late_swing"))])  # fmt: skip
     ref = [r["reference"] for r in runs]
     rows.append([f"MNIST-1D MLP recipe (40-100-100-10, Adam 1e-2, {ref[0]['steps']} steps; published "
                  f"{ref[0]['published']:.1%} after 6000)", "", "—", float(np.mean([x["test_accuracy"] for x in ref])),
-                 "—"])  # fmt: skip
+                 "—", "—"])  # fmt: skip
     return Table(["variant", "setting chosen on validation (per seed)", "train accuracy", "test accuracy",
-                  "test loss"], rows)  # fmt: skip
+                  "test loss", "late swing of the validation loss (mean |change| per epoch, second half)"], rows)  # fmt: skip

@@ -184,10 +184,14 @@ def run(config, seed: int) -> dict:
                weight_decay=variants["weight_decay"]["chosen"])  # fmt: skip
     variants["both"] = summary(both)
     variants["noise"], _ = tuned(*common, "noise_std", NOISE_GRID, kind="noise", lr=lr_none)
+    # the swapped rates at dropout's lr too: their fluctuation compared at one lr, since the swing of a
+    # curve grows with the lr itself
+    swapped_same_lr = summary(fit(*common, kind="dropout", rates=SWAPPED, lr=variants["dropout"]["chosen"]))
     return {
         "hidden": hidden,
         "epochs": epochs,
         "variants": variants,
+        "swapped_at_dropout_lr": swapped_same_lr,
         "test_time": test_time(models["dropout"], data),
         "reference": mnist1d_reference("mlp", seed, s["reference_steps"]),
         "timings": step_timings(data, hidden, seed, s["timing_repeats"]),
