@@ -151,6 +151,26 @@ class BackwardExplanation:
     def __str__(self) -> str:
         return self.text()
 
+    def _repr_html_(self) -> str:
+        """A table in Jupyter: one row per node and input — node, forward value, local
+        derivative, upstream gradient, result (the chain-rule product) — then the leaf gradients."""
+        from neuronlab.utils.html import table
+
+        rows = []
+        for k, step in enumerate(self.steps, 1):
+            upstream = _sum_text(step.grad_parts, step.grad)
+            for e in step.edges or [None]:
+                if e is None:
+                    rows.append([f"[{k}] {step.formula}", _fmt(step.output_value), "", upstream, ""])
+                    continue
+                local = e.local_symbol + ("" if e.local is None else f" = {_fmt(e.local)}")
+                rows.append([f"[{k}] {step.formula}", _fmt(step.output_value), f"d{step.output}/d{e.input}: {local}",
+                             f"dL/d{step.output} = {upstream}", f"dL/d{e.input} += {_fmt(e.sent)}"])  # fmt: skip
+        steps = table(["node", "forward value", "local derivative", "upstream gradient", "result"], rows)
+        leaves = [[f"dL/d{name}", _sum_text(parts, self.gradients[name])] for name, parts in self.leaf_parts.items()]
+        return steps + table(["leaf", "gradient (sum over paths)"], leaves, caption="Leaf gradients")
+
+
 
 def explain_backward(loss: Tensor, params=None) -> BackwardExplanation:
     """Explain the backward pass of ``loss`` node by node, with numbers.

@@ -135,6 +135,27 @@ class MemoryReport:
     def __str__(self) -> str:
         return self.table()
 
+    def _repr_html_(self) -> str:
+        """The table in Jupyter (MiB; predicted / measured / ratio for a measured report)."""
+        from neuronlab.utils.html import table
+
+        mode = "training" if self.training else "prediction"
+        title = f"memory for {mode}, batch {self.batch_size} ({self.source}), MiB"
+        names = [*_FIELDS, "total"]
+        own = {name: getattr(self, name) for name in _FIELDS} | {"total": self.total}
+        if self.predicted is None:
+            rows = [[name, _mib(own[name])] for name in names]
+            if self.peak is not None:
+                rows.append(["peak (tracemalloc)", _mib(self.peak)])
+            return table(["", "MiB"], rows, caption=title, numeric={1})
+        pred = {name: getattr(self.predicted, name) for name in _FIELDS} | {"total": self.predicted.total}
+        rows = [[n, _mib(pred[n]), _mib(own[n]), f"{pred[n] / own[n]:.3f}" if own[n] else "-"] for n in names]
+        if self.peak is not None:
+            rows.append(["peak (tracemalloc)", _mib(self.predicted.total), _mib(self.peak),
+                         f"{self.predicted.total / self.peak:.3f}" if self.peak else "-"])  # fmt: skip
+        return table(["", "predicted", "measured", "ratio"], rows, caption=title, numeric={1, 2, 3})
+
+
 
 def _mib(n: int | None) -> str:
     return "-" if n is None else f"{n / MIB:.3f}"

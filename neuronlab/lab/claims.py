@@ -33,6 +33,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neuronlab.lab.i18n import N_
+
 VERDICTS = ("supports", "contradicts", "inconclusive")
 RULES = (">", "<")
 CONFIDENCE = 0.95
@@ -166,39 +168,53 @@ def format_number(x: float | None) -> str:
     return f"{x:.4g}"
 
 
-def format_measured(record: dict) -> str:
+def format_measured(record: dict, messages=None) -> str:
     """``mean [low, high]`` of a claim record; with a single seed, only the mean."""
     low, high = record["interval"]
     if low is None or high is None:
-        return f"{format_number(record['mean'])} (no interval)"
+        no_interval = messages(_NO_INTERVAL) if messages is not None else _NO_INTERVAL
+        return f"{format_number(record['mean'])} {no_interval}"
     return f"{format_number(record['mean'])} [{format_number(low)}, {format_number(high)}]"
 
 
+_NO_INTERVAL = N_("(no interval)")
+
+# The words and sentences about verdicts: msgids of the framework's catalogs
+# (``neuronlab/lab/i18n/<lang>.json``), English as written here.
 _VERDICT_TEXT = {
-    "supports": "Supported",
-    "contradicts": "Contradicted",
-    "inconclusive": "Inconclusive",
+    "supports": N_("Supported"),
+    "contradicts": N_("Contradicted"),
+    "inconclusive": N_("Inconclusive"),
+}
+_SENTENCE = N_("{verdict}: {statement} ({metric} = {measured} over {n} seeds; the rule is {rule}).")
+_COURSE_SENTENCE = N_(" The course's answer {course}.")
+_COURSE_TEXT = {
+    "holds": N_("holds here"),
+    "fails": N_("is contradicted by this measurement"),
+    "undecided": N_("is neither confirmed nor refuted by this measurement"),
 }
 
 
-def describe(record: dict) -> str:
-    """One sentence about a decided claim, its wording chosen by the verdict alone."""
-    rule = f"{record['rule']} {format_number(record['threshold'])}"
-    sentence = (
-        f"{_VERDICT_TEXT[record['verdict']]}: {record['statement']} "
-        f"({record['metric']} = {format_measured(record)} over {len(record['seeds'])} seeds; the rule is {rule})."
-    )
+def describe(record: dict, messages=None, texts=None) -> str:
+    """One sentence about a decided claim, its wording chosen by the verdict alone.
+
+    ``messages`` (``i18n.Messages``) and ``texts`` (``i18n.ExperimentText``) render it in another
+    language; without them, English.
+    """
+    from neuronlab.lab.i18n import Messages
+
+    messages = messages or Messages("en")
+    statement = texts.claim_field(record, "statement") if texts is not None else record["statement"]
+    metric = texts.claim_field(record, "metric") if texts is not None else record["metric"]
+    sentence = messages(
+        _SENTENCE, verdict=messages(_VERDICT_TEXT[record["verdict"]]), statement=statement, metric=metric,
+        measured=format_measured(record, messages), n=len(record["seeds"]),
+        rule=f"{record['rule']} {format_number(record['threshold'])}",
+    )  # fmt: skip
     course = course_verdict(record)
     if course is not None:
-        sentence += f" The course's answer {_COURSE_TEXT[course]}."
+        sentence += messages(_COURSE_SENTENCE, course=messages(_COURSE_TEXT[course]))
     return sentence
-
-
-_COURSE_TEXT = {
-    "holds": "holds here",
-    "fails": "is contradicted by this measurement",
-    "undecided": "is neither confirmed nor refuted by this measurement",
-}
 
 
 def summarize(records: Sequence[dict]) -> dict[str, int]:

@@ -67,6 +67,12 @@ class Table:
     def formatted_rows(self) -> list[list[str]]:
         return [[format_cell(c) for c in row] for row in self.rows]
 
+    def _repr_html_(self) -> str:
+        """The table in Jupyter."""
+        from neuronlab.utils.html import table
+
+        return table(self.headers, self.formatted_rows())
+
 
 def format_cell(value) -> str:
     """Numbers with 4 significant digits (integers as integers), everything else as text."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import random
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -83,36 +84,59 @@ def run_one(name: str, config: LabConfig) -> dict:
     return finish(name, config, seeds, [run_seed(name, config, s) for s in seeds])
 
 
-def _progress(total: int, enabled: bool | None):
-    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+def progress_bar(total: int, enabled: bool | None, desc: str):
+    """A ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal), or None when not wanted:
+    ``enabled=None`` shows one in a terminal or a notebook, never into a file or a pipe."""
+    from neuronlab.train.callbacks.progress import progress_wanted
+
+    if enabled is False or not progress_wanted(bool(enabled)):
         return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc="lab", unit="run", file=sys.stderr)
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run", file=sys.stderr)
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the pool's workers
+    """Workers leave Ctrl-C to the parent, which stops them (they would print a traceback each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued work and end the workers now (``shutdown`` alone waits for them)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.join(timeout=5)
 
 
 def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress: bool | None = None,
                     log=print) -> dict[str, dict]:  # fmt: skip
     """Run ``names`` on all their seeds (``jobs`` seed-runs at a time in separate processes);
-    returns name -> payload."""
+    returns name -> payload. Each experiment's ``results.json`` is written as soon as its seeds
+    are done, so an interrupted run (Ctrl-C: ``KeyboardInterrupt``, workers stopped at once)
+    keeps what finished."""
     modules = {name: registry.load(name) for name in names}  # unknown names fail before any work
     if jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     config = replace(config, out=Path(config.out))
     seeds = {name: config.seeds(module) for name, module in modules.items()}
     units = [(name, seed) for name in names for seed in seeds[name]]
-    bar = _progress(len(units), progress)
+    bar = progress_bar(len(units), progress, "lab")
     outcomes: dict[str, dict[int, tuple[dict, float]]] = {name: {} for name in names}
     done: dict[str, dict] = {}
+
+    def stage(text: str) -> None:
+        if bar is not None:
+            bar.set_postfix_str(text, refresh=True)
 
     def finished(name: str, seed: int, outcome: tuple[dict, float]) -> None:
         outcomes[name][seed] = outcome
         if bar is not None:
-            bar.set_postfix_str(f"{name} seed {seed}")
             bar.update(1)
         if len(outcomes[name]) == len(seeds[name]):
+            stage(f"{name}: deciding the claims")
             payload = finish(name, config, seeds[name], [outcomes[name][s] for s in seeds[name]])
             done[name] = payload
             if bar is None:
@@ -121,16 +145,27 @@ def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress
                 log(f"  {name:<16} {total:7.1f} s   {s['supports']} supports, {s['contradicts']} contradicts, "
                     f"{s['inconclusive']} inconclusive")  # fmt: skip
 
-    if jobs == 1:
-        for name, seed in units:
-            if bar is not None:
-                bar.set_postfix_str(f"running {name} seed {seed}")
-            finished(name, seed, run_seed(name, config, seed))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [(name, seed, pool.submit(run_seed, name, config, seed)) for name, seed in units]
-            for name, seed, future in futures:
-                finished(name, seed, future.result())
-    if bar is not None:
-        bar.close()
+    try:
+        if jobs == 1:
+            for name, seed in units:
+                stage(f"running {name} seed {seed}")
+                finished(name, seed, run_seed(name, config, seed))
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+            try:
+                futures = {pool.submit(run_seed, name, config, seed): (name, seed) for name, seed in units}
+                pending = set(futures)
+                while pending:
+                    running = [futures[f] for f in futures if f in pending and f.running()]
+                    stage("running " + ", ".join(f"{n} seed {s}" for n, s in running) if running else "starting")
+                    complete, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in sorted(complete, key=lambda f: units.index(futures[f])):
+                        finished(*futures[future], future.result())
+            except BaseException:
+                _stop_pool(pool)
+                raise
+            pool.shutdown()
+    finally:
+        if bar is not None:
+            bar.close()
     return {name: done[name] for name in names}

@@ -41,6 +41,54 @@ class History:
         shown = ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in last.items())
         return f"History({len(self.epochs)} epochs, {len(self.steps)} iterations; last: {shown})"
 
+    def _repr_html_(self) -> str:
+        """The per-epoch records as a table in Jupyter (the first and last 10 of a long run)."""
+        from neuronlab.utils.html import table
+
+        keys = list(dict.fromkeys(k for row in self.epochs for k in row))
+        shown = self.epochs if len(self.epochs) <= 20 else self.epochs[:10] + [None] + self.epochs[-10:]
+        rows = [["…"] * len(keys) if row is None else [_cell(row.get(k)) for k in keys] for row in shown]
+        caption = f"History: {len(self.epochs)} epochs, {len(self.steps)} iterations"
+        return table(keys, rows, caption=caption, numeric=set(range(len(keys))))
+
+    def plot(self, keys: list[str] | None = None, per: str = "epoch"):
+        """Curves of the run, one panel per kind (losses together, every other metric apart):
+        a matplotlib ``Figure`` (shown by Jupyter; ``fig.savefig(path)`` elsewhere).
+
+        Args:
+            keys: fields to draw (default: every numeric field but the counters and the lr).
+            per: ``"epoch"`` or ``"step"``.
+        """
+        from matplotlib.figure import Figure
+
+        rows = self.epochs if per == "epoch" else self.steps
+        if not rows:
+            raise ValueError(f"History.plot: no {per} records yet (train first)")
+        counters = {"epoch", "iterations", "samples", "step", "iteration", "lr", "seconds", "time"}
+        if keys is None:
+            keys = [k for k in dict.fromkeys(k for r in rows for k in r) if k not in counters
+                    and all(isinstance(r.get(k, 0.0), int | float) for r in rows)]  # fmt: skip
+        panels: dict[str, list[str]] = {}
+        for key in keys:
+            base = key.removeprefix("train_").removeprefix("val_")
+            panels.setdefault("loss" if "loss" in base else base, []).append(key)
+        fig = Figure(figsize=(4.2 * max(len(panels), 1), 3.2), layout="constrained")
+        axes = fig.subplots(1, max(len(panels), 1), squeeze=False)[0]
+        x = np.arange(1, len(rows) + 1)
+        for ax, (title, group) in zip(axes, panels.items()):
+            for key in group:
+                ax.plot(x, self.column(key, per), label=key)
+            ax.set_xlabel(per)
+            ax.set_title(title)
+            ax.legend()
+        return fig
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return "" if value is None else str(value)
+
 
 def _to_columns(rows: list[dict]) -> dict:
     keys: dict[str, None] = {}
