@@ -99,10 +99,9 @@ class ConvexityReport:
         ]  # fmt: skip
         verdict = "consistent with convexity" if self.is_convex else "not convex"
         caption = f"convexity probe: {verdict}"
-        return table(["test", "tried", "violations", "fraction"], rows, caption=caption, numeric={1, 2, 3}) + (
-            f"<p>{escape(self.summary())}</p>"
-        )
-
+        return table(
+            ["test", "tried", "violations", "fraction"], rows, caption=caption, numeric={1, 2, 3}
+        ) + (f"<p>{escape(self.summary())}</p>")
 
 
 def convexity_report(

@@ -167,9 +167,10 @@ class BackwardExplanation:
                 rows.append([f"[{k}] {step.formula}", _fmt(step.output_value), f"d{step.output}/d{e.input}: {local}",
                              f"dL/d{step.output} = {upstream}", f"dL/d{e.input} += {_fmt(e.sent)}"])  # fmt: skip
         steps = table(["node", "forward value", "local derivative", "upstream gradient", "result"], rows)
-        leaves = [[f"dL/d{name}", _sum_text(parts, self.gradients[name])] for name, parts in self.leaf_parts.items()]
+        leaves = [
+            [f"dL/d{name}", _sum_text(parts, self.gradients[name])] for name, parts in self.leaf_parts.items()
+        ]
         return steps + table(["leaf", "gradient (sum over paths)"], leaves, caption="Leaf gradients")
-
 
 
 def explain_backward(loss: Tensor, params=None) -> BackwardExplanation:

@@ -156,7 +156,6 @@ class MemoryReport:
         return table(["", "predicted", "measured", "ratio"], rows, caption=title, numeric={1, 2, 3})
 
 
-
 def _mib(n: int | None) -> str:
     return "-" if n is None else f"{n / MIB:.3f}"
 

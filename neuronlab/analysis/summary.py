@@ -149,7 +149,6 @@ class ModelSummary(list):
         return table(["Layer (type)", "Output Shape", "Param #"], rows + totals, numeric={2})
 
 
-
 def _label(row: dict) -> str:
     if row["depth"] == 0:
         return row["type"]

@@ -157,7 +157,9 @@ def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress
                 pending = set(futures)
                 while pending:
                     running = [futures[f] for f in futures if f in pending and f.running()]
-                    stage("running " + ", ".join(f"{n} seed {s}" for n, s in running) if running else "starting")
+                    stage(
+                        "running " + ", ".join(f"{n} seed {s}" for n, s in running) if running else "starting"
+                    )
                     complete, pending = wait(pending, return_when=FIRST_COMPLETED)
                     for future in sorted(complete, key=lambda f: units.index(futures[f])):
                         finished(*futures[future], future.result())
