@@ -15,6 +15,7 @@ LAYERS = {
     "neuronlab.nn.parameter": 1,
     "neuronlab.nn.functional": 1,
     "neuronlab.nn.init": 1,
+    "neuronlab.distributed": 1,  # torch.distributed: below nn.parallel, above the engine
     "neuronlab.nn": 2,
     "neuronlab.optim": 3,
     "neuronlab.utils": 3,
@@ -26,6 +27,7 @@ LAYERS = {
     "neuronlab.analysis": 5,
     "neuronlab.lab": 6,
     "neuronlab.bench": 6,
+    "neuronlab.tune": 6,  # hyperparameter search over the Trainer (issue 15)
     "neuronlab.cli": 7,
     "neuronlab.playground": 7,  # the interface layer, beside the cli that starts it
     "neuronlab": 8,  # the top-level package re-exports everything

@@ -7,6 +7,7 @@ gradient descent (004 (14)) are the same call with ``batch_size=None``, ``1`` an
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 import warnings
@@ -19,6 +20,7 @@ from neuronlab.engine.random import default_generator
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.join import cat
 from neuronlab.serialization import load, save
+from neuronlab.train import distributed
 from neuronlab.train.callbacks import Callback, LRSchedulerCallback, ProgressBar
 from neuronlab.train.history import History
 from neuronlab.train.metric_names import resolve_metric
@@ -65,7 +67,7 @@ class Trainer:
         self.scheduler = scheduler
         if scheduler is not None:  # first, so that checkpoints see the epoch's schedule step
             self.callbacks.insert(0, LRSchedulerCallback(scheduler, scheduler_interval))
-        if progress is not False:
+        if progress is not False and distributed.is_main_process():  # one bar for a DDP run
             self.callbacks.append(ProgressBar(force=bool(progress)))
         self.history = History()
         self.epoch = 0  # completed epochs
@@ -110,6 +112,7 @@ class Trainer:
         self.model.train()
         for cb in self.callbacks:
             cb.on_epoch_start(self)
+        distributed.set_sampler_epoch(self._loader, self.epoch)
         start = time.perf_counter()
         loss_sum, count = 0.0, 0
         targets, outputs = [], []
@@ -126,10 +129,12 @@ class Trainer:
                 if self.stop_training:
                     break
         self.epoch += 1
+        loss_sum, count = distributed.sum_over_ranks(loss_sum, count)
         record = {"epoch": self.epoch, "iterations": self.iteration, "samples": self.samples_seen,
                   "train_loss": loss_sum / max(count, 1), "lr": self._lr()}  # fmt: skip
         if self.metrics and outputs:
-            for name, value in self._metric_values(cat(targets), cat(outputs)).items():
+            y_true, y_out = distributed.gather_over_ranks(cat(targets), cat(outputs))
+            for name, value in self._metric_values(y_true, y_out).items():
                 record[f"train_{name}"] = value
         if val_loader is not None:
             for name, value in self.evaluate(val_loader).items():
@@ -161,10 +166,11 @@ class Trainer:
         else:
             batch = sum(len(x) for x, _ in batches)
             loss_value, outs = 0.0, []
-            for x, y in batches:
-                out = self.model(x)
-                loss = self.loss_fn(out, y) * (len(x) / batch)
-                loss.backward()
+            for i, (x, y) in enumerate(batches):
+                with self._no_sync() if i < len(batches) - 1 else contextlib.nullcontext():
+                    out = self.model(x)
+                    loss = self.loss_fn(out, y) * (len(x) / batch)
+                    loss.backward()
                 loss_value += loss.item()
                 outs.append(out)
             out = cat(outs) if self.metrics else outs[-1]
@@ -186,6 +192,11 @@ class Trainer:
             self.history.steps.append(record)
         return record, out
 
+    def _no_sync(self):
+        """Under DistributedDataParallel, the accumulated batches but the last skip the all-reduce."""
+        no_sync = getattr(self.model, "no_sync", None)
+        return no_sync() if no_sync is not None else contextlib.nullcontext()
+
     def _lr(self) -> float:
         return float(self.optimizer.param_groups[0]["lr"])
 
@@ -204,9 +215,10 @@ class Trainer:
                 targets.append(y)
                 outputs.append(out)
         self.model.train(was_training)
+        loss_sum, count = distributed.sum_over_ranks(loss_sum, count)
         result = {"loss": loss_sum / max(count, 1)}
         if self.metrics and outputs:
-            result.update(self._metric_values(cat(targets), cat(outputs)))
+            result.update(self._metric_values(*distributed.gather_over_ranks(cat(targets), cat(outputs))))
         return result
 
     def predict(self, data, batch_size: int = 1024) -> Tensor:
@@ -300,8 +312,11 @@ class Trainer:
         self.history.load_state_dict(state["history"])
 
     def save_checkpoint(self, path) -> None:
-        """Write ``state_dict()`` to ``path`` atomically (never with pickle)."""
-        save(self.state_dict(), path)
+        """Write ``state_dict()`` to ``path`` atomically (never with pickle); under DDP rank 0
+        writes and the other ranks wait until the file is there."""
+        if distributed.is_main_process():
+            save(self.state_dict(), path)
+        distributed.wait_for_main_process()
 
     def load_checkpoint(self, path) -> None:
         """Restore a state written by ``save_checkpoint``."""
