@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 from neuronlab.bench import op_overhead
 from neuronlab.bench.op_profile import profile_chains
 from neuronlab.bench.runner import WORKLOADS, format_table, run_benchmark, write_json
@@ -51,9 +53,14 @@ def cmd_bench(args) -> int:
     if args.profile:
         print(profile_chains(args.chain, calls=args.calls, top=args.top))
         return 0
-    print(
-        "neuronlab bench: each workload runs in neuronlab and PyTorch from the same weights; losses are checked first"
-    )
+    if importlib.util.find_spec("threadpoolctl") is None:
+        raise ImportError("neuronlab bench pins BLAS threads with threadpoolctl", name="threadpoolctl")
+    if importlib.util.find_spec("torch") is None:
+        print("neuronlab bench: PyTorch is not installed, so this shows neuronlab alone "
+              "(pip install torch to time both side by side)")  # fmt: skip
+    else:
+        print("neuronlab bench: each workload runs in neuronlab and PyTorch from the same weights; "
+              "losses are checked first")  # fmt: skip
     report = run_benchmark(quick=args.quick, memory=not args.no_memory, only=args.only)
     print(format_table(report))
     if args.json:
