@@ -102,13 +102,15 @@ def _ignore_sigint() -> None:  # pragma: no cover - runs in the pool's workers
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel the queued work and end the workers now (``shutdown`` alone waits for them)."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    """Cancel the queued work and end the workers now (``shutdown`` alone waits for the
+    running ones, and so does the interpreter's exit)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for process in processes:
         process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress: bool | None = None,
