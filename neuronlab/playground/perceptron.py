@@ -35,6 +35,8 @@ class PerceptronRun:
             self.bound_note = ""
         except ValueError as error:  # not separable: the theorem does not apply
             self.bound, self.bound_note = None, str(error).split(":")[0]
+        except ImportError as error:  # the margin needs scipy (in the playground and lab extras)
+            self.bound, self.bound_note = None, str(error)
 
     @property
     def converged(self) -> bool:
