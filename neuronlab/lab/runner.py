@@ -13,6 +13,7 @@ import random
 import signal
 import sys
 import time
+import warnings
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -46,7 +47,10 @@ def single_threaded_blas():
 def run_seed(name: str, config: LabConfig, seed: int) -> tuple[dict, float]:
     """One experiment on one seed with every random source seeded: (results, seconds)."""
     module = registry.load(name)
-    with single_threaded_blas():
+    with single_threaded_blas(), warnings.catch_warnings():
+        # Experiments drive some runs to divergence on purpose (learning-rate sweeps, the
+        # stability experiment) and measure it; the Trainer's advice to add a guard is noise here.
+        warnings.filterwarnings("ignore", message="Trainer: the loss is", category=UserWarning)
         manual_seed(seed)
         np.random.seed(seed)  # for third-party code (e.g. data generators) that uses it
         random.seed(seed)
