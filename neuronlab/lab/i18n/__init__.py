@@ -254,16 +254,37 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
 
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
-    """The name of an installed font matplotlib can draw Chinese with, or None."""
+    """The name of an installed font matplotlib can draw Chinese with, or None. Fonts installed
+    after matplotlib built its font cache are found through fontconfig (``fc-list :lang=zh``)."""
     try:
         from matplotlib import font_manager
     except ImportError:
         return None
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    for name in CJK_FONTS:
-        if name in installed:
-            return name
-    return None
+
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    found = known()
+    if found is None:
+        import shutil
+        import subprocess
+
+        if shutil.which("fc-list"):
+            try:
+                listing = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True,
+                                         timeout=10).stdout  # fmt: skip
+            except (OSError, subprocess.SubprocessError):
+                listing = ""
+            for line in listing.splitlines():
+                path = line.split(":")[0].strip()
+                if path:
+                    try:
+                        font_manager.fontManager.addfont(path)
+                    except (OSError, RuntimeError, ValueError):
+                        continue
+            found = known()
+    return found
 
 
 def figure_texts(fig) -> list:
