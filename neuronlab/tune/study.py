@@ -9,10 +9,13 @@ The study lives in Optuna's storage: in memory for one process (the default), in
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable
 
 import optuna
+import sqlalchemy
 
 from neuronlab.tune.pruning import make_pruner
 from neuronlab.tune.samplers import make_sampler
@@ -24,12 +27,17 @@ def make_storage(url: str | None):
     SQLite waits up to 60 s for a lock held by another process instead of failing at once."""
     if url is None:
         return None
-    if url.startswith("sqlite"):
-        return optuna.storages.RDBStorage(url, engine_kwargs={"connect_args": {"timeout": 60}})
-    if url.startswith(("postgresql", "postgres")):
-        url = url.replace("postgres://", "postgresql://", 1)
-        return optuna.storages.RDBStorage(url, engine_kwargs={"pool_pre_ping": True})
-    return optuna.storages.RDBStorage(url)
+    kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
+    url = url.replace("postgres://", "postgresql://", 1)
+    for attempt in range(10):
+        try:
+            return optuna.storages.RDBStorage(url, engine_kwargs=kwargs)
+        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.IntegrityError):
+            # Processes started together race to create the tables: the loser retries and finds them.
+            if attempt == 9:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 def search(objective: Callable[[optuna.Trial], float], space: dict[str, Param], sampler: str = "tpe",
@@ -48,8 +56,12 @@ def search(objective: Callable[[optuna.Trial], float], space: dict[str, Param], 
     """
     if n_trials < 1:
         raise ValueError(f"search(): n_trials must be >= 1, got {n_trials}")
-    if n_jobs < 1:
-        raise ValueError(f"search(): n_jobs must be >= 1, got {n_jobs}")
+    if n_jobs != 1:
+        raise ValueError(
+            f"search(): n_jobs={n_jobs}: trials cannot run in threads (neuronlab's grad mode and random "
+            "generator are per process); run several processes on one storage and study_name instead "
+            "(neuronlab tune --jobs K does that)"
+        )
     study = optuna.create_study(
         storage=make_storage(storage),
         sampler=make_sampler(sampler, space, seed, n_trials),
@@ -61,6 +73,9 @@ def search(objective: Callable[[optuna.Trial], float], space: dict[str, Param], 
 
     def timed(trial: optuna.Trial) -> float:
         suggest_all(trial, space)
+        trial.set_user_attr(
+            "worker", f"{socket.gethostname()}:{os.getpid()}"
+        )  # who ran it, in a shared study
         start = time.perf_counter()
         try:
             return objective(trial)
@@ -68,5 +83,5 @@ def search(objective: Callable[[optuna.Trial], float], space: dict[str, Param], 
             trial.set_user_attr("seconds", time.perf_counter() - start)
 
     budget = optuna.study.MaxTrialsCallback(n_trials, states=None)  # shared by every process of the study
-    study.optimize(timed, n_trials=n_trials, n_jobs=n_jobs, callbacks=[budget], gc_after_trial=False)
+    study.optimize(timed, n_trials=n_trials, callbacks=[budget], gc_after_trial=False)
     return study
