@@ -18,9 +18,10 @@ Two kinds of catalog, both plain JSON so that a translator edits text, not code:
       "title": {"en": "Convolution: ...", "zh": "卷积：..."},
       "setup": {"en": {"full": "... 30 epochs ...", "quick": "... 8 epochs ..."},
                 "zh": "... {epochs} 轮 ..."},              # a template filled from config.sizes(SIZES)
+                                                         # (and "fields": per-mode phrases, see setup_fields)
       "claims": {"seed-layer-260": {"statement": {"en": "...", "zh": "..."},
                                     "metric": {"en": "...", "zh": "..."}}},
-      "table": {"model": "模型"},                          # exact words in table(runs)
+      "table": {"model": "模型"},                          # words in table(runs); templates too
       "figures": {"test accuracy": "测试准确率", "lr {lr}": "学习率 {lr}"}   # figure texts; {x} matches anything
     }
 
@@ -152,6 +153,15 @@ def needs_translation(text: str | None) -> bool:
     return len(re.findall(r"[A-Za-z]{3,}", text)) >= 2 and not re.search(r"[\u4e00-\u9fff]", text)
 
 
+def setup_fields(entry: dict, module, config) -> dict:
+    """What fills a setup template: the sizes of the mode, and the catalog's own per-mode
+    phrases (``"fields": {"images": {"full": "全部 1077 张", "quick": "前 300 张"}}``) for what a
+    number alone cannot say."""
+    mode = "quick" if config.quick else "full"
+    phrases = {name: per_mode[mode] for name, per_mode in (entry.get("fields") or {}).items()}
+    return {**config.sizes(module.SIZES), **phrases}
+
+
 def setup_sources(module) -> dict[str, str]:
     """The English setup text in both modes (what a setup translation is checked against)."""
     from neuronlab.lab.experiment import LabConfig
@@ -194,7 +204,7 @@ class ExperimentText:
             return f"{UNTRANSLATED} {english}"
         if isinstance(translation, dict):  # one translation per mode
             return translation[mode]
-        return translation.format(**config.sizes(self.module.SIZES))
+        return translation.format(**setup_fields(entry, self.module, config))
 
     def claim_field(self, record: dict, field: str) -> str | None:
         """A claim's ``statement``, ``metric``, ``note`` or ``course_says`` (from its saved record)."""
@@ -208,10 +218,13 @@ class ExperimentText:
 
     def cell(self, text: str) -> str:
         """A word or phrase of the experiment's tables (unchanged when the catalog has none:
-        names, numbers)."""
+        names, numbers); like figure texts, entries may be templates (``"{a} / {b} (noise floor {c})"``)."""
         if self.lang == "en":
             return text
-        return (self.catalog.get("table") or {}).get(text, text)
+        if not hasattr(self, "_cells"):
+            self._cells = FigureTranslator(self.catalog.get("table") or {})
+        translated = self._cells(text)
+        return text if translated is None else translated
 
     def figure_translator(self):
         """A function translating one figure text (None in English)."""
@@ -241,7 +254,10 @@ class FigureTranslator:
         for pattern, value in self.templates:
             match = pattern.match(text)
             if match:
-                return value.format(**match.groupdict())
+                try:
+                    return value.format(**match.groupdict())
+                except (KeyError, IndexError, ValueError):
+                    return value
         return None
 
 
@@ -361,7 +377,7 @@ def problems(module, lang: str = "zh", runs: list[dict] | None = None) -> list[s
 
         for quick in (False, True):
             try:
-                setup.format(**LabConfig(quick=quick).sizes(module.SIZES))
+                setup.format(**setup_fields(catalog["setup"], module, LabConfig(quick=quick)))
             except (KeyError, IndexError, ValueError) as error:
                 found.append(f"setup: the template does not fill ({error!r})")
     entries = catalog.get("claims") or {}
@@ -370,8 +386,8 @@ def problems(module, lang: str = "zh", runs: list[dict] | None = None) -> list[s
             check(f"claim {claim_id} {field}", (entries.get(claim_id) or {}).get(field), english)
     orphans = set(entries) - set(sources["claims"])
     found += [f"claim {c}: no such claim any more" for c in sorted(orphans)]
-    table = catalog.get("table") or {}
-    found += [f"table word {w!r}: missing" for w in sources["table"] if w not in table]
+    cells = FigureTranslator(catalog.get("table") or {})
+    found += [f"table word {w!r}: missing" for w in sources["table"] if cells(w) is None]
     translate = FigureTranslator(catalog.get("figures") or {})
     found += [f"figure text {w!r}: missing" for w in sources["figures"] if translate(w) is None]
     return found
