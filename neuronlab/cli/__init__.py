@@ -11,6 +11,7 @@ from neuronlab.cli.bench_cmd import add_bench_parser
 from neuronlab.cli.demo import add_demo_parser
 from neuronlab.cli.lab import add_lab_parser
 from neuronlab.cli.playground_cmd import add_playground_parser
+from neuronlab.cli.run_cmd import add_run_parser
 from neuronlab.cli.train_cmd import add_train_parser
 from neuronlab.cli.tune_cmd import add_tune_parser
 
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_lab_parser(sub)
     add_train_parser(sub)
     add_tune_parser(sub)
+    add_run_parser(sub)
     add_bench_parser(sub)
     add_demo_parser(sub)
     add_playground_parser(sub)

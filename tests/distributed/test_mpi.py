@@ -67,3 +67,20 @@ def test_killed_rank_is_an_error_not_a_hang():
     assert result.returncode != 0
     assert "rank 0 caught after" in result.stdout, result.stdout + result.stderr
     assert "timed out after 2 s: at least one rank did not join" in result.stdout
+
+
+def test_neuronlab_run_starts_the_processes():
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    command = [
+        sys.executable,
+        "-m",
+        "neuronlab.cli",
+        "run",
+        "-n",
+        "2",
+        "--oversubscribe",
+        str(WORKER),
+        "collectives",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=90, env=environment)
+    assert result.returncode == 0 and "OK collectives" in result.stdout, result.stdout + result.stderr[-2000:]
