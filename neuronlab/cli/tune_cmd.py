@@ -9,11 +9,13 @@ import sys
 import tempfile
 from pathlib import Path
 
+# neuronlab.tune's SAMPLERS and PRUNERS, repeated so that the command line starts without Optuna
+# (tests/tune/test_tune.py checks they agree).
+SAMPLERS = ("grid", "random", "tpe", "ga", "anneal")
+PRUNERS = ("none", "median", "halving")
+
 
 def add_tune_parser(sub) -> None:
-    from neuronlab.tune.pruning import PRUNERS
-    from neuronlab.tune.samplers import SAMPLERS
-
     p = sub.add_parser("tune", help="hyperparameter search (grid, random, TPE, GA, annealing) on Optuna")
     p.add_argument("--data", choices=["digits"], default="digits", help="the data set (default: digits)")
     p.add_argument("--sampler", choices=SAMPLERS, default="tpe", help="the search strategy (default: tpe)")

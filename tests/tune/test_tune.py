@@ -71,6 +71,13 @@ def test_threads_are_refused_with_what_to_do_instead():
         search(bowl, SPACE, n_jobs=2)
 
 
+def test_the_command_line_offers_every_strategy_and_pruner():
+    from neuronlab.cli import tune_cmd
+    from neuronlab.tune import PRUNERS
+
+    assert tune_cmd.SAMPLERS == SAMPLERS and tune_cmd.PRUNERS == PRUNERS
+
+
 def test_unknown_names_say_what_exists():
     with pytest.raises(ValueError, match="grid, random, tpe, ga, anneal"):
         make_sampler("bayes", SPACE)
