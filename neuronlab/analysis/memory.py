@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neuronlab.engine import dtypes
-from neuronlab.engine.function import Function
 from neuronlab.engine.grad_mode import enable_grad, no_grad
+from neuronlab.engine.graph import topological_order
 from neuronlab.engine.random import default_generator
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn.modules.loss import CrossEntropyLoss, NLLLoss
@@ -221,7 +221,7 @@ def _arrays_in(value, depth: int = 0):
             yield from _arrays_in(v, depth + 1)
 
 
-_BOOKKEEPING = frozenset({"parents", "versions", "output_version", "hooks"})
+_BOOKKEEPING = frozenset({"parents", "needs_input_grad", "versions", "output_version", "hooks"})
 
 
 def graph_arrays(tensors, exclude: set[int] = frozenset()) -> dict[int, np.ndarray]:
@@ -241,22 +241,16 @@ def graph_arrays(tensors, exclude: set[int] = frozenset()) -> dict[int, np.ndarr
         if id(owner) not in exclude:
             found[id(owner)] = owner
 
-    seen: set[int] = set()
-    stack = []
+    roots = []
     for t in tensors:
         add(t._data)
         if t.grad_fn is not None:
-            stack.append(t.grad_fn)
-    while stack:
-        fn = stack.pop()
-        if id(fn) in seen:
-            continue
-        seen.add(id(fn))
+            roots.append(t.grad_fn)
+    for fn in topological_order(roots):
         for key, value in fn.__dict__.items():
             if key not in _BOOKKEEPING:
                 for array in _arrays_in(value):
                     add(array)
-        stack.extend(p for p in fn.__dict__.get("parents", ()) if isinstance(p, Function))
     return found
 
 

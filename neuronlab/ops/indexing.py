@@ -8,11 +8,12 @@ from collections import namedtuple
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import data, like
+from neuronlab.engine.array_or_tensor import where as where_of
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
-from neuronlab.ops.join import Slice
 from neuronlab.ops.operands import NUMBER, binary, cast
 
 SortResult = namedtuple("sort", ["values", "indices"])
@@ -42,11 +43,12 @@ def _is_basic(index) -> bool:
     )
 
 
-class Index(Function):
-    """out = x[index] for an advanced (copying) index;  grad_x = zeros with grad added at index
-    (repeated positions accumulate)."""
+class Slice(Function):
+    """out = x[index] for a basic (view-making) index;  grad_x = zeros with grad at index."""
 
+    view = True
     saves_inputs = False
+    formula = "{0}[{index}]"
 
     def forward(self, x, index):
         self.index = index
@@ -54,7 +56,23 @@ class Index(Function):
         return x[index]
 
     def backward(self, grad):
-        return (IndexScatter.apply(grad, index=self.index, shape=self.input_shape),)
+        return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
+
+
+class Index(Function):
+    """out = x[index] for an advanced (copying) index;  grad_x = zeros with grad added at index
+    (repeated positions accumulate)."""
+
+    saves_inputs = False
+    formula = "{0}[{index}]"
+
+    def forward(self, x, index):
+        self.index = index
+        self.input_shape = x.shape
+        return x[index]
+
+    def backward(self, grad):
+        return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
 
 
 class IndexScatter(Function):
@@ -72,7 +90,7 @@ class IndexScatter(Function):
         return out
 
     def backward(self, grad):
-        return (getitem(grad, self.index),)
+        return (grad[self.index],)
 
 
 class IndexPut(Function):
@@ -88,12 +106,8 @@ class IndexPut(Function):
         return out
 
     def backward(self, grad):
-        g = grad.clone() if STATE.enabled else Tensor._wrap(grad._data.copy())
-        if STATE.enabled:
-            g = IndexPut.apply(g, Tensor._wrap(np.zeros((), grad._data.dtype)), index=self.index)
-        else:
-            g._data[self.index] = 0
-        return g, getitem(grad, self.index)
+        zero = like(np.zeros((), data(grad).dtype), grad)
+        return IndexPut.call(grad, zero, index=self.index), grad[self.index]
 
 
 class Gather(Function):
@@ -107,7 +121,7 @@ class Gather(Function):
         return np.take_along_axis(x[region], index, axis=dim)
 
     def backward(self, grad):
-        return (ScatterAdd.apply(grad, index=self.index, dim=self.dim, shape=self.input_shape),)
+        return (ScatterAdd.call(grad, index=self.index, dim=self.dim, shape=self.input_shape),)
 
 
 class ScatterAdd(Function):
@@ -127,7 +141,7 @@ class ScatterAdd(Function):
         return out
 
     def backward(self, grad):
-        return (Gather.apply(grad, index=self.index, dim=self.dim),)
+        return (Gather.call(grad, index=self.index, dim=self.dim),)
 
 
 class Where(Function):
@@ -140,10 +154,10 @@ class Where(Function):
         return np.where(condition, a, b)
 
     def backward(self, grad):
-        zero = Tensor._wrap(np.zeros((), dtype=grad._data.dtype))
-        c = Tensor._wrap(self.condition)
-        ga = where(c, grad, zero) if self.parents[0] is not None else None
-        gb = where(c, zero, grad) if self.parents[1] is not None else None
+        zero = like(np.zeros((), data(grad).dtype), grad)
+        c = self.condition
+        ga = where_of(c, grad, zero) if self.needs_input_grad[0] else None
+        gb = where_of(c, zero, grad) if self.needs_input_grad[1] else None
         return ga, gb
 
 

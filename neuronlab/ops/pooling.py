@@ -7,8 +7,9 @@ Max pooling records, for every output, which offset held the maximum (the first 
 row-major window order on ties, as PyTorch does), so its backward pass sends the whole
 gradient to that one element. Both backward passes are linear maps of the gradient, written
 as ops whose own backward is the matching forward map, so double backward works. Each map is
-one array function (``max_pool``, ``max_pool_scatter``, ...) that the op's ``forward``,
-its ``backward_numpy`` and the adjoint op's ``forward`` share.
+one array function (``max_pool``, ``max_pool_scatter``, ...) that the op's ``forward`` and
+the adjoint op's ``forward`` share; in an ordinary backward pass ``Function.call`` runs that
+forward on arrays directly.
 """
 
 from __future__ import annotations
@@ -193,11 +194,8 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         return (
-            MaxPool2dScatter.apply(grad, argmax=self.argmax, geometry=self.geometry, shape=self.input_shape),
+            MaxPool2dScatter.call(grad, argmax=self.argmax, geometry=self.geometry, shape=self.input_shape),
         )
-
-    def backward_numpy(self, grad):
-        return (max_pool_scatter(grad, self.argmax, self.geometry, self.input_shape),)
 
 
 class MaxPool2dScatter(Function):
@@ -211,10 +209,7 @@ class MaxPool2dScatter(Function):
         return max_pool_scatter(grad, argmax, geometry, shape)
 
     def backward(self, g):
-        return (MaxPool2dGather.apply(g, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
-
-    def backward_numpy(self, g):
-        return (max_pool_gather(g, self.argmax, self.geometry),)
+        return (MaxPool2dGather.call(g, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
 
 
 class MaxPool2dGather(Function):
@@ -227,10 +222,7 @@ class MaxPool2dGather(Function):
         return max_pool_gather(x, argmax, geometry)
 
     def backward(self, grad):
-        return (MaxPool2dScatter.apply(grad, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
-
-    def backward_numpy(self, grad):
-        return (max_pool_scatter(grad, self.argmax, self.geometry, self.shape),)
+        return (MaxPool2dScatter.call(grad, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
 
 
 def _flat_indices(argmax: np.ndarray, geo: ConvGeometry) -> np.ndarray:
@@ -326,13 +318,8 @@ class AvgPool2d(Function):
 
     def backward(self, grad):
         return (
-            AvgPool2dScatter.apply(
-                grad, geometry=self.geometry, divisor=self.divisor, shape=self.input_shape
-            ),
+            AvgPool2dScatter.call(grad, geometry=self.geometry, divisor=self.divisor, shape=self.input_shape),
         )
-
-    def backward_numpy(self, grad):
-        return (avg_pool_scatter(grad, self.geometry, self.divisor, self.input_shape),)
 
 
 class AvgPool2dScatter(Function):
@@ -346,10 +333,7 @@ class AvgPool2dScatter(Function):
         return avg_pool_scatter(grad, geometry, divisor, shape)
 
     def backward(self, g):
-        return (AvgPool2d.apply(g, geometry=self.geometry, divisor=self.divisor),)
-
-    def backward_numpy(self, g):
-        return (avg_pool(g, self.geometry, self.divisor),)
+        return (AvgPool2d.call(g, geometry=self.geometry, divisor=self.divisor),)
 
 
 def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,  # noqa: A002

@@ -1,5 +1,6 @@
 """Shape ops: reshape/view, flatten, squeeze/unsqueeze, permute/transpose, expand, repeat,
-flip, and ``sum_to`` (the engine's reduction of a broadcast gradient).
+flip. (``sum_to``, the engine's reduction of a broadcast gradient, lives in
+``engine/array_or_tensor.py``.)
 
 Most return NumPy views that share storage with their input, as PyTorch's views do.
 """
@@ -8,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError, sum_to_array
+from neuronlab.engine.array_or_tensor import flip as flip_of
+from neuronlab.engine.array_or_tensor import permute as permute_of
+from neuronlab.engine.array_or_tensor import sum as sum_of
+from neuronlab.engine.array_or_tensor import sum_to
+from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Size, Tensor
 
 
@@ -31,9 +36,6 @@ class Reshape(Function):
     def backward(self, grad):
         return (grad.reshape(self.input_shape),)
 
-    def backward_numpy(self, grad):
-        return (grad.reshape(self.input_shape),)
-
 
 class Permute(Function):
     """out = x with its axes reordered;  grad_x = grad with the inverse order."""
@@ -46,10 +48,7 @@ class Permute(Function):
         return x.transpose(dims)
 
     def backward(self, grad):
-        return (grad.permute(*np.argsort(self.dims).tolist()),)
-
-    def backward_numpy(self, grad):
-        return (grad.transpose(np.argsort(self.dims)),)
+        return (permute_of(grad, tuple(np.argsort(self.dims).tolist())),)
 
 
 class Expand(Function):
@@ -64,23 +63,6 @@ class Expand(Function):
 
     def backward(self, grad):
         return (sum_to(grad, self.input_shape),)
-
-    def backward_numpy(self, grad):
-        return (sum_to_array(grad, self.input_shape),)
-
-
-class SumTo(Function):
-    """out = grad summed over the dimensions that broadcasting added or stretched;
-    grad_x = grad expanded back (so higher derivatives flow through broadcasting)."""
-
-    saves_inputs = False
-
-    def forward(self, x, shape):
-        self.input_shape = x.shape
-        return sum_to_array(x, shape)
-
-    def backward(self, grad):
-        return (grad.expand(self.input_shape),)
 
 
 class Repeat(Function):
@@ -100,7 +82,7 @@ class Repeat(Function):
         split = []
         for r, s in zip(self.sizes, full):
             split += [r, s]
-        g = grad.reshape(split).sum(tuple(range(0, len(split), 2)))
+        g = sum_of(grad.reshape(split), tuple(range(0, len(split), 2)))
         return (g.reshape(shape),)
 
 
@@ -115,7 +97,7 @@ class Flip(Function):
         return np.flip(x, dims)
 
     def backward(self, grad):
-        return (grad.flip(self.dims),)
+        return (flip_of(grad, self.dims),)
 
 
 def reshape(input, *shape) -> Tensor:  # noqa: A002
@@ -245,13 +227,6 @@ def expand(input, *sizes) -> Tensor:  # noqa: A002
 
 
 broadcast_to = expand
-
-
-def sum_to(grad: Tensor, shape: tuple) -> Tensor:
-    """Sum ``grad`` down to ``shape`` (undo broadcasting); the identity if shapes match."""
-    if grad._data.shape == tuple(shape):
-        return grad
-    return SumTo.apply(grad, shape=tuple(shape))
 
 
 def repeat(input, *sizes) -> Tensor:  # noqa: A002

@@ -11,11 +11,12 @@ import warnings
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import ShapeError
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.activation import log_softmax, sigmoid, softmax
+from neuronlab.ops.activation import log_softmax
 from neuronlab.ops.indexing import where
-from neuronlab.ops.pointwise import clamp, exp, log, log1p, maximum
+from neuronlab.ops.loss import MSE, BCEWithLogits, BinaryCrossEntropy, CrossEntropyIndices
+from neuronlab.ops.pointwise import exp, log1p, maximum
 
 __all__ = [
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "huber_loss",
@@ -108,33 +109,6 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     return _weighted(diff * diff, weight, reduction, "mse_loss")
 
 
-class MSE(Function):
-    """Fused mean (or sum) of squared errors: loss = Σ (x - t)² (/ N);
-    grad_x = 2 (x - t) · grad (/ N), grad_t = -grad_x.
-
-    Fused for speed: one node instead of four (sub, mul, sum, div) — the per-op overhead
-    dominates the small networks of the course (measured in ``neuronlab bench``, workload 2).
-    """
-
-    def forward(self, x, t, reduction):
-        self.reduction = reduction
-        self.diff = x - t
-        total = np.dot(self.diff.ravel(), self.diff.ravel()) if x.dtype.kind == "f" else (self.diff**2).sum()
-        return total / x.size if reduction == "mean" else total
-
-    def backward(self, grad):
-        x, t = self.inputs
-        d = (x - t) * (grad * self._scale())
-        return (d if self.parents[0] is not None else None, -d if self.parents[1] is not None else None)
-
-    def backward_numpy(self, grad):
-        d = self.diff * (grad * self._scale())
-        return (d if self.parents[0] is not None else None, -d if self.parents[1] is not None else None)
-
-    def _scale(self) -> float:
-        return 2.0 / self.diff.size if self.reduction == "mean" else 2.0
-
-
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
             weight=None) -> Tensor:  # fmt: skip
     """Mean absolute error: |input - target|, optionally weighted per element."""
@@ -171,40 +145,6 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
 
 
 # -- binary classification ---------------------------------------------------------------------
-class BinaryCrossEntropy(Function):
-    """loss = -(t ln p + (1 - t) ln(1 - p)), each log clamped at -100 (PyTorch's choice: p = 0
-    or 1 gives a finite loss);  d/dp = (p - t) / max(p (1 - p), 1e-12),  d/dt = ln(1 - p) - ln p.
-
-    Its own op so that the gradient at p = 0 or 1 is PyTorch's large finite number, not the
-    0/0 = NaN that differentiating the clamped logs gives.
-    """
-
-    def forward(self, p, t):
-        with np.errstate(divide="ignore"):
-            log_p = np.maximum(np.log(p), -100.0)
-            log_q = np.maximum(np.log1p(-p), -100.0)
-        return -(t * log_p + (1 - t) * log_q)
-
-    def backward(self, grad):
-        p, t = self.inputs
-        grad_p = grad_t = None
-        if self.parents[0] is not None:
-            grad_p = grad * (p - t) / clamp(p * (1.0 - p), min=1e-12)
-        if self.parents[1] is not None:
-            grad_t = grad * (log1p(-p) - log(p))
-        return grad_p, grad_t
-
-    def backward_numpy(self, grad):
-        p, t = self.inputs[0]._data, self.inputs[1]._data
-        grad_p = grad_t = None
-        if self.parents[0] is not None:
-            grad_p = grad * (p - t) / np.maximum(p * (1.0 - p), 1e-12)
-        if self.parents[1] is not None:
-            with np.errstate(divide="ignore"):
-                grad_t = grad * (np.log1p(-p) - np.log(p))
-        return grad_p, grad_t
-
-
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
                          reduction: str = "mean") -> Tensor:  # fmt: skip
     """-w (t ln p + (1 - t) ln(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
@@ -248,78 +188,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return apply_reduction(loss, reduction)
 
 
-class BCEWithLogits(Function):
-    """Fused binary cross-entropy from logits (no weights):
-    loss = (1 - t) x + ln(1 + e^-|x|) + max(-x, 0);  grad_x = (σ(x) - t) · grad (/ N for mean).
-
-    Fused for speed (one node instead of about ten) and stability: σ(x) = (1 + tanh(x/2))/2
-    never overflows.
-    """
-
-    def forward(self, x, target, reduction):
-        self.target, self.reduction = target, reduction
-        losses = (1.0 - target) * x + np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0.0)
-        if reduction == "none":
-            return losses
-        total = losses.sum(dtype=x.dtype)
-        return total / x.size if reduction == "mean" else total
-
-    def backward(self, grad):
-        x = self.inputs[0]
-        d = sigmoid(x) - Tensor._wrap(self.target)
-        if self.reduction == "none":
-            return d * grad, None
-        return d * (grad / x._data.size if self.reduction == "mean" else grad), None
-
-    def backward_numpy(self, grad):
-        x = self.inputs[0]._data
-        d = 0.5 * (1.0 + np.tanh(0.5 * x)) - self.target
-        if self.reduction == "mean":
-            grad = grad / x.size
-        return d * grad, None
-
-
 # -- multi-class classification ----------------------------------------------------------------
-class CrossEntropyIndices(Function):
-    """Fused log-softmax + NLL for (N, C) logits and class indices (no weights, no smoothing):
-    loss_i = logsumexp(x_i) - x_i[y_i];  grad_x = (softmax(x) - onehot(y)) · grad (/ N for mean).
-
-    Fused for speed: one pass computes the probabilities the backward needs.
-    """
-
-    def forward(self, x, target, reduction):
-        self.target, self.reduction = target, reduction
-        shifted = x - x.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        rows = np.arange(x.shape[0])
-        losses = np.log(total[:, 0]) - shifted[rows, target]
-        self.probs = e / total
-        if reduction == "none":
-            return losses
-        out = losses.sum()
-        return out / x.shape[0] if reduction == "mean" else out
-
-    def backward(self, grad):
-        n = self.target.shape[0]
-        onehot = np.zeros(self.probs.shape, dtype=self.probs.dtype)
-        onehot[np.arange(n), self.target] = 1
-        d = softmax(self.inputs[0], 1) - Tensor._wrap(onehot)  # recomputed inside the graph
-        if self.reduction == "none":
-            return d * grad.unsqueeze(1), None
-        scale = grad / n if self.reduction == "mean" else grad
-        return d * scale, None
-
-    def backward_numpy(self, grad):
-        n = self.target.shape[0]
-        d = self.probs.copy()  # not in place: a retained graph may run backward again
-        d[np.arange(n), self.target] -= 1
-        if self.reduction == "none":
-            return d * grad[:, None], None
-        d *= grad / n if self.reduction == "mean" else grad
-        return d, None
-
-
 def _check_class_target(input, target, ignore_index: int | None, op: str) -> np.ndarray:  # noqa: A002
     """The labels as an integer array, after checking dtype, shape (the input's without dim 1)
     and range [0, C); ``ignore_index`` (None: none) is exempt from the range check."""
