@@ -32,6 +32,7 @@ import struct
 import numpy as np
 
 from neuronlab.engine.tensor import Tensor
+from neuronlab.nn.parameter import Parameter
 
 try:
     import safetensors.numpy as _safetensors
@@ -139,8 +140,6 @@ def _is_plain_key(key) -> bool:
 
 
 def _is_parameter(tensor: Tensor) -> bool:
-    from neuronlab.nn.parameter import Parameter
-
     return isinstance(tensor, Parameter)
 
 
@@ -166,8 +165,6 @@ def _decode(node, arrays: dict[str, np.ndarray]):
     if kind == "tensor":
         return Tensor._wrap(array).requires_grad_(bool(node["requires_grad"]))
     if kind == "parameter":
-        from neuronlab.nn.parameter import Parameter
-
         return Parameter(Tensor._wrap(array), requires_grad=bool(node["requires_grad"]))
     raise ValueError(f"unknown entry type {kind!r}")
 

@@ -7,6 +7,8 @@ PyTorch; NumPy's own default (float64) never leaks into a result by accident.
 
 from __future__ import annotations
 
+import builtins as _builtins  # the aliases below shadow float/int/bool
+
 import numpy as np
 
 
@@ -97,8 +99,6 @@ def from_numpy_dtype(npdtype: np.dtype) -> dtype:
         )
     return found
 
-
-import builtins as _builtins  # noqa: E402 - the aliases above shadow float/int/bool
 
 builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
 

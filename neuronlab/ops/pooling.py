@@ -18,7 +18,8 @@ import numpy as np
 
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.im2col import ConvGeometry, empty, pair, zeros
+from neuronlab.ops.block_cache import empty, zeros
+from neuronlab.ops.im2col import ConvGeometry, pair
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "pool_geometry"]
 
