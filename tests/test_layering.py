@@ -116,7 +116,9 @@ def test_the_check_fails_on_a_back_edge():
     assert violations("neuronlab.ops.fake", "def f():\n    from neuronlab.nn import Linear\n")
     assert violations("neuronlab.nn.functional.fake", "from neuronlab.nn.modules import Linear")
     assert violations("neuronlab.analysis.fake", "import neuronlab")
-    assert violations("neuronlab.ops.fake", "def f():\n    from neuronlab.ops import cast\n")  # core: at the top
+    assert violations(
+        "neuronlab.ops.fake", "def f():\n    from neuronlab.ops import cast\n"
+    )  # core: at the top
     # The exception is one module, and only up to the ops.
     assert not violations(CALL_TIME_EXCEPTION[0], "def f():\n    from neuronlab.ops import cast\n")
     assert violations(CALL_TIME_EXCEPTION[0], "def f():\n    from neuronlab.nn import Linear\n")
@@ -131,7 +133,9 @@ def _core_graph() -> dict[str, set[str]]:
         name = module_name(path)
         if name.startswith(CORE):
             graph[name] = {
-                t for t, in_function in imports(path.read_text()) if t.startswith(CORE) and t != name and not in_function
+                t
+                for t, in_function in imports(path.read_text())
+                if t.startswith(CORE) and t != name and not in_function
             }
     return graph
 

@@ -77,10 +77,11 @@ class Function:
             raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if STATE.enabled:
-            for t in inputs:
-                if t._requires_grad:
+        for t in inputs:
+            if t._requires_grad:
+                if STATE.enabled:
                     return _record(fn, inputs, out)
+                break
         result = Tensor._wrap(out)
         if cls.view:
             result._version = inputs[0]._version
@@ -165,7 +166,7 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
             parents.append(None)
             needs.append(False)
     fn.parents = parents
-    fn.needs_input_grad = tuple(needs)
+    fn.needs_input_grad = needs
     if fn.saves_inputs:
         fn.versions = [t._version[0] for t in inputs]
     result = Tensor._wrap(out, True, fn)

@@ -14,10 +14,11 @@ import threading
 
 
 class _GradState(threading.local):
-    """``enabled``: whether this thread records operations (the class attribute is each new
-    thread's starting value)."""
+    """``enabled``: whether this thread records operations. ``__init__`` runs once in each
+    thread that reads it, so every thread starts with grad mode on."""
 
-    enabled = True
+    def __init__(self) -> None:
+        self.enabled = True
 
 
 STATE = _GradState()

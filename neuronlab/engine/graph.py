@@ -9,6 +9,8 @@ decides which backward code runs (see docs/engine.md): arrays unless ``create_gr
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 
 from neuronlab.engine import dtypes
@@ -119,14 +121,10 @@ def run_backward(
 
 
 # -- the order --------------------------------------------------------------------------------------
-def topological_order(roots) -> list[Function]:
-    """Every node reachable from ``roots`` (``Function`` nodes), each after all the nodes that
-    consume its output: the order in which the backward pass runs them.
-
-    Count how many recorded consumers send a gradient to each node (a stack, no recursion),
-    then repeatedly take a node whose consumers have all been taken. A node freed by an
-    earlier backward has no parents left; the backward pass refuses to run it.
-    """
+def consumer_counts(roots) -> dict[Function, int]:
+    """How many recorded consumers send a gradient to each node reachable from ``roots``
+    (``Function`` nodes): an explicit stack, no recursion. A node freed by an earlier backward
+    pass has no parents left (the backward pass refuses to run it)."""
     deps: dict[Function, int] = {}
     seen = set(roots)
     stack = list(seen)
@@ -137,6 +135,14 @@ def topological_order(roots) -> list[Function]:
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
+    return deps
+
+
+def topological_order(roots) -> list[Function]:
+    """Every node reachable from ``roots``, each after all the nodes that consume its output:
+    the order in which the backward pass runs them (``_Walk.run`` takes the same steps while
+    it computes). Repeatedly take a node whose consumers have all been taken."""
+    deps = consumer_counts(roots)
     order = []
     ready = [fn for fn in dict.fromkeys(roots) if fn not in deps]
     while ready:
@@ -178,6 +184,9 @@ def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
     return roots
 
 
+_values = attrgetter("_data")
+
+
 # -- which backward runs ----------------------------------------------------------------------------
 def input_grads(fn: Function, grad, create_graph: bool):
     """The gradients ``fn`` sends to its inputs: the one place that decides which backward
@@ -195,7 +204,7 @@ def input_grads(fn: Function, grad, create_graph: bool):
         if fn.saves_output:
             saved = (*saved, Tensor._wrap(fn.saved_output, True, fn))
         return fn.backward(grad, *saved)
-    saved = [t._data for t in fn.inputs] if fn.saves_inputs else []
+    saved = list(map(_values, fn.inputs)) if fn.saves_inputs else []  # [t._data for t in ...], faster
     if fn.saves_output:
         saved.append(fn.saved_output)
     return (fn.backward_arrays or fn.backward)(grad, *saved)
@@ -226,6 +235,8 @@ class _Walk:
         self.accumulate = inputs is None
 
     def run(self, roots) -> None:
+        """Run every node in ``topological_order``, computed on the fly: a node is ready once
+        each of its consumers has run (``deps`` counts the ones still to come)."""
         grads: dict = {}
         nodes = []
         arrays = self.arrays
@@ -237,13 +248,23 @@ class _Walk:
             fn = out.grad_fn
             grads[fn] = g if fn not in grads else grads[fn] + g
             nodes.append(fn)
-        for fn in topological_order(nodes):
+        deps = consumer_counts(nodes)
+        ready = [fn for fn in dict.fromkeys(nodes) if fn not in deps]
+        while ready:
+            fn = ready.pop()
             grad = grads.pop(fn, None)
             if grad is not None:
-                self._run_node(fn, grad, grads)
+                self._run_node(fn, grad, grads, deps, ready)
+            else:  # every gradient sent here was None: nothing to run, but the order goes on
+                for parent in fn.parents:
+                    if isinstance(parent, Function):
+                        _consumed(parent, deps, ready)
+            if not self.retain_graph:
+                fn.release()
 
-    def _run_node(self, fn: Function, grad, grads: dict) -> None:
-        """Run one node's backward and send each result to the node (or leaf) it belongs to."""
+    def _run_node(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
+        """Run one node's backward and send each result to the node (or leaf) it belongs to;
+        a node whose consumers have all sent theirs becomes ready."""
         extra = fn.__dict__
         if "freed" in extra:
             raise RuntimeError(FREED_MESSAGE)
@@ -256,29 +277,39 @@ class _Walk:
             check_versions(fn)
         in_grads = input_grads(fn, grad, self.create_graph)
         for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
-            if parent is None or g is None:  # no input needs it: dropped
+            if parent is None:  # no gradient needed: whatever the op sent is dropped
                 continue
-            g = self._fit(g, t._data)
-            if isinstance(parent, Function):
+            node = isinstance(parent, Function)
+            if g is None:
+                if node:
+                    _consumed(parent, deps, ready)
+                continue
+            data = t._data
+            if arrays:  # (inline: this loop runs for every edge of the graph)
+                if type(g) is not np.ndarray:
+                    g = np.asarray(g)
+                if g.shape != data.shape:
+                    g = sum_to_array(g, data.shape)
+                if g.dtype != data.dtype:
+                    g = g.astype(data.dtype)
+            else:
+                g = self._fit(g, data)
+            if node:
                 previous = grads.get(parent)
                 # Never in place: an op may send one array to several inputs.
                 grads[parent] = g if previous is None else previous + g
+                deps[parent] -= 1  # (_consumed, inline: this runs for every edge)
+                if deps[parent] == 0:
+                    ready.append(parent)
             else:
                 # A gradient passed straight through (or sent to two inputs) is shared with
                 # other nodes: copy it before a leaf owns it and accumulates into it.
                 shared = arrays and (g is grad or _sent_twice(g, in_grads))
                 self._deliver_leaf(parent, g, copy=shared)
-        if not self.retain_graph:
-            fn.release()
 
-    def _fit(self, g, data: np.ndarray):
-        """``g`` summed down to the input's shape (undoing broadcasting) and cast to its dtype."""
-        if self.arrays:
-            if type(g) is not np.ndarray:
-                g = np.asarray(g)
-            if g.shape != data.shape:
-                g = sum_to_array(g, data.shape)
-            return g if g.dtype == data.dtype else g.astype(data.dtype)
+    def _fit(self, g: Tensor, data: np.ndarray) -> Tensor:
+        """The Tensor ``g`` summed down to the input's shape (undoing broadcasting, recorded)
+        and cast to its dtype."""
         if g._data.shape != data.shape:
             g = sum_to(g, data.shape)
         return g if g._data.dtype == data.dtype else g.to(dtypes.from_numpy_dtype(data.dtype))
@@ -345,6 +376,13 @@ class _Walk:
             np.add(t._grad._data, data, out=t._grad._data, casting="unsafe")
         else:
             t._grad = Tensor._wrap(t._grad._data + data)
+
+
+def _consumed(node: Function, deps: dict, ready: list) -> None:
+    """One more consumer of ``node`` has run; once all have, ``node`` is ready."""
+    deps[node] -= 1
+    if deps[node] == 0:
+        ready.append(node)
 
 
 def _sent_twice(g: np.ndarray, in_grads) -> bool:

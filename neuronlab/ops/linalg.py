@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary
@@ -50,7 +49,7 @@ class Linear(Function):
         if needs[1]:
             gw = g2.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x)
         if bias is not None and needs[2]:
-            gb = sum_of(g2, 0)
+            gb = g2.sum(0)  # axis 0 of an array, dim 0 of a Tensor
         return gx, gw, gb
 
 
