@@ -47,6 +47,7 @@ class _CustomNode(engine.Function):
         return self.user_class.__name__ + "Backward"
 
     def backward_arrays(self, grad):
+        """The user's backward on the array gradient wrapped in a Tensor; arrays out."""
         results = self.backward(Tensor._wrap(grad))
         return tuple(None if g is None else g._data for g in results)
 
