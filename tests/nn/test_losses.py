@@ -22,7 +22,7 @@ import neuronlab as nl
 import neuronlab.nn as nn
 import neuronlab.nn.functional as F
 from neuronlab.autograd import gradcheck
-from neuronlab.nn.functional.loss import TargetError
+from neuronlab.nn.functional.loss_arguments import TargetError
 
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-9, atol=1e-11)}
 DTYPES = [np.float32, np.float64]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn import functional as F
-from neuronlab.nn.functional.loss import legacy_reduction
+from neuronlab.nn.functional.loss_arguments import legacy_reduction
 from neuronlab.nn.modules.module import Module
 
 __all__ = [
