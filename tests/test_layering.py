@@ -190,3 +190,16 @@ def test_the_exception_is_documented():
     doc = (PACKAGE.parent / "docs" / "engine.md").read_text()
     assert "call_time_imports" in doc
     assert importlib.util.find_spec(CALL_TIME_EXCEPTION[0]) is not None
+
+
+def test_every_test_folder_is_a_package():
+    tests = Path(__file__).resolve().parent
+    folders = [
+        tests,
+        *(
+            d
+            for d in tests.rglob("*")
+            if d.is_dir() and d.name != "__pycache__" and not d.name.startswith(".")
+        ),
+    ]
+    assert [d for d in folders if not (d / "__init__.py").exists()] == []

@@ -63,7 +63,7 @@ def main(argv: list[str]) -> None:
     library, workload, quick, threads = argv[0], argv[1], argv[2] == "1", int(argv[3])
     try:
         _serve(library, workload, quick, threads, send, receive)
-    except Exception:  # noqa: BLE001 - report any failure to the parent, which raises it
+    except Exception:
         send(["error", traceback.format_exc()])
 
 

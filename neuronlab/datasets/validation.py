@@ -3,7 +3,7 @@
 Each check raises a ``ValueError`` that says what is wrong, where, and what to change;
 ``TensorDataset`` itself stays as permissive as PyTorch's, so the dataset helpers call these.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
+
 
 from __future__ import annotations
 

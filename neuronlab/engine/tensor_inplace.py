@@ -112,7 +112,7 @@ class InPlaceMethods:
     def neg_(self) -> Tensor:
         return self._inplace("neg_", modules.arithmetic.neg(self._operand_for_inplace()))
 
-    def clamp_(self, min=None, max=None) -> Tensor:  # noqa: A002
+    def clamp_(self, min=None, max=None) -> Tensor:
         return self._inplace("clamp_", modules.pointwise.clamp(self._operand_for_inplace(), min, max))
 
     clip_ = clamp_

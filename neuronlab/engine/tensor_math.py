@@ -217,15 +217,15 @@ class MathMethods:
     def trunc(self):
         return modules.pointwise.trunc(self)
 
-    def clamp(self, min=None, max=None):  # noqa: A002
+    def clamp(self, min=None, max=None):
         return modules.pointwise.clamp(self, min, max)
 
     clip = clamp
 
-    def clamp_min(self, min):  # noqa: A002
+    def clamp_min(self, min):
         return modules.pointwise.clamp(self, min, None)
 
-    def clamp_max(self, max):  # noqa: A002
+    def clamp_max(self, max):
         return modules.pointwise.clamp(self, None, max)
 
     def maximum(self, other):
@@ -360,7 +360,7 @@ class MathMethods:
     def argsort(self, dim=-1, descending=False, stable=False):
         return modules.indexing.argsort(self, dim, descending, stable=stable)
 
-    def topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: A002
+    def topk(self, k, dim=-1, largest=True, sorted=True):
         return modules.indexing.topk(self, k, dim, largest, sorted)
 
     # -- linear algebra -----------------------------------------------------------------------

@@ -158,19 +158,19 @@ class LogSoftmax(Function):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)
 
 
-def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002
+def relu(input, inplace: bool = False) -> Tensor:
     """max(input, 0)."""
     if inplace:
         return input.relu_()
     return ReLU.apply(input)
 
 
-def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
+def relu6(input, inplace: bool = False) -> Tensor:
     """min(max(input, 0), 6)."""
     return input.clamp(0.0, 6.0)
 
 
-def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """input for input > 0, else negative_slope · input."""
     if inplace:
         return input._inplace(
@@ -179,24 +179,24 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
     return LeakyReLU.apply(input, slope=negative_slope)
 
 
-def sigmoid(input) -> Tensor:  # noqa: A002
+def sigmoid(input) -> Tensor:
     """The logistic function 1 / (1 + e^-x)."""
     return Sigmoid.apply(floating(input))
 
 
-def tanh(input) -> Tensor:  # noqa: A002
+def tanh(input) -> Tensor:
     """Hyperbolic tangent; note tanh(x) = 2σ(2x) - 1."""
     return Tanh.apply(floating(input))
 
 
-def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """input for input > 0, else α(e^input - 1)."""
     if inplace:
         return input._inplace("elu_", ELU.apply(input._operand_for_inplace(), alpha=alpha))
     return ELU.apply(input, alpha=alpha)
 
 
-def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
+def gelu(input, approximate: str = "none") -> Tensor:
     """x Φ(x), or with ``approximate='tanh'``: x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))."""
     if approximate == "none":
         return GELU.apply(input)
@@ -206,7 +206,7 @@ def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
     raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β) ln(1 + e^(βx)); linear where βx > threshold (to stay finite)."""
     scaled = input * beta
     linear = scaled > threshold
@@ -214,22 +214,22 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # no
     return where_op(linear, input, log1p(exp(safe)) / beta)
 
 
-def logsigmoid(input) -> Tensor:  # noqa: A002
+def logsigmoid(input) -> Tensor:
     """ln σ(x) = -softplus(-x), stable for large |x|."""
     return minimum(input, 0.0) - log1p(exp(-abs_(input)))
 
 
-def silu(input) -> Tensor:  # noqa: A002
+def silu(input) -> Tensor:
     """x σ(x) (also called swish)."""
     return input * sigmoid(input)
 
 
-def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """clamp(x, min_val, max_val)."""
     return input.clamp(min_val, max_val)
 
 
-def prelu(input, weight) -> Tensor:  # noqa: A002
+def prelu(input, weight) -> Tensor:
     """x for x > 0, else a·x with a learnable ``weight`` (one value, or one per channel = dim 1)."""
     if weight.numel() != 1:
         if input.ndim < 2 or input.shape[1] != weight.numel():
@@ -241,19 +241,19 @@ def prelu(input, weight) -> Tensor:  # noqa: A002
     return where_op(input > 0, input, weight * input)
 
 
-def _softmax_dim(input, dim, name: str) -> int:  # noqa: A002
+def _softmax_dim(input, dim, name: str) -> int:
     if dim is None:
         raise TypeError(f"{name}() missing required argument 'dim' (the dimension to normalize over)")
     return input._dim(dim)
 
 
-def softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+def softmax(input, dim=None, dtype=None) -> Tensor:
     """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
     x = floating(input) if dtype is None else input.to(dtype)
     return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
 
 
-def log_softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+def log_softmax(input, dim=None, dtype=None) -> Tensor:
     """x - logsumexp(x) along ``dim``: stable log-probabilities."""
     x = floating(input) if dtype is None else input.to(dtype)
     return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))

@@ -150,7 +150,7 @@ class Remainder(Function):
         return ga, gb
 
 
-def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's names
+def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting."""
     if alpha != 1:
         other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
@@ -158,7 +158,7 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's
     return _maybe_out(Add.apply(a, b), out)
 
 
-def sub(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002
+def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other`` with broadcasting."""
     bools = [_is_bool(input), _is_bool(other)]
     if all(bools):
@@ -186,7 +186,7 @@ def _is_bool(value) -> bool:
 subtract = sub
 
 
-def mul(input, other, *, out=None) -> Tensor:  # noqa: A002
+def mul(input, other, *, out=None) -> Tensor:
     """Elementwise ``input * other`` with broadcasting."""
     a, b = binary(input, other, "mul")
     return _maybe_out(Mul.apply(a, b), out)
@@ -195,7 +195,7 @@ def mul(input, other, *, out=None) -> Tensor:  # noqa: A002
 multiply = mul
 
 
-def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
     (whose gradient is zero)."""
     a, b = binary(input, other, "div")
@@ -212,18 +212,18 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
 true_divide = divide = div
 
 
-def floor_divide(input, other) -> Tensor:  # noqa: A002
+def floor_divide(input, other) -> Tensor:
     """``input // other`` (rounded down)."""
     return div(input, other, rounding_mode="floor")
 
 
-def remainder(input, other) -> Tensor:  # noqa: A002
+def remainder(input, other) -> Tensor:
     """Python's ``%``: the result has the sign of ``other``."""
     a, b = binary(input, other, "remainder")
     return Remainder.apply(a, b)
 
 
-def neg(input) -> Tensor:  # noqa: A002
+def neg(input) -> Tensor:
     """``-input``."""
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported.")
@@ -233,7 +233,7 @@ def neg(input) -> Tensor:  # noqa: A002
 negative = neg
 
 
-def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
+def pow(input, exponent, *, out=None) -> Tensor:
     """``input ** exponent``; either may be a number."""
     if isinstance(input, Tensor) and isinstance(exponent, NUMBER) and not isinstance(exponent, bool):
         base = input
@@ -247,12 +247,12 @@ def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
     return _maybe_out(Pow.apply(a, b), out)
 
 
-def reciprocal(input) -> Tensor:  # noqa: A002
+def reciprocal(input) -> Tensor:
     """``1 / input``."""
     return div(1.0, floating(input))
 
 
-def square(input) -> Tensor:  # noqa: A002
+def square(input) -> Tensor:
     """``input ** 2``."""
     return pow(input, 2)
 

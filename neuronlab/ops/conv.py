@@ -108,7 +108,7 @@ class Conv2dWeightGrad(Function):
         return gx, g_grad
 
 
-def _check_conv_operands(input, weight, bias, groups) -> None:  # noqa: A002
+def _check_conv_operands(input, weight, bias, groups) -> None:
     if groups != 1:
         raise NotImplementedError(
             f"conv2d(): groups={groups} is not supported; neuronlab implements groups=1 only "
@@ -139,7 +139,7 @@ def _check_conv_operands(input, weight, bias, groups) -> None:  # noqa: A002
             )
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1) -> Tensor:  # noqa: A002
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of ``input`` (N, C, H, W) or (C, H, W) with ``weight``
     (Co, C, kh, kw), plus ``bias`` (Co,). ``padding`` is an int, a pair, 'valid' or 'same'.
 
@@ -153,7 +153,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     """
     unbatched = input.ndim == 3
     if unbatched:
-        input = input.unsqueeze(0)  # noqa: A001
+        input = input.unsqueeze(0)
     _check_conv_operands(input, weight, bias, groups)
     geo = conv_geometry(tuple(input.shape[2:]), tuple(weight.shape[2:]), stride, padding, dilation)
     args = (input, weight) if bias is None else (input, weight, bias)
@@ -168,7 +168,7 @@ def conv2d_input_grad(grad, weight, input_size, stride=1, padding=0, dilation=1)
     return Conv2dInputGrad.apply(grad, weight, geometry=geo)
 
 
-def conv2d_weight_grad(input, grad, kernel_size, stride=1, padding=0, dilation=1) -> Tensor:  # noqa: A002
+def conv2d_weight_grad(input, grad, kernel_size, stride=1, padding=0, dilation=1) -> Tensor:
     """The gradient of ``conv2d`` with respect to its weight."""
     geo = conv_geometry(tuple(input.shape[2:]), pair(kernel_size), stride, padding, dilation)
     return Conv2dWeightGrad.apply(input, grad, geometry=geo)
@@ -212,7 +212,7 @@ def _fold(cols: np.ndarray, geo) -> np.ndarray:
     return np.ascontiguousarray(crop(col2im(cols, geo), geo))
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # noqa: A002
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Extract sliding local blocks: (N, C, H, W) -> (N, C·kh·kw, L), L = Ho·Wo."""
     if input.ndim != 4:
         raise ShapeError(f"unfold(): expected a 4D input (N, C, H, W), got shape {tuple(input.shape)}")
@@ -220,7 +220,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # no
     return Unfold.apply(input, geometry=geo)
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # noqa: A002
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Combine sliding blocks (N, C·kh·kw, L) into an image (N, C, H, W), summing overlaps."""
     geo = conv_geometry(pair(output_size), kernel_size, stride, padding, dilation, op="fold")
     kh, kw = geo.kernel
@@ -283,7 +283,7 @@ def _pad_index(size: int, lo: int, hi: int, mode: str) -> np.ndarray:
     )
 
 
-def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
+def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad = (left, right, top, bottom, ...)`` starts
     from the last dim, as in PyTorch. Modes: 'constant' (with ``value``, default 0; negative
     amounts crop), 'reflect', 'replicate', 'circular'.

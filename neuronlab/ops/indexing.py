@@ -201,7 +201,7 @@ def _index_array(index, op: str) -> np.ndarray:
     return array
 
 
-def gather(input, dim: int, index) -> Tensor:  # noqa: A002
+def gather(input, dim: int, index) -> Tensor:
     """Pick values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` (dim = 1)."""
     d = input._dim(dim)
     idx = _index_array(index, "gather")
@@ -223,14 +223,14 @@ def scatter_into(src: Tensor, dim: int, index: np.ndarray, shape) -> Tensor:
     return ScatterAdd.apply(src, index=index, dim=dim, shape=tuple(shape))
 
 
-def scatter_add(input, dim: int, index, src) -> Tensor:  # noqa: A002
+def scatter_add(input, dim: int, index, src) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
     idx = _index_array(index, "scatter_add")
     src = src[tuple(slice(0, s) for s in idx.shape)]  # only src's part the size of index is used
     return input + ScatterAdd.apply(src, index=idx, dim=input._dim(dim), shape=tuple(input.shape))
 
 
-def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
+def scatter(input, dim: int, index, src) -> Tensor:
     """A copy of ``input`` with ``src`` written at ``index`` along ``dim`` (value or tensor)."""
     idx = _index_array(index, "scatter")
     d = input._dim(dim)
@@ -245,13 +245,13 @@ def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
     return where(Tensor._wrap(mask), placed, input)
 
 
-def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
+def index_select(input, dim: int, index) -> Tensor:
     """The slices of ``input`` at the positions ``index`` (1-D) along ``dim``."""
     idx = _index_array(index, "index_select")
     return getitem(input, (slice(None),) * input._dim(dim) + (idx,))
 
 
-def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
+def masked_fill(input, mask, value) -> Tensor:
     """``input`` with ``value`` wherever ``mask`` is True."""
     m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
@@ -263,7 +263,7 @@ def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
     return where(Tensor._wrap(m), value, input)
 
 
-def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
+def where(condition, input=None, other=None) -> Tensor:
     """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
     ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
     if input is None and other is None:
@@ -305,7 +305,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._wrap(out)
 
 
-def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
+def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an (N, ndim) int64 tensor, or one tensor per dim."""
     found = np.nonzero(input._data if isinstance(input, Tensor) else np.asarray(input))
     if as_tuple:
@@ -313,7 +313,7 @@ def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
     return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
 
 
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
+def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (int64)."""
     d = input._dim(dim)
     if input._data.ndim == 0:  # one element: its position is 0
@@ -327,13 +327,13 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     return Tensor._wrap(order.astype(np.int64))
 
 
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):  # noqa: A002
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
     indices = argsort(input, dim, descending)
     return SortResult(gather(input, dim, indices), indices)
 
 
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     d = input._dim(dim)
     size = input._data.shape[d] if input._data.ndim else 1

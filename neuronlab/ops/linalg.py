@@ -57,7 +57,7 @@ def _shape_text(shape) -> str:
     return "x".join(str(s) for s in shape)
 
 
-def matmul(input, other) -> Tensor:  # noqa: A002
+def matmul(input, other) -> Tensor:
     """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands."""
     a, b = binary(input, other, "matmul")
     if a.ndim == 0 or b.ndim == 0:
@@ -90,14 +90,14 @@ def matmul(input, other) -> Tensor:  # noqa: A002
     return out
 
 
-def mm(input, mat2) -> Tensor:  # noqa: A002
+def mm(input, mat2) -> Tensor:
     """Product of two matrices (2-D only)."""
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"mm(): both arguments must be 2D, got {input.ndim}D and {mat2.ndim}D")
     return matmul(input, mat2)
 
 
-def bmm(input, mat2) -> Tensor:  # noqa: A002
+def bmm(input, mat2) -> Tensor:
     """Batched product of (b, n, m) and (b, m, p) tensors."""
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm(): both arguments must be 3D, got {input.ndim}D and {mat2.ndim}D")
@@ -106,14 +106,14 @@ def bmm(input, mat2) -> Tensor:  # noqa: A002
     return matmul(input, mat2)
 
 
-def mv(input, vec) -> Tensor:  # noqa: A002
+def mv(input, vec) -> Tensor:
     """Matrix times vector."""
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"mv(): expected a 2D matrix and a 1D vector, got {input.ndim}D and {vec.ndim}D")
     return matmul(input, vec)
 
 
-def dot(input, other) -> Tensor:  # noqa: A002
+def dot(input, other) -> Tensor:
     """Inner product of two 1-D tensors of equal length."""
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
@@ -125,12 +125,12 @@ def dot(input, other) -> Tensor:  # noqa: A002
     return matmul(input, other)
 
 
-def outer(input, vec2) -> Tensor:  # noqa: A002
+def outer(input, vec2) -> Tensor:
     """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 
-def linear(input, weight, bias=None) -> Tensor:  # noqa: A002
+def linear(input, weight, bias=None) -> Tensor:
     """x Wᵀ + b with W of shape (out_features, in_features), as ``nn.Linear`` computes it."""
     if input.shape[-1] != weight.shape[-1]:
         raise ShapeError(

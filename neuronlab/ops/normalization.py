@@ -153,7 +153,7 @@ def _update_running(buffer: Tensor, batch_value: np.ndarray, momentum: float) ->
     buffer._version[0] += 1
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,  # noqa: A002
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Tensor:  # fmt: skip
     """Batch normalization over dim 1 of (N, C, *): out = γ (x - μ)/√(σ² + ε) + β.
 
@@ -209,7 +209,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:  # noqa: A002
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Layer normalization over the trailing ``normalized_shape`` dims of each sample:
     out = γ (x - μ)/√(σ² + ε) + β (biased variance), γ and β of shape ``normalized_shape``.
 

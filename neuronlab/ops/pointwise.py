@@ -191,51 +191,51 @@ def _routed(grad, wins: np.ndarray, ties: np.ndarray):
     return where(wins, grad, masked(grad * 0.5, ties))
 
 
-def _unary(cls, input, **params) -> Tensor:  # noqa: A002
+def _unary(cls, input, **params) -> Tensor:
     return cls.apply(floating(input), **params)
 
 
-def exp(input) -> Tensor:  # noqa: A002
+def exp(input) -> Tensor:
     """e^input."""
     return _unary(Exp, input)
 
 
-def log(input) -> Tensor:  # noqa: A002
+def log(input) -> Tensor:
     """Natural logarithm."""
     return _unary(Log, input)
 
 
-def log2(input) -> Tensor:  # noqa: A002
+def log2(input) -> Tensor:
     """Base-2 logarithm."""
     return log(input) / math.log(2.0)
 
 
-def log10(input) -> Tensor:  # noqa: A002
+def log10(input) -> Tensor:
     """Base-10 logarithm."""
     return log(input) / math.log(10.0)
 
 
-def log1p(input) -> Tensor:  # noqa: A002
+def log1p(input) -> Tensor:
     """ln(1 + input), accurate for small inputs."""
     return _unary(Log1p, input)
 
 
-def expm1(input) -> Tensor:  # noqa: A002
+def expm1(input) -> Tensor:
     """e^input - 1, accurate for small inputs."""
     return _unary(Expm1, input)
 
 
-def sqrt(input) -> Tensor:  # noqa: A002
+def sqrt(input) -> Tensor:
     """Square root."""
     return _unary(Sqrt, input)
 
 
-def rsqrt(input) -> Tensor:  # noqa: A002
+def rsqrt(input) -> Tensor:
     """1 / √input."""
     return 1.0 / sqrt(input)
 
 
-def abs(input) -> Tensor:  # noqa: A001, A002
+def abs(input) -> Tensor:
     """|input|."""
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.abs(input._data))
@@ -245,28 +245,28 @@ def abs(input) -> Tensor:  # noqa: A001, A002
 absolute = abs
 
 
-def sin(input) -> Tensor:  # noqa: A002
+def sin(input) -> Tensor:
     """Sine."""
     return _unary(Sin, input)
 
 
-def cos(input) -> Tensor:  # noqa: A002
+def cos(input) -> Tensor:
     """Cosine."""
     return _unary(Cos, input)
 
 
-def erf(input) -> Tensor:  # noqa: A002
+def erf(input) -> Tensor:
     """The error function."""
     return _unary(Erf, input)
 
 
-def _piecewise_constant(input, func) -> Tensor:  # noqa: A002
+def _piecewise_constant(input, func) -> Tensor:
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.asarray(func(input._data)).astype(input._data.dtype))
     return ZeroGrad.apply(input, func=func)
 
 
-def sign(input) -> Tensor:  # noqa: A002
+def sign(input) -> Tensor:
     """-1, 0 or +1 by the sign of each element (the M-P neuron's sgn); zero gradient."""
     if input._data.dtype.kind == "b":
         return input.clone()
@@ -276,33 +276,33 @@ def sign(input) -> Tensor:  # noqa: A002
 sgn = sign
 
 
-def heaviside(input, values) -> Tensor:  # noqa: A002
+def heaviside(input, values) -> Tensor:
     """The step function: 0 for x < 0, 1 for x > 0, ``values`` at x = 0; zero gradient."""
     v = values._data if isinstance(values, Tensor) else values
     return _piecewise_constant(input, lambda x: np.heaviside(x, v).astype(x.dtype))
 
 
-def floor(input) -> Tensor:  # noqa: A002
+def floor(input) -> Tensor:
     """Round down; zero gradient."""
     return _piecewise_constant(input, np.floor)
 
 
-def ceil(input) -> Tensor:  # noqa: A002
+def ceil(input) -> Tensor:
     """Round up; zero gradient."""
     return _piecewise_constant(input, np.ceil)
 
 
-def trunc(input) -> Tensor:  # noqa: A002
+def trunc(input) -> Tensor:
     """Round toward zero; zero gradient."""
     return _piecewise_constant(input, np.trunc)
 
 
-def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
+def round(input, *, decimals: int = 0) -> Tensor:
     """Round half to even (as PyTorch does); zero gradient."""
     return _piecewise_constant(input, lambda x: np.round(x, decimals))
 
 
-def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
+def clamp(input, min=None, max=None, *, out=None) -> Tensor:
     """Limit every element to ``[min, max]``; either bound may be ``None`` or a tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -329,13 +329,13 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
 clip = clamp
 
 
-def maximum(input, other) -> Tensor:  # noqa: A002
+def maximum(input, other) -> Tensor:
     """Elementwise maximum of two tensors."""
     a, b = binary(input, other, "maximum")
     return Maximum.apply(a, b)
 
 
-def minimum(input, other) -> Tensor:  # noqa: A002
+def minimum(input, other) -> Tensor:
     """Elementwise minimum of two tensors."""
     a, b = binary(input, other, "minimum")
     return Minimum.apply(a, b)

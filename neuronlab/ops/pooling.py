@@ -236,7 +236,7 @@ def _flat_indices(argmax: np.ndarray, geo: ConvGeometry) -> np.ndarray:
     return rows * geo.in_size[1] + columns
 
 
-def _batched(input, op: str):  # noqa: A002
+def _batched(input, op: str):
     if input.ndim not in (3, 4):
         raise ShapeError(
             f"{op}(): expected 3D or 4D input (C, H, W) or (N, C, H, W), got shape {tuple(input.shape)}"
@@ -244,7 +244,7 @@ def _batched(input, op: str):  # noqa: A002
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,  # noqa: A002
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):  # fmt: skip
     """Maximum over kh × kw windows: out[n, c, y, x] = max_{i,j} x_pad[n, c, s·y + d·i, s·x + d·j]
     (padding counts as -∞). ``stride`` defaults to ``kernel_size``. With ``return_indices``
@@ -337,7 +337,7 @@ class AvgPool2dScatter(Function):
         return (AvgPool2d.call(g, geometry=self.geometry, divisor=self.divisor),)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,  # noqa: A002
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:  # fmt: skip
     """Mean over kh × kw windows (zero padding counts towards the mean when
     ``count_include_pad``). ``stride`` defaults to ``kernel_size``.
@@ -363,7 +363,7 @@ def _averaging_matrix(size: int, out: int, dtype) -> np.ndarray:
     return matrix
 
 
-def adaptive_avg_pool2d(input, output_size) -> Tensor:  # noqa: A002
+def adaptive_avg_pool2d(input, output_size) -> Tensor:
     """Average pooling to a fixed output size (Ho, Wo) whatever the input size; cell i covers
     input rows ⌊i·H/Ho⌋ to ⌈(i+1)·H/Ho⌉ (PyTorch's rule). ``output_size=1`` is global
     average pooling. A ``None`` entry keeps that input size.

@@ -206,7 +206,7 @@ class Cumsum(Function):
         return (flip(cumsum_of(flip(grad, dims), self.dim), dims),)
 
 
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001, A002
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum over ``dim`` (all elements by default). Bool and integer tensors sum to int64."""
     if dtype is not None:
         input = input.to(dtype)
@@ -215,7 +215,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noq
     return Sum.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Arithmetic mean over ``dim`` (floating tensors only, as in PyTorch)."""
     if dtype is not None:
         input = input.to(dtype)
@@ -235,7 +235,7 @@ def _correction(unbiased, correction) -> float:
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
         dim, unbiased = None, dim
@@ -243,7 +243,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
                      correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
 
 
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Standard deviation: √var. Where var = 0 (a constant slice) the gradient is 0, as in
     PyTorch, instead of the 0 · ∞ = NaN that √'s derivative at 0 would give."""
     variance = var(input, dim, unbiased, keepdim, correction=correction)
@@ -251,14 +251,14 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return where_op(constant, 0.0, sqrt(where_op(constant, 1.0, variance)))
 
 
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product over ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
     return Prod.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def _extreme(input, dim, keepdim, largest: bool, result_type):  # noqa: A002
+def _extreme(input, dim, keepdim, largest: bool, result_type):
     if isinstance(dim, Tensor):  # max(x, y): elementwise
         return (maximum if largest else minimum)(input, dim)
     if dim is None:
@@ -270,7 +270,7 @@ def _extreme(input, dim, keepdim, largest: bool, result_type):  # noqa: A002
     return result_type(values, Tensor._wrap(indices))
 
 
-def _indices(input, dim, keepdim, largest) -> np.ndarray:  # noqa: A002
+def _indices(input, dim, keepdim, largest) -> np.ndarray:
     if input._data.ndim == 0:
         return np.zeros((), dtype=np.int64)
     arg = np.argmax if largest else np.argmin
@@ -278,47 +278,47 @@ def _indices(input, dim, keepdim, largest) -> np.ndarray:  # noqa: A002
     return index.astype(np.int64)
 
 
-def max(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+def max(input, dim=None, keepdim: bool = False):
     """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)`` along ``dim``;
     ``max(x, y)``: the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, MaxResult)
 
 
-def min(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+def min(input, dim=None, keepdim: bool = False):
     """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or ``min(x, y)`` elementwise."""
     return _extreme(input, dim, keepdim, False, MinResult)
 
 
-def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amax(input, dim=(), keepdim: bool = False) -> Tensor:
     """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
     return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=True)
 
 
-def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amin(input, dim=(), keepdim: bool = False) -> Tensor:
     """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
     return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=False)
 
 
-def argmax(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
     if dim is None:
         return Tensor._wrap(np.asarray(np.argmax(input._data), dtype=np.int64))
     return Tensor._wrap(_indices(input, input._dim(dim), keepdim, True))
 
 
-def argmin(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the minimum, as int64."""
     if dim is None:
         return Tensor._wrap(np.asarray(np.argmin(input._data), dtype=np.int64))
     return Tensor._wrap(_indices(input, input._dim(dim), keepdim, False))
 
 
-def logsumexp(input, dim, keepdim: bool = False) -> Tensor:  # noqa: A002
+def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
     """log Σ e^x over ``dim``, computed without overflow."""
     return LogSumExp.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:  # noqa: A002
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """The p-norm over ``dim`` (all elements by default): 2/'fro', 1, inf, -inf or any p > 0."""
     if dtype is not None:
         input = input.to(dtype)
@@ -340,7 +340,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
 
 
-def cumsum(input, dim, *, dtype=None) -> Tensor:  # noqa: A002
+def cumsum(input, dim, *, dtype=None) -> Tensor:
     """Cumulative sum along ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
@@ -349,19 +349,19 @@ def cumsum(input, dim, *, dtype=None) -> Tensor:  # noqa: A002
     return Cumsum.apply(input, dim=input._dim(dim))
 
 
-def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def all(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where every element (along ``dim``) is non-zero."""
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)))
 
 
-def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def any(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where any element (along ``dim``) is non-zero."""
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)))
 
 
-def count_nonzero(input, dim=None) -> Tensor:  # noqa: A002
+def count_nonzero(input, dim=None) -> Tensor:
     """How many elements (along ``dim``) are non-zero, as int64."""
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))

@@ -153,7 +153,10 @@ def test_a_saved_output_comes_back_with_the_node_as_grad_fn(op):
     ty = getattr(torch, op)(tx, 0) if "softmax" in op else getattr(torch, op)(tx)
     (tg,) = torch.autograd.grad((ty * ty).sum(), tx, create_graph=True)
     np.testing.assert_allclose(
-        neuronlab.autograd.grad(g.sum(), x)[0].numpy(), torch.autograd.grad(tg.sum(), tx)[0].numpy(), rtol=1e-10, atol=1e-12
+        neuronlab.autograd.grad(g.sum(), x)[0].numpy(),
+        torch.autograd.grad(tg.sum(), tx)[0].numpy(),
+        rtol=1e-10,
+        atol=1e-12,
     )
 
 

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:  # fmt: skip
     """-w (t ln p + (1 - t) ln(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -54,7 +54,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return apply_reduction(loss, reduction)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,  # noqa: A002
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction: str = "mean", pos_weight=None) -> Tensor:  # fmt: skip
     """BCE of σ(x) computed from logits x without overflow:
     (1 - t) x + (1 + (pw - 1) t) (ln(1 + e^-|x|) + max(-x, 0))."""
@@ -79,7 +79,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     return apply_reduction(loss, reduction)
 
 
-def _class_weight(weight, input, op: str) -> Tensor | None:  # noqa: A002
+def _class_weight(weight, input, op: str) -> Tensor | None:
     """``weight`` as a (C,) tensor of the input's dtype, or None."""
     if weight is None:
         return None
@@ -101,7 +101,7 @@ def _channels_last(t: Tensor) -> Tensor:
     return t.permute(0, *range(2, t.ndim), 1).reshape(-1, t.shape[1])
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
+def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = -100,
              reduce=None, reduction: str = "mean") -> Tensor:  # fmt: skip
     """Negative log-likelihood of log-probabilities: -w[y] · input[y], averaged over the
     weights of the non-ignored targets for ``reduction='mean'`` (NaN if there are none)."""
@@ -128,7 +128,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     return losses.sum() / total if total != 0 else nan_mean(losses.sum())
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,  # noqa: A002
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
                   reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:  # fmt: skip
     """Softmax cross-entropy from logits. ``target`` holds class indices (int64, shape (N,) or
     (N, d1, ...)) or class probabilities (float, the input's shape).
@@ -184,7 +184,7 @@ def _smoothed(loss, logp, labels, weight, ignore_index, reduction, label_smoothi
     return loss * (1.0 - label_smoothing) + smooth * (label_smoothing / n_classes)
 
 
-def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing) -> Tensor:  # noqa: A002
+def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing) -> Tensor:
     dim = 1 if input.ndim > 1 else 0
     class_index_shape = tuple(input.shape[:dim]) + tuple(input.shape[dim + 1 :])
     if input.shape != target.shape and tuple(target.shape) == class_index_shape:
@@ -206,7 +206,7 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
     return apply_reduction(-(logp * target).sum(dim), reduction)
 
 
-def focal_loss(input, target, gamma: float = 2.0, alpha=None, reduction: str = "mean") -> Tensor:  # noqa: A002
+def focal_loss(input, target, gamma: float = 2.0, alpha=None, reduction: str = "mean") -> Tensor:
     """Multi-class focal loss (Lin et al., 2017, "Focal Loss for Dense Object Detection"):
     FL = -α_y (1 - p_y)^γ ln p_y, with p = softmax(input) along dim 1.
 

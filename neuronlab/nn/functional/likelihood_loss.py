@@ -22,7 +22,7 @@ from neuronlab.ops.pointwise import exp, log
 __all__ = ["gaussian_nll_loss", "kl_div", "poisson_nll_loss"]
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean",
            log_target: bool = False) -> Tensor:  # fmt: skip
     """Kullback-Leibler divergence KL(target ‖ model) for log-probabilities ``input``:
     t (ln t - input) pointwise (0 where t = 0), or e^t (t - input) with ``log_target=True``.
@@ -53,7 +53,7 @@ def kl_div(input, target, size_average=None, reduce=None, reduction: str = "mean
     return apply_reduction(loss, reduction)
 
 
-def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,  # noqa: A002
+def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False,
                      size_average=None, eps: float = 1e-8, reduce=None,
                      reduction: str = "mean") -> Tensor:  # fmt: skip
     """Poisson negative log-likelihood of counts t with rate λ: λ - t ln λ (dropping ln t!).
@@ -73,7 +73,7 @@ def poisson_nll_loss(input, target, log_input: bool = True, full: bool = False, 
     return apply_reduction(loss, reduction)
 
 
-def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,  # noqa: A002
+def gaussian_nll_loss(input, target, var, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:  # fmt: skip
     """Gaussian negative log-likelihood ½(ln σ² + (input - target)² / σ²) (+ ½ ln 2π if ``full``).
     ``var`` has the input's shape, or one fewer trailing dimension, or one dimension of size 1

@@ -32,7 +32,7 @@ def apply_reduction(loss: Tensor, reduction: str) -> Tensor:
 reduce = apply_reduction  # the earlier name; inside the losses ``reduce`` is PyTorch's legacy flag
 
 
-def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:  # noqa: A002
+def legacy_reduction(size_average: bool | None, reduce: bool | None, reduction: str) -> str:
     """``reduction`` unless a deprecated flag is given; then PyTorch's mapping: ``reduce=False``
     -> 'none', else ``size_average=False`` -> 'sum', else 'mean' (with PyTorch's warning)."""
     if size_average is None and reduce is None:
@@ -54,7 +54,7 @@ def nan_mean(total: Tensor) -> Tensor:
     return total * 0.0 + float("nan")
 
 
-def check_same_shape(input, target, op: str) -> None:  # noqa: A002
+def check_same_shape(input, target, op: str) -> None:
     if input.shape != target.shape:
         raise ShapeError(
             f"{op}(): input shape {tuple(input.shape)} and target shape {tuple(target.shape)} "
@@ -73,7 +73,7 @@ def as_labels(target) -> Tensor:
     return target if isinstance(target, Tensor) else Tensor._wrap(np.asarray(target))
 
 
-def check_class_target(input, target, ignore_index: int | None, op: str) -> np.ndarray:  # noqa: A002
+def check_class_target(input, target, ignore_index: int | None, op: str) -> np.ndarray:
     """The labels as an integer array, after checking dtype, shape (the input's without dim 1)
     and range [0, C); ``ignore_index`` (None: none) is exempt from the range check."""
     labels = target._data

@@ -35,7 +35,7 @@ def _softplus(z: Tensor) -> Tensor:
     return maximum(z, 0.0) + log1p(exp(-z.abs()))
 
 
-def hinge_loss(input, target, margin: float = 1.0, reduction: str = "mean") -> Tensor:  # noqa: A002
+def hinge_loss(input, target, margin: float = 1.0, reduction: str = "mean") -> Tensor:
     """Binary hinge loss max(0, margin - y·f(x)) for scores f(x) and labels y ∈ {-1, +1}.
 
     Labels in {0, 1} are accepted too and 0 is read as -1 (a target made only of 0s and 1s
@@ -61,7 +61,7 @@ def hinge_loss(input, target, margin: float = 1.0, reduction: str = "mean") -> T
     return apply_reduction(clamp(margin - Tensor._wrap(y) * input, min=0.0), reduction)
 
 
-def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None,  # noqa: A002
+def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=None,
                       size_average=None, reduce=None, reduction: str = "mean") -> Tensor:  # fmt: skip
     """Multi-class hinge loss (Weston & Watkins / Crammer & Singer style, PyTorch's form):
     loss_i = Σ_{j≠y} w_y · max(0, margin - x_y + x_j)^p / C, with p ∈ {1, 2}.
@@ -92,7 +92,7 @@ def multi_margin_loss(input, target, p: int = 1, margin: float = 1.0, weight=Non
     return apply_reduction(loss.reshape(labels.shape), reduction)
 
 
-def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,  # noqa: A002
+def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:  # fmt: skip
     """x where y = 1, max(0, margin - x) where y = -1 (x is usually a distance), as PyTorch
     computes it: a target that is neither 1 nor -1 gets both terms."""
@@ -104,7 +104,7 @@ def hinge_embedding_loss(input, target, margin: float = 1.0, size_average=None, 
     return apply_reduction(margin_term + self_term, reduction)
 
 
-def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:  # noqa: A002
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """Two-class logistic loss ln(1 + e^(-y·x)) for labels y ∈ {-1, 1}; computed as a stable
     softplus, so it stays finite where PyTorch's ln(1 + e^(-y·x)) overflows to inf."""
     reduction = legacy_reduction(size_average, reduce, reduction)

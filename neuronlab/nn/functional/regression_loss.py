@@ -33,7 +33,7 @@ def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weights: 
     return apply_reduction(loss, reduction)
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
              weight=None) -> Tensor:  # fmt: skip
     """Mean squared error: (input - target)², optionally weighted per element."""
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -45,7 +45,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     return _weighted(diff * diff, weight, reduction, "mse_loss")
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
             weight=None) -> Tensor:  # fmt: skip
     """Mean absolute error: |input - target|, optionally weighted per element."""
     reduction = legacy_reduction(size_average, reduce, reduction)
@@ -54,7 +54,7 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mea
     return _weighted((input - target).abs(), weight, reduction, "l1_loss")
 
 
-def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:  # noqa: A002
+def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weight=None) -> Tensor:
     """½d² where |d| <= delta, else delta(|d| - ½delta), with d = input - target."""
     if delta <= 0:
         raise ValueError(f"huber_loss(): delta must be positive, got {delta}")
@@ -66,7 +66,7 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     return _weighted(where(d <= delta, quadratic, linear), weight, reduction, "huber_loss", False)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",  # noqa: A002
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
                    beta: float = 1.0) -> Tensor:  # fmt: skip
     """½d²/beta where |d| < beta, else |d| - ½beta (Huber divided by beta)."""
     if beta < 0:
