@@ -17,10 +17,6 @@ from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 
 
-def is_tensor(x) -> bool:
-    return isinstance(x, Tensor)
-
-
 def data(x) -> np.ndarray:
     """The values of ``x`` as an array, outside any graph (for masks and constants)."""
     return x._data if isinstance(x, Tensor) else np.asarray(x)
