@@ -84,10 +84,14 @@ def sigmoid(x):
     return x.sigmoid() if isinstance(x, Tensor) else 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def softmax(x, dim: int):
-    """e^x / Σ e^x along ``dim``, the maximum subtracted first (no overflow)."""
+def softmax(x, dim: int, from_forward: np.ndarray | None = None):
+    """e^x / Σ e^x along ``dim``, the maximum subtracted first (no overflow). On arrays,
+    ``from_forward`` (the same softmax of the same ``x``, kept by the forward pass) is used
+    instead of computing it again; on Tensors it is recomputed, recorded."""
     if isinstance(x, Tensor):
         return x.softmax(dim)
+    if from_forward is not None:
+        return from_forward
     e = np.exp(x - x.max(axis=dim, keepdims=True))
     return e / e.sum(axis=dim, keepdims=True)
 

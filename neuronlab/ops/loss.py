@@ -86,15 +86,18 @@ class CrossEntropyIndices(Function):
     """Fused log-softmax + NLL for (N, C) logits and class indices (no weights, no smoothing):
     loss_i = logsumexp(x_i) - x_i[y_i];  grad_x = (softmax(x) - onehot(y)) · grad (/ N for mean).
 
-    Fused for speed: one node, and no division by a probability that could be 0. The
-    backward computes softmax(x) from x (on Tensors it is then recorded).
+    Fused for speed: one node, one pass computes the probabilities the backward needs (on
+    Tensors the backward recomputes them from x, recorded), and no division by a probability
+    that could be 0.
     """
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
         shifted = x - x.max(axis=1, keepdims=True)
-        total = np.exp(shifted).sum(axis=1)
-        losses = np.log(total) - shifted[np.arange(x.shape[0]), target]
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
+        self.probs = e / total
         if reduction == "none":
             return losses
         out = losses.sum()
@@ -104,7 +107,7 @@ class CrossEntropyIndices(Function):
         n = self.target.shape[0]
         onehot = np.zeros(x.shape, dtype=data(x).dtype)
         onehot[np.arange(n), self.target] = 1
-        d = softmax(x, 1) - onehot
+        d = softmax(x, 1, from_forward=self.probs) - onehot
         if self.reduction == "none":
             return (d * grad.reshape(n, 1),)
         return (d * (grad / n if self.reduction == "mean" else grad),)
