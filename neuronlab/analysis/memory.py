@@ -42,7 +42,9 @@ _OPTIMIZERS = {
     "rmsprop_centered_momentum": (RMSprop, {"centered": True, "momentum": 0.9}), "adagrad": (Adagrad, {}),
 }  # fmt: skip
 # Buffers per parameter that each named optimizer keeps (each optimizer class says).
-STATE_BUFFERS = {"none": 0} | {name: cls.state_buffers(options) for name, (cls, options) in _OPTIMIZERS.items()}
+STATE_BUFFERS = {"none": 0} | {
+    name: cls.state_buffers(options) for name, (cls, options) in _OPTIMIZERS.items()
+}
 _FIELDS = ("parameters", "buffers", "gradients", "optimizer_state", "optimizer_workspace", "activations")
 
 
@@ -163,7 +165,9 @@ def optimizer_state_buffers(optimizer=None, group: dict | None = None) -> int:
         return optimizer.state_buffers(options)
     except NotImplementedError:
         name = optimizer.__name__ if isinstance(optimizer, type) else type(optimizer).__name__
-        raise ValueError(f"unknown optimizer {name}: it does not say how many state buffers it keeps") from None
+        raise ValueError(
+            f"unknown optimizer {name}: it does not say how many state buffers it keeps"
+        ) from None
 
 
 def _buffers_per_param(optimizer, params: list[Tensor]) -> list[int]:

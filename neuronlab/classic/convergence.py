@@ -22,7 +22,6 @@ Note that γ is the margin in the augmented space, at most the geometric margin 
 line w·x + b = 0 in the input space (the bias counts in ‖u‖).
 """
 
-
 from __future__ import annotations
 
 import numpy as np

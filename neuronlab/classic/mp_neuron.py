@@ -12,7 +12,6 @@ course seed 004 writes in both places it defines the activation: (2) "y = 1 if
 ``activation='sign'``.) Nothing is learned: weights and thresholds are set by hand.
 """
 
-
 from __future__ import annotations
 
 from collections.abc import Sequence

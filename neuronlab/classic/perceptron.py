@@ -13,7 +13,6 @@ If the classes are linearly separable the loop stops after at most (R/γ)² mist
 (Novikoff 1962; see ``neuronlab.classic.convergence``). If not, it never stops by itself.
 """
 
-
 from __future__ import annotations
 
 import inspect

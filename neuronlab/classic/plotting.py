@@ -4,7 +4,6 @@ matplotlib is imported inside the functions, so ``import neuronlab.classic`` nev
 Both functions draw on ``ax`` (a new figure when None) and return the Axes.
 """
 
-
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

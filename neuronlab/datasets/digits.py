@@ -2,7 +2,6 @@
 scikit-learn (no download).
 """
 
-
 from __future__ import annotations
 
 import numpy as np

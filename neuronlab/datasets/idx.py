@@ -5,7 +5,6 @@ The IDX format (LeCun et al.): a 4-byte magic number ``0x00 0x00 <type> <ndim>``
 gzip-compressed (``.gz``).
 """
 
-
 from __future__ import annotations
 
 import gzip

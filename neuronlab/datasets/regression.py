@@ -5,7 +5,6 @@ targets as a column, shape ``(n, 1)``, ready for ``MSELoss`` against a ``Linear(
 output, and the true parameters the data were generated from.
 """
 
-
 from __future__ import annotations
 
 import math

@@ -6,7 +6,6 @@ Fit it on the training part and apply the same ``mean_`` and ``scale_`` to valid
 test data; fitting on all data leaks test statistics into training.
 """
 
-
 from __future__ import annotations
 
 import numpy as np

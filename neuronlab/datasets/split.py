@@ -8,7 +8,6 @@ column sums can be rounded entry by entry keeping those sums); it is solved here
 augmenting paths over the three parts.
 """
 
-
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,5 @@
 """``to_tensor_dataset``: NumPy arrays to a checked ``TensorDataset`` in one line."""
 
-
 from __future__ import annotations
 
 import numpy as np

@@ -5,7 +5,6 @@ Every function returns ``(X, y)``: ``X`` a float32 array of shape ``(n_samples, 
 scikit-learn's generators (the ones the course uses); XOR and spirals are written here.
 """
 
-
 from __future__ import annotations
 
 import numpy as np

@@ -4,7 +4,6 @@ Each check raises a ``ValueError`` that says what is wrong, where, and what to c
 ``TensorDataset`` itself stays as permissive as PyTorch's, so the dataset helpers call these.
 """
 
-
 from __future__ import annotations
 
 import numpy as np
