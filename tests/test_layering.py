@@ -202,7 +202,7 @@ def test_every_test_folder_is_a_package():
         *(
             d
             for d in tests.rglob("*")
-            if d.is_dir() and d.name != "__pycache__" and not d.name.startswith(".")
-        ),
+            if d.is_dir() and d.name != "__pycache__" and not d.name.startswith(".") and any(d.glob("*.py"))
+        ),  # folders of test code (not generated ones such as screenshots)
     ]
     assert [d for d in folders if not (d / "__init__.py").exists()] == []
