@@ -204,17 +204,17 @@ def is_tensor(obj) -> builtins_bool:
     return isinstance(obj, Tensor)
 
 
-def numel(input) -> builtins_int:  # noqa: A002
+def numel(input) -> builtins_int:
     """Number of elements of ``input``."""
     return input.numel()
 
 
-def detach(input) -> Tensor:  # noqa: A002
+def detach(input) -> Tensor:
     """``input.detach()``."""
     return input.detach()
 
 
-def is_floating_point(input) -> builtins_bool:  # noqa: A002
+def is_floating_point(input) -> builtins_bool:
     return input.is_floating_point()
 
 

@@ -33,6 +33,7 @@ import warnings
 import numpy as np
 
 from neuronlab.engine.tensor import Tensor
+from neuronlab.nn.parameter import Parameter
 
 try:
     import safetensors.numpy as _safetensors
@@ -160,8 +161,6 @@ def _is_plain_key(key) -> bool:
 
 
 def _is_parameter(tensor: Tensor) -> bool:
-    from neuronlab.nn.parameter import Parameter
-
     return isinstance(tensor, Parameter)
 
 
@@ -187,8 +186,6 @@ def _decode(node, arrays: dict[str, np.ndarray]):
     if kind == "tensor":
         return Tensor._wrap(array).requires_grad_(bool(node["requires_grad"]))
     if kind == "parameter":
-        from neuronlab.nn.parameter import Parameter
-
         return Parameter(Tensor._wrap(array), requires_grad=bool(node["requires_grad"]))
     raise ValueError(f"unknown entry type {kind!r}")
 

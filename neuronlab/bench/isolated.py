@@ -82,7 +82,7 @@ def main(argv: list[str]) -> None:
     library, quick, threads = argv[0], argv[1] == "1", int(argv[2])
     try:
         _serve(library, quick, threads, send, receive)
-    except Exception:  # noqa: BLE001 - report any failure to the parent, which raises it
+    except Exception:  # report any failure to the parent, which raises it
         send(["error", traceback.format_exc()])
     # Every reply is flushed; skipping the interpreter's teardown saves about 0.5 s per
     # PyTorch worker (its modules' finalizers) and changes nothing the parent sees.

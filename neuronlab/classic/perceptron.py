@@ -12,7 +12,6 @@ folded in as w₀ with x₀ = 1 (x̃ = (1, x), w̃ = (w₀, w)), and w̃ = 0 at 
 If the classes are linearly separable the loop stops after at most (R/γ)² mistakes
 (Novikoff 1962; see ``neuronlab.classic.convergence``). If not, it never stops by itself.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -3,7 +3,6 @@
 matplotlib is imported inside the functions, so ``import neuronlab.classic`` never needs it.
 Both functions draw on ``ax`` (a new figure when None) and return the Axes.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

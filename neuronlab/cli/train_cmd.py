@@ -131,7 +131,12 @@ def load_csv(path: str, target: str | None) -> tuple[np.ndarray, np.ndarray, lis
         raise ValueError(f"{path}: the target column {target!r} has {len(classes)} distinct values; "
                          "neuronlab train fits classifiers (one class per distinct value)")  # fmt: skip
     index = {c: i for i, c in enumerate(classes)}
-    return X.astype(np.float32), np.array([index[label] for label in labels], dtype=np.int64), features, classes
+    return (
+        X.astype(np.float32),
+        np.array([index[label] for label in labels], dtype=np.int64),
+        features,
+        classes,
+    )
 
 
 def _hidden(text: str) -> list[int]:

@@ -1,7 +1,6 @@
 """scikit-learn's handwritten digits: 1,797 images of 8x8 pixels, 10 classes, shipped with
 scikit-learn (no download).
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -10,7 +10,6 @@ looks for ("Reshape your data", "Unknown label type: continuous"...), and ``NotF
 and ``DataConversionWarning`` are also scikit-learn's classes when scikit-learn is loaded
 (``sklearn_twin``): scikit-learn stays an optional dependency, never imported from here.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

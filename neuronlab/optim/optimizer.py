@@ -224,6 +224,13 @@ class Optimizer:
     def _init_state(self, p: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Create ``p``'s state buffers (called before its first update)."""
 
+    @staticmethod
+    def state_buffers(group: dict[str, Any]) -> int:
+        """How many parameter-shaped state buffers this optimizer keeps per parameter with the
+        options of ``group`` (missing options take the constructor's defaults); step counters
+        (0-dim) are not counted. ``analysis.memory`` reads it."""
+        raise NotImplementedError
+
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any],
                 work: tuple[np.ndarray, np.ndarray]) -> None:  # fmt: skip
         """Update one parameter array in place (``state`` maps names to arrays)."""

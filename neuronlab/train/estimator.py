@@ -13,7 +13,6 @@ copied, so ``fit`` never changes what was passed in. A classifier's module outpu
 per class (``CrossEntropyLoss``; ``predict_proba`` is their softmax); a regressor's one value
 (``MSELoss``).
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """``classic.Perceptron`` is a scikit-learn estimator: it passes ``check_estimator`` and works in
 ``cross_val_score``, ``GridSearchCV`` and ``Pipeline`` (issue 14, "Interop users expect")."""
-# ruff: noqa: N806 - X is the data matrix, as in scikit-learn
 
 import subprocess
 import sys

@@ -326,3 +326,20 @@ def test_a_refused_step_or_state_changes_nothing():
     with pytest.raises(ValueError, match="shape"):
         other.load_state_dict(saved)
     assert not other.state
+
+
+@pytest.mark.parametrize(
+    "cls, options",
+    [(optim.SGD, {}), (optim.SGD, {"momentum": 0.9}), (optim.Adam, {}), (optim.Adam, {"amsgrad": True}),
+     (optim.AdamW, {"amsgrad": True}), (optim.RMSprop, {}), (optim.RMSprop, {"centered": True, "momentum": 0.9}),
+     (optim.Adagrad, {})],
+)  # fmt: skip
+def test_state_buffers_counts_the_state_an_optimizer_keeps(cls, options):
+    """``state_buffers`` (what analysis.memory reads) equals the parameter-shaped buffers after a step."""
+    w = neuronlab.ones(3, 2, requires_grad=True)
+    optimizer = cls([w], lr=0.1, **options)
+    (w * w).sum().backward()
+    optimizer.step()
+    kept = [v for v in optimizer.state[w].values() if isinstance(v, neuronlab.Tensor) and v.shape == w.shape]
+    assert cls.state_buffers(optimizer.param_groups[0]) == len(kept)
+    assert cls.state_buffers(options) == len(kept)

@@ -3,7 +3,7 @@
 import pytest
 
 pytest.importorskip("starlette")
-from neuronlab.playground.bench import measure  # noqa: E402
+from neuronlab.playground.bench import measure
 
 
 def test_measure_reports_every_number():

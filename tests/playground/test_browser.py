@@ -106,7 +106,8 @@ def test_train_export_import_share(page, url):
     assert number(page, "loss") >= 0
     shot(page, "2-trained-xor")
 
-    page.click("[data-testid=weight-0-1-0]")  # explain a weight's gradient
+    page.click("[data-testid=weight-0-1-0]")  # explain a weight's gradient (the reply is asynchronous)
+    page.wait_for_function("document.querySelector('[data-testid=explain-chain]').textContent.length > 0")
     assert "dL/dw[1,0] = dL/dz1 · a0" in page.text_content("[data-testid=explain-chain]")
 
     page.click("[data-testid=export]")

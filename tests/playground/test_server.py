@@ -6,10 +6,10 @@ import pytest
 
 pytest.importorskip("starlette")
 pytest.importorskip("httpx2")
-from starlette.testclient import TestClient  # noqa: E402
-from starlette.websockets import WebSocketDisconnect  # noqa: E402
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
-from neuronlab.playground import create_app  # noqa: E402
+from neuronlab.playground import create_app
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 """``NeuralNetClassifier``/``NeuralNetRegressor``: a neuronlab module + ``Trainer`` as scikit-learn
 estimators (issue 14, "Interop users expect"): ``check_estimator``, then the tools users reach for."""
-# ruff: noqa: N806 - X is the data matrix, as in scikit-learn
 
 import subprocess
 import sys
