@@ -10,6 +10,7 @@ the report without re-running anything.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -207,7 +208,12 @@ def _untranslated_html(text: str) -> str:
 
 
 def _paragraphs(text: str) -> str:
-    return "".join(f"<p>{_untranslated_html(p)}</p>" for p in text.split("\n\n") if p.strip())
+    """Paragraphs of escaped text; `code` in backquotes as <code>."""
+    return "".join(
+        "<p>" + re.sub(r"`([^`]+)`", r"<code>\1</code>", _untranslated_html(p)) + "</p>"
+        for p in text.split("\n\n")
+        if p.strip()
+    )
 
 
 def _html_table(headers: list[str], rows: list[list[str]], classes: list[str] | None = None) -> str:

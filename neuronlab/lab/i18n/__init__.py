@@ -234,31 +234,47 @@ class ExperimentText:
 
 
 class FigureTranslator:
-    """Translates figure texts: exact entries first, then templates whose ``{field}`` parts match
-    anything (``"lr = {lr}"`` → ``"学习率 = {lr}"``)."""
+    """Translates the texts of figures and tables, built from data as they often are:
+
+    * exact entries: ``"test accuracy": "测试准确率"``;
+    * templates, whose ``{field}`` parts match anything and are themselves translated when the
+      catalog has them: ``"lr = {lr}": "学习率 = {lr}"``, ``"remedy: {r}": "补救：{r}"``;
+    * replacements, keys starting with ``~``, applied wherever they occur (longest first) when no
+      entry matches the whole text: ``"~ (edge)": "（边界）"``, ``"~True": "是"``.
+    """
 
     def __init__(self, mapping: dict[str, str]) -> None:
-        self.exact = {k: v for k, v in mapping.items() if "{" not in k}
+        self.exact = {k: v for k, v in mapping.items() if "{" not in k and not k.startswith("~")}
+        self.replace = sorted(
+            ((k[1:], v) for k, v in mapping.items() if k.startswith("~")), key=lambda kv: -len(kv[0])
+        )
         self.templates = []
         for key, value in mapping.items():
-            if "{" not in key:
+            if "{" not in key or key.startswith("~"):
                 continue
             pattern = re.escape(key)
             pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>.+?)", pattern)
-            self.templates.append((re.compile(f"^{pattern}$", re.S), value))
+            self.templates.append((re.compile(f"^{pattern}$", re.S), value, len(re.sub(r"\{\w+\}", "", key))))
+        self.templates.sort(key=lambda t: -t[2])  # the most specific template first
 
-    def __call__(self, text: str) -> str | None:
+    def __call__(self, text: str, depth: int = 0) -> str | None:
         """The translation of ``text``, or None when there is none."""
         if text in self.exact:
             return self.exact[text]
-        for pattern, value in self.templates:
+        for pattern, value, _ in self.templates:
             match = pattern.match(text)
             if match:
+                parts = {
+                    k: (self(v, depth + 1) if depth < 3 else None) or v for k, v in match.groupdict().items()
+                }
                 try:
-                    return value.format(**match.groupdict())
+                    return value.format(**parts)
                 except (KeyError, IndexError, ValueError):
                     return value
-        return None
+        new = text
+        for old, replacement in self.replace:
+            new = new.replace(old, replacement)
+        return new if new != text else None
 
 
 # ---------------------------------------------------------------- figures
