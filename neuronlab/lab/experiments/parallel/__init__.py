@@ -171,9 +171,9 @@ CLAIMS = [
         ),  # fmt: skip
         rule=">",
         threshold=0.0,
-        note="Two cores shared with other jobs: a process descheduled while the other waits in the all-reduce "
-        "costs both. Here (load average about 7) full runs were inconclusive or contradicted it; on idle cores "
-        "the verdict may differ, so none is expected.",
+        note="On 2 cores shared with other jobs (load average about 7 during these runs) the two processes are "
+        "seldom running at the same moment, and the one that runs waits for the other in the all-reduce; on idle "
+        "cores the outcome can differ, so no verdict is expected.",
         expected="inconclusive",
     ),
     Claim(
@@ -208,8 +208,8 @@ CLAIMS = [
         ),  # fmt: skip
         rule=">",
         threshold=0.0,
-        note="At the large batch the extra processor time is a few percent of the step (a first full run: "
-        "within noise), so the cost the seed names is mostly the second device itself.",
+        note="At the large batch the extra is the same per-step overhead (the gradient hooks, the buckets, the "
+        "all-reduce) spread over much more computation.",
     ),
     Claim(
         id="dp-less-memory-per-process",
