@@ -56,6 +56,7 @@ class Generator:
         """Reset the stream to the one defined by ``seed``; returns the generator."""
         self._seed = _as_seed(seed)
         self._bits._legacy_seeding(self._seed & 0xFFFFFFFF)  # at::mt19937 keeps the low 32 bits
+        self._fresh = True  # PyTorch writes next = 0 in the state until the first draw
         self.next_double_normal: float | None = None
         self.next_float_normal: float | None = None
         return self
@@ -73,10 +74,12 @@ class Generator:
     # --- the word stream -----------------------------------------------------------------
     def random32(self, n: int) -> np.ndarray:
         """``n`` 32-bit words (``generator->random()``), as uint64."""
+        self._fresh = False
         return self._bits.random_raw(int(n))
 
     def random64(self, n: int) -> np.ndarray:
         """``n`` 64-bit words (``generator->random64()``: the first word is the high half)."""
+        self._fresh = False
         words = self._bits.random_raw(2 * int(n)).reshape(-1, 2)
         return (words[:, 0] << np.uint64(32)) | words[:, 1]
 
@@ -85,7 +88,8 @@ class Generator:
         """The full state as PyTorch's 5056-byte uint8 tensor (for checkpoints)."""
         mt = self._bits.state["state"]
         buffer = bytearray(_STATE_BYTES)
-        _HEADER.pack_into(buffer, 0, self._seed, _STATE_N + 1 - int(mt["pos"]), 1, int(mt["pos"]))
+        pos = int(mt["pos"])  # words used since the last twist; PyTorch's left = 625 - pos
+        _HEADER.pack_into(buffer, 0, self._seed, _STATE_N + 1 - pos, 1, 0 if self._fresh else pos)
         buffer[24 : 24 + 8 * _STATE_N] = np.asarray(mt["key"], dtype="<u8").tobytes()
         valid = self.next_double_normal is not None
         _NORMAL.pack_into(buffer, 5016, 0.0, self.next_double_normal if valid else 0.0, 0.0, int(valid))
@@ -102,7 +106,9 @@ class Generator:
                 f"Expected a generator state of {_STATE_BYTES} bytes (PyTorch's layout), got {len(raw)}; "
                 "states saved before neuronlab used PyTorch's generator cannot be restored"
             )
-        seed, _left, _seeded, pos = _HEADER.unpack_from(raw, 0)
+        seed, left, _seeded, pos = _HEADER.unpack_from(raw, 0)
+        self._fresh = pos == 0 and left == 1
+        pos = _STATE_N + 1 - left
         key = np.frombuffer(raw[24 : 24 + 8 * _STATE_N], dtype="<u8").astype(np.uint32)
         self._bits.state = {"bit_generator": "MT19937", "state": {"key": key, "pos": int(pos)}}
         self._seed = seed
