@@ -41,6 +41,19 @@ from neuronlab.engine.random import (
     seed,
     set_rng_state,
 )
+from neuronlab.engine.runtime import (
+    are_deterministic_algorithms_enabled,
+    finfo,
+    get_default_device,
+    get_num_interop_threads,
+    get_num_threads,
+    iinfo,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_default_device,
+    set_num_interop_threads,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from neuronlab.engine.tensor import Size, Tensor
 from neuronlab.ops.activation import (
     log_softmax,
@@ -136,6 +149,7 @@ from neuronlab.ops.indexing import (
 )
 from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
 from neuronlab.ops.linalg import bmm, dot, matmul, mm, mv, outer
+from neuronlab.ops.meshgrid import meshgrid
 from neuronlab.ops.pointwise import (
     abs,
     absolute,
@@ -227,7 +241,7 @@ import builtins as _builtins  # noqa: E402
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
 
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
-from neuronlab import datasets, metrics, nn, optim, utils  # noqa: E402
+from neuronlab import backends, datasets, metrics, nn, optim, testing, utils  # noqa: E402
 from neuronlab.serialization import load, save  # noqa: E402
 
 # Sub-packages loaded on first use (PEP 562), so ``import neuronlab`` stays fast:

@@ -22,6 +22,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "neuronlab"
 LAYERS = {
     "neuronlab.engine": 0,
     "neuronlab.ops": 1,
+    "neuronlab.backends": 0,  # flags only (torch.backends)
+    "neuronlab.testing": 2,  # assert_close
     "neuronlab.autograd": 2,
     "neuronlab.nn.parameter": 3,
     "neuronlab.nn.functional": 3,

@@ -18,7 +18,7 @@ import warnings
 
 import numpy as np
 
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine.random import Generator, numpy_rng
 from neuronlab.engine.tensor import Tensor
 
 _SHOWN = 5  # how many offending positions an error message lists
@@ -128,12 +128,13 @@ def check_fraction_or_count(size, n: int, name: str) -> int:
 def check_random_state(random_state) -> np.random.Generator:
     """A NumPy generator from ``random_state`` (scikit-learn's convention, NumPy's new API).
 
-    ``None``: the generator ``neuronlab.manual_seed`` seeds (so a seeded run repeats);
-    an int: a fresh ``np.random.default_rng(seed)``; a ``neuronlab.Generator`` or a
-    ``np.random.Generator``: used as is.
+    ``None``: a NumPy generator seeded from the one ``neuronlab.manual_seed`` seeds (so a
+    seeded run repeats);
+    an int: a fresh ``np.random.default_rng(seed)``; a ``neuronlab.Generator``: seeds a
+    NumPy generator from one draw; a ``np.random.Generator``: used as is.
     """
     if random_state is None or isinstance(random_state, Generator):
-        return rng_of(random_state)
+        return numpy_rng(random_state)
     if isinstance(random_state, np.random.Generator):
         return random_state
     if isinstance(random_state, int | np.integer) and not isinstance(random_state, bool):

@@ -19,7 +19,7 @@ class _Modules:
     def __getattr__(self, name: str):
         # Runs once: afterwards the names below are instance attributes and this method is
         # not called for them.
-        from neuronlab.engine import graph, random
+        from neuronlab.engine import graph, random, sampling
         from neuronlab.ops import (
             activation,
             arithmetic,
@@ -37,7 +37,7 @@ class _Modules:
         found = dict(
             activation=activation, arithmetic=arithmetic, cast=cast, comparison=comparison,
             creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
-            pointwise=pointwise, random=random, reduction=reduction, shape=shape,
+            pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

@@ -50,8 +50,16 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods):
     )
     __array_priority__ = 1000  # ndarray + Tensor -> Tensor.__radd__
 
-    def __init__(self, data=None, *, dtype=None, requires_grad: bool = False) -> None:
-        array = as_array(data if data is not None else [], dtype)
+    def __init__(self, data=None, *sizes, dtype=None, requires_grad: bool = False) -> None:
+        # PyTorch's legacy constructor: Tensor(2, 3) is an uninitialized 2x3 float tensor (zeros
+        # here), Tensor([1, 2]) a float tensor; arrays and tensors keep their dtype.
+        if _is_size(data) and all(_is_size(s) for s in sizes):
+            default = dtypes.as_dtype(dtype) if dtype is not None else dtypes.get_default_dtype()
+            array = np.zeros((data, *sizes), dtype=default.numpy)
+        elif isinstance(data, list | tuple) and dtype is None:
+            array = as_array(data, None).astype(dtypes.get_default_dtype().numpy, copy=False)
+        else:
+            array = as_array(data if data is not None else [], dtype)
         self._data = array
         self._requires_grad = False
         self._grad = None
@@ -456,3 +464,7 @@ def as_array(data, dtype) -> np.ndarray:
 
 def _rebuild(array, requires_grad):
     return Tensor._wrap(array, requires_grad)
+
+
+def _is_size(value) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool)

@@ -151,21 +151,34 @@ class InPlaceMethods:
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of N(mean, std²), in place."""
-        rng = modules.random.rng_of(generator)
-        return self._overwrite("normal_", rng.normal(mean, std, self._data.shape))
+        gen, data = modules.random.generator_of(generator), self._data
+        contiguous = data.flags.c_contiguous
+        return self._overwrite("normal_", modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of U(a, b), in place."""
-        rng = modules.random.rng_of(generator)
-        return self._overwrite("uniform_", rng.uniform(a, b, self._data.shape))
+        gen, data = modules.random.generator_of(generator), self._data
+        return self._overwrite("uniform_", modules.sampling.uniform(gen, data.shape, data.dtype, a, b))
 
     def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
         """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
-        rng = modules.random.rng_of(generator)
-        return self._overwrite("bernoulli_", rng.random(self._data.shape) < p)
+        gen = modules.random.generator_of(generator)
+        if isinstance(p, InPlaceMethods):  # a tensor of probabilities
+            return self._overwrite("bernoulli_", modules.sampling.bernoulli_tensor(gen, p._data))
+        return self._overwrite("bernoulli_", modules.sampling.bernoulli_scalar(gen, self._data.shape, p))
 
-    def random_(self, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
-        rng = modules.random.rng_of(generator)
+    def random_(self, from_: int | None = None, to: int | None = None, *, generator=None) -> Tensor:
+        """Fill with integers from [from_, to), [0, from_) with one bound, or PyTorch's full
+        range with none ([0, 2^mantissa] for floats), in place."""
+        gen, data = modules.random.generator_of(generator), self._data
+        if from_ is None and to is None:
+            return self._overwrite("random_", modules.sampling.random_full(gen, data.shape, data.dtype))
         if to is None:
-            from_, to = 0, from_ if from_ else 2**24
-        return self._overwrite("random_", rng.integers(from_, to, self._data.shape))
+            from_, to = 0, from_
+        values = modules.sampling.random_int(gen, data.shape, int(from_), int(to), data.dtype)
+        return self._overwrite("random_", values)
+
+    def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
+        """Fill with samples of Exp(λ): -log(1 - u)/λ, in place."""
+        gen = modules.random.generator_of(generator)
+        return self._overwrite("exponential_", modules.sampling.exponential(gen, self._data.shape, lambd))

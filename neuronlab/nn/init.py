@@ -19,7 +19,8 @@ import warnings
 import numpy as np
 
 from neuronlab.engine.grad_mode import no_grad
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator, generator_of, numpy_rng
 from neuronlab.engine.tensor import Tensor
 
 __all__ = [
@@ -126,7 +127,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)  # fmt: skip
-    rng = rng_of(generator)
+    rng = numpy_rng(generator)  # rejection sampling: reproducible, not PyTorch's erfinv numbers
     shape = tuple(tensor.shape)
     mass = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
     if mass > 0.3:
@@ -268,7 +269,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
         return tensor
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flattened = rng_of(generator).normal(0.0, 1.0, (rows, cols))
+    flattened = sampling.normal(generator_of(generator), (rows, cols), tensor._data.dtype).astype(np.float64)
     if rows < cols:
         flattened = flattened.T
     q, r = np.linalg.qr(flattened)
@@ -282,12 +283,11 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     """Martens (2010): N(0, std²) entries, with ⌈sparsity · rows⌉ of each column set to zero."""
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    rng = rng_of(generator)
     rows, cols = tensor.shape
     num_zeros = math.ceil(sparsity * rows)
-    values = rng.normal(0.0, std, (rows, cols))
-    for col in range(cols):
-        values[rng.permutation(rows)[:num_zeros], col] = 0
+    values = sampling.normal(generator_of(generator), (rows, cols), tensor._data.dtype, 0.0, std)
+    for col in range(cols):  # PyTorch draws these permutations from the default generator
+        values[sampling.randperm(generator_of(None), rows)[:num_zeros], col] = 0
     return _write(tensor, values)
 
 

@@ -190,8 +190,10 @@ def test_sparse_zeros_a_fraction_of_each_column():
 
 # -- generators, in-place semantics, dtypes --------------------------------------------------------
 @pytest.mark.parametrize("name", ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-                                  "kaiming_normal_", "trunc_normal_", "orthogonal_", "sparse_"])  # fmt: skip
+                                  "kaiming_normal_", "trunc_normal_", "orthogonal_"])  # fmt: skip
 def test_generator_makes_draws_repeatable_and_leaves_default_stream_alone(name):
+    # (sparse_ is left out: PyTorch draws its row permutations from the default generator;
+    # tests/engine/test_random_streams.py compares it with torch)
     fn = getattr(init, name)
     args = (0.5,) if name == "sparse_" else ()
     a = fn(nl.empty(6, 5), *args, generator=nl.Generator().manual_seed(11)).numpy()

@@ -111,6 +111,8 @@ def test_train_export_import_share(page, url):
     assert "dL/dw[1,0] = dL/dz1 · a0" in page.text_content("[data-testid=explain-chain]")
 
     page.click("[data-testid=export]")
+    # the export reply is asynchronous: wait for it before reading the field
+    page.wait_for_function("document.querySelector('[data-testid=export-json]').value.length > 0")
     exported = page.input_value("[data-testid=export-json]")
     share = page.input_value("[data-testid=share-url]")
     assert '"dataset": "xor"' in exported and '"activation": "relu"' in exported

@@ -83,7 +83,8 @@ def test_module_as_callable_or_instance():
     def two_layers(n_features, n_outputs):
         return nn.Sequential(nn.Linear(n_features, 16), nn.Tanh(), nn.Linear(16, n_outputs))
 
-    clf = NeuralNetClassifier(two_layers, max_epochs=40, random_state=0).fit(X, labels)
+    # lr 0.03: at the default 0.01, 40 epochs leave the boundary near linear (~0.88 for every seed)
+    clf = NeuralNetClassifier(two_layers, max_epochs=40, lr=0.03, random_state=0).fit(X, labels)
     assert clf.score(X, labels) > 0.9 and set(clf.predict(X)) <= {"blue", "red"}
     assert len(clf.history_.epochs) == 40 == clf.n_iter_
     given = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 2))

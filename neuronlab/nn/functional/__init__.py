@@ -12,3 +12,4 @@ from neuronlab.nn.functional.margin_loss import *  # noqa: F403
 from neuronlab.nn.functional.normalization import *  # noqa: F403
 from neuronlab.nn.functional.pooling import *  # noqa: F403
 from neuronlab.nn.functional.regression_loss import *  # noqa: F403
+from neuronlab.nn.functional.sequence import *  # noqa: F403

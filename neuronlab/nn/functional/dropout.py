@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "gaussian_noise"]
@@ -28,10 +29,9 @@ def _keep_mask(shape: tuple, p: float, dtype: np.dtype, generator: Generator | N
     """1/(1 - p) with probability 1 - p, else 0 (all zeros when p = 1)."""
     if p == 1.0:
         return Tensor._wrap(np.zeros(shape, dtype=dtype))
-    keep = rng_of(generator).random(shape) >= p
-    # 1/(1 - p) computed in the input's precision, as PyTorch does
-    scale = np.asarray(1, dtype=dtype) / np.asarray(1 - p, dtype=dtype)
-    return Tensor._wrap(keep.astype(dtype) * scale)
+    # PyTorch's CPU dropout: noise.bernoulli_(1 - p), then noise.div_(1 - p)
+    keep = sampling.bernoulli_scalar(generator_of(generator), shape, 1 - p)
+    return Tensor._wrap(keep.astype(dtype) / np.asarray(1 - p, dtype=dtype))
 
 
 def _masked(input: Tensor, mask: Tensor, inplace: bool, name: str) -> Tensor:
@@ -115,5 +115,5 @@ def gaussian_noise(input: Tensor, std: float = 0.1, training: bool = True, *,
         raise ValueError(f"gaussian_noise(): std must be non-negative, got {std}")
     if not training or std == 0:
         return input
-    noise = rng_of(generator).normal(0.0, std, tuple(input.shape)).astype(input._data.dtype)
+    noise = sampling.normal(generator_of(generator), tuple(input.shape), input._data.dtype, 0.0, std)
     return input + Tensor._wrap(noise)

@@ -36,3 +36,10 @@ __all__ = [
     "SequentialLR",
     "StepLR",
 ]
+
+# PyTorch keeps its schedulers in one module, and code checks it (d2l:
+# ``scheduler.__module__ == lr_scheduler.__name__``): report that public module.
+for _cls in (CosineAnnealingLR, ExponentialLR, LRScheduler, LambdaLR, LinearLR, MultiStepLR, ReduceLROnPlateau,
+             SequentialLR, StepLR):  # fmt: skip
+    _cls.__module__ = __name__
+del _cls

@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from neuronlab.engine.random import Generator
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
 from neuronlab.utils.data.collate import default_collate, default_convert
 from neuronlab.utils.data.dataset import Dataset, IterableDataset, Subset, TensorDataset
@@ -182,6 +183,10 @@ class DataLoader:
         return len(self.batch_sampler if self._auto_collation else self.sampler)
 
     def __iter__(self) -> Iterator:
+        # PyTorch's iterator draws a 64-bit base seed for its workers from ``generator`` (or the
+        # default one) every epoch, even without workers or shuffling: drawn here too, so the
+        # global stream after a loop over a loader is PyTorch's.
+        sampling.random_full(generator_of(self.generator), (), np.int64)
         if isinstance(self.dataset, IterableDataset):
             return self._iter_stream()
         if not self._auto_collation:

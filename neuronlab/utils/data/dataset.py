@@ -16,7 +16,8 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.creation import as_tensor
 
@@ -199,7 +200,7 @@ def random_split(
             f"Sum of input lengths does not equal the length of the input dataset! "
             f"(lengths sum to {sum(lengths)}, the dataset has {n} samples)"
         )
-    indices = rng_of(generator).permutation(n).astype(np.int64).tolist()
+    indices = sampling.randperm(generator_of(generator), n).tolist()  # PyTorch's randperm
     return [
         Subset(dataset, indices[offset - length : offset])
         for offset, length in zip(itertools.accumulate(lengths), lengths)

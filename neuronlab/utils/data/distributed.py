@@ -16,7 +16,8 @@ from collections.abc import Iterator, Sized
 import numpy as np
 
 import neuronlab.distributed as dist
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator
 from neuronlab.utils.data.sampler import Sampler
 
 
@@ -56,7 +57,7 @@ class DistributedSampler(Sampler):
         n = len(self.dataset)
         if self.shuffle:
             generator = Generator().manual_seed(self.seed + self.epoch)
-            indices = rng_of(generator).permutation(n).astype(np.int64)
+            indices = sampling.randperm(generator, n)  # PyTorch's order
         else:
             indices = np.arange(n, dtype=np.int64)
         if self.drop_last:

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence, Sized
 
 import numpy as np
 
-from neuronlab.engine.random import Generator, rng_of
+from neuronlab.engine import sampling
+from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
 
 
@@ -76,11 +77,18 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def _indices(self) -> np.ndarray:
-        n, rng = len(self.data_source), rng_of(self.generator)
+        # As PyTorch: without a generator, a fresh one seeded by a 64-bit draw from the default
+        # generator, so the global stream advances by one draw per epoch whatever n is.
+        if self.generator is None:
+            seed = int(sampling.random_full(generator_of(None), (), np.int64))
+            gen = Generator().manual_seed(seed)
+        else:
+            gen = self.generator
+        n = len(self.data_source)
         if self.replacement:
-            return rng.integers(0, n, self.num_samples, dtype=np.int64)
+            return sampling.random_int(gen, (self.num_samples,), 0, n, np.int64)
         full, rest = divmod(self.num_samples, n)
-        parts = [rng.permutation(n) for _ in range(full)] + [rng.permutation(n)[:rest]]
+        parts = [sampling.randperm(gen, n) for _ in range(full)] + [sampling.randperm(gen, n)[:rest]]
         return np.concatenate(parts).astype(np.int64, copy=False)
 
     def __iter__(self) -> Iterator[int]:
@@ -99,7 +107,7 @@ class SubsetRandomSampler(Sampler):
 
     def _indices(self) -> np.ndarray:
         indices = self.indices._data if isinstance(self.indices, Tensor) else np.asarray(self.indices)
-        order = rng_of(self.generator).permutation(len(indices))
+        order = sampling.randperm(generator_of(self.generator), len(indices))
         return indices.astype(np.int64, copy=False)[order]
 
     def __iter__(self) -> Iterator[int]:
@@ -139,9 +147,9 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def _indices(self) -> np.ndarray:
-        p = self.weights / self.weights.sum()
-        rng = rng_of(self.generator)
-        return rng.choice(len(p), size=self.num_samples, replace=self.replacement, p=p).astype(np.int64)
+        weights = np.asarray(self.weights, dtype=np.float64)[None]  # PyTorch: a double tensor
+        gen = generator_of(self.generator)
+        return sampling.multinomial(gen, weights, self.num_samples, self.replacement)[0]
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._indices().tolist())
