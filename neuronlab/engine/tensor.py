@@ -255,7 +255,9 @@ class Tensor(TensorMethods):
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        array = self._data
+        # NumPy functions see only values: a tensor in a graph is refused, as by PyTorch, so
+        # that ``x * np.exp(x)`` cannot silently drop a gradient path (issue 12).
+        array = self.numpy()
         if dtype is not None and array.dtype != dtype:
             return array.astype(dtype)
         return array.copy() if copy else array

@@ -219,16 +219,26 @@ class TensorMethods(TensorShapeMethods):
         return _pointwise.abs(self)
 
     def __invert__(self):
-        return _compare.logical_not(self) if self._data.dtype.kind == "b" else _compare.bitwise_not(self)
+        return _compare.bitwise_not(self)
 
+    # Bitwise on integers, logical on bools, as in PyTorch (issue 12).
     def __and__(self, other):
-        return _compare.logical_and(self, other)
+        return _compare.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return _compare.bitwise_and(other, self)
 
     def __or__(self, other):
-        return _compare.logical_or(self, other)
+        return _compare.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return _compare.bitwise_or(other, self)
 
     def __xor__(self, other):
-        return _compare.logical_xor(self, other)
+        return _compare.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return _compare.bitwise_xor(other, self)
 
     def __eq__(self, other):  # type: ignore[override]
         return _compare.eq(self, other)
@@ -421,6 +431,21 @@ class TensorMethods(TensorShapeMethods):
 
     def logical_or(self, other):
         return _compare.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return _compare.logical_xor(self, other)
+
+    def bitwise_and(self, other):
+        return _compare.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _compare.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _compare.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return _compare.bitwise_not(self)
 
     def all(self, dim=None, keepdim=False):
         return _reduce.all(self, dim, keepdim)

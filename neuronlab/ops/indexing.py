@@ -20,21 +20,104 @@ TopkResult = namedtuple("topk", ["values", "indices"])
 
 
 def _to_numpy_index(index):
-    """Tensors inside an index become arrays; a Python bool stays a bool."""
+    """``index`` as NumPy indexes it with PyTorch's meaning: tensors become arrays (a 0-d
+    integer tensor an int, as PyTorch reads it), an empty list an empty int64 array, and an
+    index that mixes ints with index arrays a ``TwoStageIndex``."""
+    if type(index) is TwoStageIndex:  # already converted (the backward of an indexing op)
+        return index
+    np_index = _item(index)
+    if isinstance(np_index, tuple) and _mixes_ints_and_arrays(np_index):
+        return _two_stage(np_index)
+    return np_index
+
+
+def _item(index):
     if isinstance(index, tuple):
-        return tuple(_to_numpy_index(i) for i in index)
+        return tuple(_item(i) for i in index)
     if isinstance(index, Tensor):
         array = index._data
         if array.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if array.ndim == 0 and array.dtype.kind in "iu":
+            return int(array)
         return array
     if isinstance(index, list):
+        if not index:
+            return np.zeros(0, dtype=np.int64)
         array = np.asarray(index)
-        return array if array.dtype != object else [_to_numpy_index(i) for i in index]
+        return array if array.dtype != object else [_item(i) for i in index]
+    if isinstance(index, slice) and index.step is not None and index.step <= 0:
+        raise ValueError("step must be greater than zero")  # PyTorch has no negative strides
     return index
 
 
+def _is_int(item) -> bool:
+    return isinstance(item, int | np.integer) and not isinstance(item, bool | np.bool_)
+
+
+def _mixes_ints_and_arrays(items: tuple) -> bool:
+    return any(_is_int(i) for i in items) and any(isinstance(i, np.ndarray | list) for i in items)
+
+
+class TwoStageIndex(tuple):
+    """``(basic, advanced)``: an index applied as ``x[basic][advanced]``.
+
+    PyTorch applies the ints, slices and ``None`` of an index first and the index tensors
+    to the dims that remain; NumPy counts the ints among the index arrays, which moves the
+    indexed dims to the front when an int separates them from the others: ``x[0, :, idx]``
+    on shape (5, 6, 7) is (6, len(idx)) in PyTorch, (len(idx), 6) in NumPy (issue 12).
+    """
+
+    __slots__ = ()
+
+
+def _two_stage(items: tuple) -> TwoStageIndex:
+    basic, advanced = [], []
+    for item in items:
+        if _is_int(item):
+            basic.append(item)
+        elif isinstance(item, bool | np.bool_):  # a new dim of size 1, then masked by the bool
+            basic.append(None)
+            advanced.append(np.array([bool(item)]))
+        elif isinstance(item, np.ndarray | list):
+            dims = np.ndim(item) if np.asarray(item).dtype == np.bool_ else 1
+            basic.extend([slice(None)] * dims)
+            advanced.append(item)
+        elif item is None:
+            basic.append(None)
+            advanced.append(slice(None))
+        else:  # a slice or the Ellipsis
+            basic.append(item)
+            advanced.append(slice(None) if isinstance(item, slice) else item)
+    return TwoStageIndex((tuple(basic), tuple(advanced)))
+
+
+def _select(array: np.ndarray, index) -> np.ndarray:
+    """``array[index]`` (see ``TwoStageIndex``)."""
+    if type(index) is TwoStageIndex:
+        return array[index[0]][index[1]]
+    return array[index]
+
+
+def _assign(array: np.ndarray, index, value) -> None:
+    """``array[index] = value`` (see ``TwoStageIndex``; its basic part is a view)."""
+    if type(index) is TwoStageIndex:
+        array[index[0]][index[1]] = value
+    else:
+        array[index] = value
+
+
+def _add_at(array: np.ndarray, index, values) -> None:
+    """``array[index] += values``, repeated positions accumulating."""
+    if type(index) is TwoStageIndex:
+        np.add.at(array[index[0]], index[1], values)
+    else:
+        np.add.at(array, index, values)
+
+
 def _is_basic(index) -> bool:
+    if type(index) is TwoStageIndex:
+        return False
     items = index if isinstance(index, tuple) else (index,)
     return all(
         isinstance(i, int | slice | type(None) | type(Ellipsis) | np.integer) and not isinstance(i, bool)
@@ -51,7 +134,7 @@ class Index(Function):
     def forward(self, x, index):
         self.index = index
         self.input_shape = x.shape
-        return x[index]
+        return _select(x, index)
 
     def backward(self, grad):
         return (IndexScatter.apply(grad, index=self.index, shape=self.input_shape),)
@@ -68,7 +151,7 @@ class IndexScatter(Function):
         if _is_basic(index):
             out[index] = grad
         else:
-            np.add.at(out, index, grad)
+            _add_at(out, index, grad)
         return out
 
     def backward(self, grad):
@@ -84,7 +167,7 @@ class IndexPut(Function):
     def forward(self, x, value, index):
         self.index = index
         out = x.copy()
-        out[index] = value
+        _assign(out, index, value)
         return out
 
     def backward(self, grad):
@@ -92,7 +175,7 @@ class IndexPut(Function):
         if STATE.enabled:
             g = IndexPut.apply(g, Tensor._wrap(np.zeros((), grad._data.dtype)), index=self.index)
         else:
-            g._data[self.index] = 0
+            _assign(g._data, self.index, 0)
         return g, getitem(grad, self.index)
 
 
@@ -164,9 +247,14 @@ def setitem(t: Tensor, index, value) -> None:
     np_index = _to_numpy_index(index)
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
+    if value_is_tensor and value._data.dtype != t._data.dtype and _has_index_array(np_index):
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{t.dtype} for the destination and {value.dtype} for the source."
+        )
     if not recorded:
         t._check_inplace("setitem")
-        t._data[np_index] = value._data if value_is_tensor else value
+        _assign(t._data, np_index, value._data if value_is_tensor else value)
         t._version[0] += 1
         return
     if not value_is_tensor:
@@ -174,6 +262,13 @@ def setitem(t: Tensor, index, value) -> None:
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
     t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+
+
+def _has_index_array(np_index) -> bool:
+    """Whether an integer index array takes part (PyTorch's index_put, which casts nothing)."""
+    items = np_index[1] if type(np_index) is TwoStageIndex else np_index
+    items = items if isinstance(items, tuple) else (items,)
+    return any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in items)
 
 
 def _describe(index) -> str:
