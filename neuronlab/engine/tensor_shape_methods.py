@@ -119,10 +119,14 @@ class TensorShapeMethods:
 
     @property
     def T(self):  # noqa: N802 - PyTorch's name
-        return _shape.permute(self, *reversed(range(self._data.ndim)))
+        return _shape.permute(self, tuple(reversed(range(self._data.ndim))))
 
     @property
     def mT(self):  # noqa: N802 - PyTorch's name
+        if self._data.ndim == 1:  # a 0-d tensor is its own transpose (PyTorch warns)
+            raise RuntimeError(
+                f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+            )
         return _shape.transpose(self, -2, -1)
 
     def expand(self, *sizes):

@@ -9,7 +9,7 @@ import numpy as np
 
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.operands import floating
+from neuronlab.ops.operands import floating, floating_only
 from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p, masked, masked_array
 
 
@@ -50,6 +50,18 @@ def zeros_operand(x: np.ndarray) -> np.ndarray:
         row = _ZERO_ROWS[key] = np.zeros(n, x.dtype)
         row.flags.writeable = False
     return row.reshape((1,) * k + x.shape[k:])
+
+
+class Hardtanh(Function):
+    """out = min(max(x, lo), hi);  d/dx = 1 for lo < x < hi, else 0. At the bounds the
+    gradient is 0, as in PyTorch's hardtanh and relu6 (``clamp`` passes it there)."""
+
+    def forward(self, x, lo, hi):
+        self.mask = (x > lo) & (x < hi)
+        return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
+
+    def backward(self, grad):
+        return (masked(grad, self.mask),)
 
 
 class LeakyReLU(Function):
@@ -177,14 +189,16 @@ class LogSoftmax(SavedOutput):
 
 def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002
     """max(input, 0)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("relu(): Boolean inputs not supported for relu")
     if inplace:
         return input.relu_()
     return ReLU.apply(input)
 
 
 def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
-    """min(max(input, 0), 6)."""
-    return input.clamp(0.0, 6.0)
+    """min(max(input, 0), 6); the gradient is 0 at 0 and 6."""
+    return hardtanh(input, 0.0, 6.0)
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
@@ -193,7 +207,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
         return input._inplace(
             "leaky_relu_", LeakyReLU.apply(input._operand_for_inplace(), slope=negative_slope)
         )
-    return LeakyReLU.apply(input, slope=negative_slope)
+    return LeakyReLU.apply(floating_only(input, "leaky_relu"), slope=negative_slope)
 
 
 def sigmoid(input) -> Tensor:  # noqa: A002
@@ -210,11 +224,12 @@ def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A0
     """input for input > 0, else α(e^input - 1)."""
     if inplace:
         return input._inplace("elu_", ELU.apply(input._operand_for_inplace(), alpha=alpha))
-    return ELU.apply(input, alpha=alpha)
+    return ELU.apply(floating_only(input, "elu"), alpha=alpha)
 
 
 def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
     """x Φ(x), or with ``approximate='tanh'``: x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))."""
+    floating_only(input, "gelu")
     if approximate == "none":
         return GELU.apply(input)
     if approximate == "tanh":
@@ -227,7 +242,7 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # no
     """(1/β) ln(1 + e^(βx)); linear where βx > threshold (to stay finite)."""
     from neuronlab.ops.indexing import where
 
-    scaled = input * beta
+    scaled = floating_only(input, "softplus") * beta
     linear = scaled > threshold
     safe = where(linear, 0.0, scaled)
     return where(linear, input, log1p(exp(safe)) / beta)
@@ -238,17 +253,23 @@ def logsigmoid(input) -> Tensor:  # noqa: A002
     from neuronlab.ops.pointwise import abs as abs_
     from neuronlab.ops.pointwise import minimum
 
+    floating_only(input, "log_sigmoid")
     return minimum(input, 0.0) - log1p(exp(-abs_(input)))
 
 
 def silu(input) -> Tensor:  # noqa: A002
     """x σ(x) (also called swish)."""
-    return input * sigmoid(input)
+    return input * sigmoid(floating_only(input, "silu"))
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
-    """clamp(x, min_val, max_val)."""
-    return input.clamp(min_val, max_val)
+    """min(max(x, min_val), max_val), with a zero gradient at the bounds (unlike ``clamp``).
+    Integer tensors stay integer, with the bounds truncated to integers, as in PyTorch."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("hardtanh(): Bool inputs not supported for hardtanh")
+    if input._data.dtype.kind in "iu":
+        min_val, max_val = int(min_val), int(max_val)
+    return Hardtanh.apply(input, lo=min_val, hi=max_val)
 
 
 def prelu(input, weight) -> Tensor:  # noqa: A002
@@ -273,11 +294,17 @@ def _softmax_dim(input, dim, name: str) -> int:  # noqa: A002
 
 def softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
     """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
-    x = floating(input) if dtype is None else input.to(dtype)
-    return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
+    x = input if dtype is None else input.to(dtype)
+    d = _softmax_dim(x, dim, "softmax")
+    if x._data.size == 0:  # nothing to normalize: PyTorch returns it, whatever its dtype
+        return x.clone()
+    return Softmax.apply(floating_only(x, "softmax"), dim=d)
 
 
 def log_softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
     """x - logsumexp(x) along ``dim``: stable log-probabilities."""
-    x = floating(input) if dtype is None else input.to(dtype)
-    return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))
+    x = input if dtype is None else input.to(dtype)
+    d = _softmax_dim(x, dim, "log_softmax")
+    if x._data.size == 0:
+        return x.clone()
+    return LogSoftmax.apply(floating_only(x, "log_softmax"), dim=d)

@@ -25,10 +25,20 @@ def _to_numpy_index(index):
     index that mixes ints with index arrays a ``TwoStageIndex``."""
     if type(index) is TwoStageIndex:  # already converted (the backward of an indexing op)
         return index
+    if isinstance(index, list) and _reads_as_tuple(index):
+        index = tuple(index)
     np_index = _item(index)
     if isinstance(np_index, tuple) and _mixes_ints_and_arrays(np_index):
         return _two_stage(np_index)
     return np_index
+
+
+def _reads_as_tuple(index: list) -> bool:
+    """PyTorch (as NumPy once did) reads a list holding sequences, tensors, slices, ``None``
+    or ``...`` as a tuple: ``x[[[0, 1], [1, 0]]]`` is ``x[[0, 1], [1, 0]]``."""
+    return len(index) < 32 and any(
+        isinstance(i, list | tuple | Tensor | slice | np.ndarray) or i is None or i is Ellipsis for i in index
+    )
 
 
 def _item(index):
@@ -46,8 +56,6 @@ def _item(index):
             return np.zeros(0, dtype=np.int64)
         array = np.asarray(index)
         return array if array.dtype != object else [_item(i) for i in index]
-    if isinstance(index, slice) and index.step is not None and index.step <= 0:
-        raise ValueError("step must be greater than zero")  # PyTorch has no negative strides
     return index
 
 
@@ -234,6 +242,7 @@ def getitem(t: Tensor, index) -> Tensor:
     """``t[index]``: basic indices give views, integer/bool tensors give copies."""
     np_index = _to_numpy_index(index)
     try:
+        _refuse(t, np_index, None)
         if _is_basic(np_index):
             return Slice.apply(t, index=np_index)
         return Index.apply(t, index=np_index)
@@ -247,11 +256,7 @@ def setitem(t: Tensor, index, value) -> None:
     np_index = _to_numpy_index(index)
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
-    if value_is_tensor and value._data.dtype != t._data.dtype and _has_index_array(np_index):
-        raise RuntimeError(
-            "Index put requires the source and destination dtypes match, got "
-            f"{t.dtype} for the destination and {value.dtype} for the source."
-        )
+    _refuse(t, np_index, value)
     if not recorded:
         t._check_inplace("setitem")
         _assign(t._data, np_index, value._data if value_is_tensor else value)
@@ -262,6 +267,29 @@ def setitem(t: Tensor, index, value) -> None:
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
     t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+
+
+def _refuse(t: Tensor, np_index, value) -> None:
+    """PyTorch's refusals of an index that NumPy would take, after (as in PyTorch) an index
+    out of range or of too many dims: a slice step below 1 (tensors have no negative
+    strides) and, for an index_put, a value of another dtype."""
+    items = np_index[0] + np_index[1] if type(np_index) is TwoStageIndex else np_index
+    items = items if isinstance(items, tuple) else (items,)
+    negative_step = any(isinstance(i, slice) and i.step is not None and i.step <= 0 for i in items)
+    mismatch = isinstance(value, Tensor) and value._data.dtype != t._data.dtype and _has_index_array(np_index)
+    if not (negative_step or mismatch):
+        return
+    try:
+        _select(t._data, np_index)  # raises IndexError for a bad index
+    except IndexError as error:  # PyTorch checks index values only after the dtypes
+        if not (mismatch and "out of bounds" in str(error) and not str(error).endswith("size 0")):
+            raise
+    if negative_step:
+        raise ValueError("step must be greater than zero")
+    raise RuntimeError(
+        "Index put requires the source and destination dtypes match, got "
+        f"{t.dtype} for the destination and {value.dtype} for the source."
+    )
 
 
 def _has_index_array(np_index) -> bool:

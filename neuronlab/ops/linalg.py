@@ -64,8 +64,15 @@ def _shape_text(shape) -> str:
 
 
 def matmul(input, other) -> Tensor:  # noqa: A002
-    """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands."""
+    """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands. Both operands
+    must have one dtype: PyTorch does not promote in matrix products (float64 @ float32 and
+    int64 @ float32 raise)."""
     a, b = binary(input, other, "matmul")
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype != other.dtype:
+        raise RuntimeError(
+            f"matmul(): expected both operands to have the same dtype, but got {input.dtype} and "
+            f"{other.dtype}; convert one with .to()"
+        )
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
@@ -114,6 +121,8 @@ def bmm(input, mat2) -> Tensor:  # noqa: A002
 
 def mv(input, vec) -> Tensor:  # noqa: A002
     """Matrix times vector."""
+    if input.ndim == 0:
+        raise IndexError("mv(): Dimension specified as 0 but tensor has no dimensions")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"mv(): expected a 2D matrix and a 1D vector, got {input.ndim}D and {vec.ndim}D")
     return matmul(input, vec)
@@ -133,6 +142,9 @@ def dot(input, other) -> Tensor:  # noqa: A002
 
 def outer(input, vec2) -> Tensor:  # noqa: A002
     """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 

@@ -10,10 +10,11 @@ import math
 
 import numpy as np
 
+from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.operands import binary, floating
+from neuronlab.ops.operands import binary, cast, floating, not_bool
 
 
 class SavedOutput(Function):
@@ -284,6 +285,7 @@ def rsqrt(input) -> Tensor:  # noqa: A002
 
 def abs(input) -> Tensor:  # noqa: A001, A002
     """|input|."""
+    not_bool(input, "abs")
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.abs(input._data))
     return Abs.apply(input)
@@ -307,7 +309,9 @@ def erf(input) -> Tensor:  # noqa: A002
     return _unary(Erf, input)
 
 
-def _piecewise_constant(input, func) -> Tensor:  # noqa: A002
+def _piecewise_constant(input, func, op: str = "") -> Tensor:  # noqa: A002
+    if op:
+        not_bool(input, op)
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.asarray(func(input._data)).astype(input._data.dtype))
     return ZeroGrad.apply(input, func=func)
@@ -331,22 +335,22 @@ def heaviside(input, values) -> Tensor:  # noqa: A002
 
 def floor(input) -> Tensor:  # noqa: A002
     """Round down; zero gradient."""
-    return _piecewise_constant(input, np.floor)
+    return _piecewise_constant(input, np.floor, "floor")
 
 
 def ceil(input) -> Tensor:  # noqa: A002
     """Round up; zero gradient."""
-    return _piecewise_constant(input, np.ceil)
+    return _piecewise_constant(input, np.ceil, "ceil")
 
 
 def trunc(input) -> Tensor:  # noqa: A002
     """Round toward zero; zero gradient."""
-    return _piecewise_constant(input, np.trunc)
+    return _piecewise_constant(input, np.trunc, "trunc")
 
 
 def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
     """Round half to even (as PyTorch does); zero gradient."""
-    return _piecewise_constant(input, lambda x: np.round(x, decimals))
+    return _piecewise_constant(input, lambda x: np.round(x, decimals), "round")
 
 
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
@@ -364,8 +368,9 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
                 result, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max, input._data.dtype))
             )
         return result
-    if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (min, max)):
-        input = floating(input)
+    # The result dtype promotes the input with the bounds as Python scalars: clamp(int, 0.5)
+    # is float32, clamp(bool, 0) int64 (PyTorch's rule).
+    input = cast(input, dtypes.result_type([input._data], [b for b in (min, max) if b is not None]))
     result = Clamp.apply(input, lo=min, hi=max)
     if out is not None:
         np.copyto(out._data, result._data, casting="unsafe")

@@ -64,3 +64,80 @@ def test_numpy_refuses_a_tensor_that_requires_grad():
     assert np.exp(x.detach()).shape == (2,)
     with pytest.raises(RuntimeError):
         np.asarray(torch.tensor([1.0], requires_grad=True))  # the reference behaviour
+
+
+def test_hardtanh_and_relu6_have_a_zero_gradient_at_their_bounds():
+    x = Input(np.array([-2.0, -1.0, -0.5, 0.0, 1.0, 2.0, 6.0, 7.0]), requires_grad=True)
+    check(lambda m, t: (m.nn.functional.hardtanh(t), m.nn.functional.relu6(t)), x)
+    check(lambda m, t: m.nn.functional.hardtanh(t, -0.5, 2.0), x)
+    check(lambda m, t: m.nn.functional.hardtanh(t, -0.5, 2.0), Input(np.array([-2, 0, 3])))  # stays int64
+
+
+def test_result_dtypes_follow_pytorch():
+    b, i = Input(np.array([True, False])), Input(np.array([1, 2]))
+    check(lambda m, t: (t**2, t.clamp(min=0), m.add(t, t, alpha=2)), b)  # int64, int64, bool
+    check(lambda m, t: (t.logsumexp(0), t.clamp(min=0.5)), i)  # float32, not float64
+    check(lambda m, t: (2**t, t ** m.tensor([-1, 1])), Input(np.array([-1, 2])))  # negative int powers
+
+
+def test_matrix_products_refuse_mixed_dtypes():
+    for a, b in [
+        (np.ones((2, 3)), np.ones((3, 2), np.float32)),
+        (np.ones((2, 3), np.int64), np.ones(3, np.float32)),
+    ]:
+        check(lambda m, x, y: x @ y, Input(a), Input(b))
+        check(lambda m, x, y: m.dot(x.flatten()[:2], y.flatten()[:2]), Input(a), Input(b))
+    check(lambda m, x, y: m.outer(x, y), Input(np.ones((2, 2))), Input(np.ones(2)))
+
+
+def test_integer_division_and_remainder_by_zero_raise():
+    a, z = Input(np.array([1, 2])), Input(np.array([1, 0]))
+    for op in (
+        lambda m, x, y: x // y,
+        lambda m, x, y: x % y,
+        lambda m, x, y: m.div(x, y, rounding_mode="trunc"),
+    ):
+        check(op, a, z)
+    check(lambda m, x: x // 0.0, Input(np.array([1.0, -1.0])))  # floats give inf, as in PyTorch
+
+
+def test_numpy_errors_do_not_leak_from_shape_ops_and_reductions():
+    x = Input(np.zeros((2, 0)))
+    for op in [
+        lambda m, t: t.permute(0, 0),
+        lambda m, t: t.max(1),
+        lambda m, t: t.argmax(),
+        lambda m, t: t.amax(1),
+        lambda m, t: t.amax(0),  # a non-empty reduced dim: fine
+        lambda m, t: t.flip([0, -2]),
+        lambda m, t: t.squeeze((0, 0)),
+        lambda m, t: t.chunk(2, 1),
+        lambda m, t: t.unflatten(1, (-1, 1)),
+        lambda m, t: t.logsumexp(1),
+        lambda m, t: t.softmax(1),
+    ]:
+        check(op, x)
+    check(lambda m, t: (t.flip(0), t.mT), Input(np.array(1.5)))
+    check(lambda m, t: m.cat([t, t]), Input(np.array(1.5)))
+
+
+def test_float_only_ops_refuse_integers_and_bools():
+    for array in (np.array([1, -2]), np.array([True, False])):
+        for op in [
+            lambda m, t: m.nn.functional.elu(t),
+            lambda m, t: m.nn.functional.gelu(t),
+            lambda m, t: m.nn.functional.softplus(t),
+            lambda m, t: t.softmax(0),
+            lambda m, t: t.var(),
+            lambda m, t: t.norm(),
+            lambda m, t: t.relu(),
+            lambda m, t: t.abs(),
+            lambda m, t: t.floor(),
+        ]:
+            check(op, Input(array))
+
+
+def test_nested_list_indices_and_ragged_lists_read_as_in_pytorch():
+    check(lambda m, t: t[[[0, 1], [1, 0]]], Input(np.arange(4.0).reshape(2, 2)))
+    check(lambda m: m.tensor([[0], [0, 0]]))
+    check(lambda m: m.tensor([0, [0]]))

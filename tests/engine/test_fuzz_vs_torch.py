@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from .fuzz_strategies import DTYPES, Input, check, inputs, scalars, shapes
 
-FAST = settings(max_examples=250, derandomize=True, database=None, deadline=None,
+FAST = settings(max_examples=150, derandomize=True, database=None, deadline=None,
                 suppress_health_check=list(HealthCheck))  # fmt: skip
 SLOW = settings(FAST, max_examples=5000)
 
@@ -174,7 +174,7 @@ REDUCTIONS = {
     "argmin": lambda m, x, d, k: m.argmin(x, d, keepdim=k),
     "var": lambda m, x, d, k: x.var(d, keepdim=k),
     "std": lambda m, x, d, k: x.std(d, keepdim=k, correction=0),
-    "logsumexp": lambda m, x, d, k: x.logsumexp(d, keepdim=k) if d is not None else x.logsumexp(()),
+    "logsumexp": lambda m, x, d, k: x.logsumexp(d if d is not None else -1, keepdim=k),
     "norm": lambda m, x, d, k: x.norm(dim=d, keepdim=k),
     "norm1": lambda m, x, d, k: x.norm(1, d, keepdim=k),
     "all": lambda m, x, d, k: x.all(d, keepdim=k) if d is not None else x.all(),
@@ -182,21 +182,30 @@ REDUCTIONS = {
     "count_nonzero": lambda m, x, d, k: x.count_nonzero(d),
     "cumsum": lambda m, x, d, k: x.cumsum(d if d is not None else 0),
     "softmax": lambda m, x, d, k: x.softmax(d if d is not None else -1),
-    "sort": lambda m, x, d, k: x.sort(d if d is not None else -1, descending=k, stable=True),
+    "sort": lambda m, x, d, k: x.sort(dim=d if d is not None else -1, descending=k, stable=True),
 }
 
 
+# These take one int dim (a tuple is a TypeError in PyTorch; not fuzzed).
+# norm's default p='fro' takes two dims at most (a matrix norm).
+ONE_DIM = {"prod", "max", "min", "argmax", "argmin", "cumsum", "softmax", "sort", "norm"}
+
+
 @st.composite
-def dims(draw, ndim: int):
+def dims(draw, ndim: int, tuples: bool = True):
     """``None``, an int (out of range now and then) or a tuple (repeated or empty now and then)."""
     one = st.integers(-ndim - 1, max(ndim, 1))
-    return draw(st.one_of(st.none(), one, st.lists(one, max_size=3).map(tuple)))
+    many = st.lists(one, max_size=3).map(tuple) if tuples else st.nothing()
+    return draw(st.one_of(st.none(), one, many))
 
 
 def _reduction(data):
     name = data.draw(st.sampled_from(sorted(REDUCTIONS)), "op")
     x = data.draw(inputs(), "x")
-    d = data.draw(dims(x.array.ndim), "dim")
+    d = data.draw(dims(x.array.ndim, tuples=name not in ONE_DIM), "dim")
+    # logsumexp(x, ()) raises in PyTorch 2.13 and reduces every dim in neuronlab
+    # (docs/compatibility.md, "ops").
+    assume(not (name == "logsumexp" and d == ()))
     keepdim = data.draw(st.booleans(), "keepdim")
     fn = REDUCTIONS[name]
     check(lambda m, t: fn(m, t, d, keepdim), x)
@@ -278,10 +287,16 @@ def _setitem(data):
     kind = data.draw(st.sampled_from(["number", "tensor", "0d", "row"]), "value")
     value = {
         "number": data.draw(scalars()),
-        "tensor": data.draw(inputs(shape=target)),
-        "0d": data.draw(inputs(shape=())),
-        "row": data.draw(inputs(shape=target[-1:])),
+        # The value has the destination's dtype: which of a bad index and a dtype mismatch
+        # PyTorch reports first varies with the index kind (see "remains" in issue 12's notes);
+        # the dtype check itself is tested in test_fuzz_regressions.py.
+        "tensor": data.draw(inputs(shape=target, dtype=x.array.dtype.name)),
+        "0d": data.draw(inputs(shape=(), dtype=x.array.dtype.name)),
+        "row": data.draw(inputs(shape=target[-1:], dtype=x.array.dtype.name)),
     }[kind]
+    # PyTorch records a value that requires grad written into an integer tensor, which then
+    # "requires grad"; neuronlab's integer tensors never do (docs/compatibility.md, "in-place").
+    assume(not (x.array.dtype.kind == "i" and isinstance(value, Input) and value.requires_grad))
 
     def fn(m, t, *v):
         y = t.clone()
