@@ -208,17 +208,17 @@ def is_tensor(obj) -> builtins_bool:
     return isinstance(obj, Tensor)
 
 
-def numel(input) -> builtins_int:  # noqa: A002
+def numel(input) -> builtins_int:
     """Number of elements of ``input``."""
     return input.numel()
 
 
-def detach(input) -> Tensor:  # noqa: A002
+def detach(input) -> Tensor:
     """``input.detach()``."""
     return input.detach()
 
 
-def is_floating_point(input) -> builtins_bool:  # noqa: A002
+def is_floating_point(input) -> builtins_bool:
     return input.is_floating_point()
 
 
@@ -233,3 +233,21 @@ builtins_bool, builtins_int = _builtins.bool, _builtins.int
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
 from neuronlab import datasets, metrics, nn, optim, utils  # noqa: E402
 from neuronlab.serialization import load, save  # noqa: E402
+
+# Sub-packages loaded on first use (PEP 562), so ``import neuronlab`` stays fast:
+# ``neuronlab.classic``, ``neuronlab.analysis``, ``neuronlab.train``, ``neuronlab.lab``, ...
+_LAZY_SUBMODULES = ("analysis", "bench", "classic", "cli", "lab", "train", "tune")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+
+        module = importlib.import_module(f"neuronlab.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'neuronlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY_SUBMODULES))

@@ -28,17 +28,20 @@ import math
 import os
 import secrets
 import struct
+import warnings
 
 import numpy as np
 
 from neuronlab.engine.tensor import Tensor
+from neuronlab.nn.parameter import Parameter
 
 try:
     import safetensors.numpy as _safetensors
 except ImportError:  # the built-in codec below writes and reads the same format
     _safetensors = None
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: arrays named by their paths; 1: arrays named "0", "1", ... (still read)
+_READABLE_VERSIONS = ("1", "2")
 _FORMAT_KEY, _STRUCTURE_KEY, _DIGEST_KEY = (
     "neuronlab.format_version",
     "neuronlab.structure",
@@ -71,60 +74,79 @@ class CheckpointError(ValueError):
 
 # -- object <-> JSON structure + named arrays -------------------------------------------------
 class _Encoder:
-    """Turns an object into a JSON-able structure, collecting its arrays under names "0", "1"..."""
+    """Turns an object into a JSON-able structure, collecting its arrays under the names of
+    their paths: a flat state dict's tensors keep their own keys (``"0.weight"``), nested ones
+    are joined with dots (``"model.0.weight"``, ``"optimizer.state.0.exp_avg"``), so the
+    safetensors and PyTorch tools read the file directly."""
 
     def __init__(self) -> None:
         self.arrays: dict[str, np.ndarray] = {}
         self._names: dict[int, str] = {}  # id(ndarray) -> name: a shared array is stored once
         self._alive: list[np.ndarray] = []  # keep arrays alive so ids stay unique
 
-    def array(self, array: np.ndarray, where: str) -> str:
+    def array(self, array: np.ndarray, where: str, path: str = "") -> str:
         if id(array) in self._names:
             return self._names[id(array)]
         if array.dtype.newbyteorder("=") not in _CODES:
             raise TypeError(
                 f"neuronlab.save: {where} has dtype {array.dtype}, which a checkpoint cannot hold"
             )
-        name = str(len(self.arrays))
+        name = path or "tensor"
+        if name in self.arrays:  # e.g. keys "a.b" and "a" -> "b" both give "a.b"
+            name = next(
+                f"{path}#{i}" for i in range(2, len(self.arrays) + 3) if f"{path}#{i}" not in self.arrays
+            )
         self._names[id(array)] = name
         self._alive.append(array)
         self.arrays[name] = _little_endian(array)
         return name
 
-    def encode(self, obj, where: str = "obj"):
+    def encode(self, obj, where: str = "obj", path: str = ""):
         if obj is None or type(obj) in (bool, int, str):
             return obj
         if isinstance(obj, Tensor):
             kind = "parameter" if _is_parameter(obj) else "tensor"
-            return {"type": kind, "name": self.array(obj._data, where), "requires_grad": obj.requires_grad}
+            return {
+                "type": kind,
+                "name": self.array(obj._data, where, path),
+                "requires_grad": obj.requires_grad,
+            }
         if isinstance(obj, np.ndarray):
-            return {"type": "ndarray", "name": self.array(obj, where)}
+            return {"type": "ndarray", "name": self.array(obj, where, path)}
         if isinstance(obj, str):  # np.str_ included
             return str(obj)
         if isinstance(obj, np.generic):  # before float: np.float64 is a float subclass
-            return {"type": "numpy_scalar", "name": self.array(np.asarray(obj), where)}
+            return {"type": "numpy_scalar", "name": self.array(np.asarray(obj), where, path)}
         if isinstance(obj, float):
             return float(obj) if math.isfinite(obj) else {"type": "float", "value": repr(float(obj))}
         if isinstance(obj, int):  # subclasses such as IntEnum are stored as plain int / bool
             return bool(obj) if isinstance(obj, bool) else int(obj)
         if isinstance(obj, (list, tuple)):
-            items = [self.encode(item, f"{where}[{i}]") for i, item in enumerate(obj)]
+            items = [self.encode(item, f"{where}[{i}]", _join(path, i)) for i, item in enumerate(obj)]
             return {"type": "tuple" if isinstance(obj, tuple) else "list", "items": items}
         if isinstance(obj, dict):
-            return {"type": "dict", "items": [self._item(key, value, where) for key, value in obj.items()]}
+            return {
+                "type": "dict",
+                "items": [self._item(key, value, where, path) for key, value in obj.items()],
+            }
         raise TypeError(
             f"neuronlab.save: {where} is a {type(obj).__name__}; a checkpoint holds tensors, NumPy "
             "arrays, dicts, lists, tuples, int, float, bool, str and None (call .state_dict() on "
             "modules, optimizers and schedulers)"
         )
 
-    def _item(self, key, value, where: str) -> list:
+    def _item(self, key, value, where: str, path: str) -> list:
         if not _is_plain_key(key):
             raise TypeError(
                 f"neuronlab.save: {where} has a key of type {type(key).__name__}; dict keys must be "
                 "str, int, float, bool, None or tuples of these"
             )
-        return [self.encode(key, where), self.encode(value, f"{where}[{key!r}]")]
+        return [self.encode(key, where), self.encode(value, f"{where}[{key!r}]", _join(path, key))]
+
+
+def _join(path: str, key) -> str:
+    key = ".".join(map(str, key)) if isinstance(key, tuple) else str(key)
+    return f"{path}.{key}" if path else key
 
 
 def _little_endian(array: np.ndarray) -> np.ndarray:
@@ -139,8 +161,6 @@ def _is_plain_key(key) -> bool:
 
 
 def _is_parameter(tensor: Tensor) -> bool:
-    from neuronlab.nn.parameter import Parameter
-
     return isinstance(tensor, Parameter)
 
 
@@ -166,8 +186,6 @@ def _decode(node, arrays: dict[str, np.ndarray]):
     if kind == "tensor":
         return Tensor._wrap(array).requires_grad_(bool(node["requires_grad"]))
     if kind == "parameter":
-        from neuronlab.nn.parameter import Parameter
-
         return Parameter(Tensor._wrap(array), requires_grad=bool(node["requires_grad"]))
     raise ValueError(f"unknown entry type {kind!r}")
 
@@ -279,6 +297,13 @@ def save(obj, f) -> None:
         _STRUCTURE_KEY: structure,
         _DIGEST_KEY: _digest(structure, encoder.arrays),
     }
+    header_bytes = len(structure) + 200 * (len(encoder.arrays) + 4)  # generous for the per-array entries
+    if header_bytes > _MAX_HEADER:
+        raise ValueError(
+            f"neuronlab.save: the checkpoint's header would be about {header_bytes / 2**20:.0f} MiB, over the "
+            f"{_MAX_HEADER // 2**20} MiB that load (and the safetensors library) accept; keep long lists of numbers "
+            "in NumPy arrays, not in Python lists (nothing was written)"
+        )
     data = _write_container(encoder.arrays, metadata)
     if hasattr(f, "write"):
         f.write(data)
@@ -317,12 +342,13 @@ def _load_bytes(data: bytes, source) -> object:
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as error:
         _refuse_foreign_formats(data, source)
         raise CheckpointError(f"{source}: corrupt or truncated checkpoint ({error})") from None
+    if not any(key.startswith("neuronlab.") for key in metadata):
+        return _load_plain(data, header, source)
     if set(metadata) != _METADATA_KEYS or metadata["format"] != "np":
         raise CheckpointError(
-            f"{source}: not a neuronlab checkpoint, or its header is corrupt (metadata keys "
-            f"{sorted(metadata)}); a plain safetensors file loads with safetensors.numpy.load_file"
+            f"{source}: a neuronlab checkpoint with a corrupt header (metadata keys {sorted(metadata)})"
         )
-    if metadata[_FORMAT_KEY] != FORMAT_VERSION:
+    if metadata[_FORMAT_KEY] not in _READABLE_VERSIONS:
         raise CheckpointError(
             f"{source}: checkpoint format version {metadata[_FORMAT_KEY]!r} is not supported "
             f"(this neuronlab reads version {FORMAT_VERSION}); the file is corrupt or from a newer neuronlab"
@@ -338,6 +364,29 @@ def _load_bytes(data: bytes, source) -> object:
         return _decode(json.loads(structure), arrays)
     except (ValueError, KeyError, TypeError, RuntimeError, RecursionError) as error:
         raise CheckpointError(f"{source}: corrupt checkpoint: invalid structure ({error!r})") from None
+
+
+def _load_plain(data: bytes, header: dict, source) -> dict:
+    """A plain safetensors file (e.g. written by ``safetensors.torch.save_file``): its tensors
+    by name, in the file's order. There is no neuronlab checksum to verify: a warning says so."""
+    unknown = sorted({entry["dtype"] for entry in header.values()} - set(_DTYPES))
+    if unknown:
+        raise CheckpointError(
+            f"{source}: holds tensors of dtype {', '.join(unknown)}, which NumPy cannot represent "
+            "(convert them to float32 before saving, e.g. tensor.float())"
+        )
+    try:
+        arrays = _read_arrays(data, header)
+    except Exception as error:  # safetensors raises its own SafetensorError
+        raise CheckpointError(f"{source}: corrupt or truncated safetensors file ({error})") from None
+    warnings.warn(
+        f"{source}: a plain safetensors file, not written by neuronlab.save: loaded {len(arrays)} tensors by "
+        "name, with no checksum to verify",
+        UserWarning,
+        stacklevel=4,  # the caller of neuronlab.load
+    )
+    order = sorted(header, key=lambda name: _offsets(header[name]))
+    return {name: Tensor._wrap(arrays[name]) for name in order}
 
 
 def _refuse_foreign_formats(data: bytes, source) -> None:
@@ -362,13 +411,27 @@ def _write_atomic(path: str, data: bytes) -> None:
     folder = os.path.dirname(path)
     temporary = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
     # os.open with mode 0o666 lets the umask decide permissions, like a plain open() would
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as error:
+        raise OSError(
+            error.errno, f"neuronlab.save: cannot write {path}: {error.strerror or error}", path
+        ) from error
     try:
         with os.fdopen(fd, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
+    except OSError as error:  # disk full, quota, permissions: name the file; the old one is intact
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise OSError(
+            error.errno,
+            f"neuronlab.save: could not write {path} ({len(data)} bytes): {error.strerror or error}; "
+            "the previous file, if any, is unchanged",
+            path,
+        ) from error
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -41,3 +41,6 @@ def test_train_command_rejects_bad_options(capsys):
     assert main(["train", "--hidden", "a,b"]) == 2
     assert "--hidden must be comma-separated integers" in capsys.readouterr().err
     assert main(["train", "--dropout", "1.5"]) == 2
+    for bad in ("inf", "nan", "0"):
+        assert main(["train", "--lr", bad]) == 2
+        assert "--lr must be a positive finite number" in capsys.readouterr().err

@@ -1,6 +1,9 @@
-"""Every Python example in README.md runs as written (with ``neuronlab`` as ``torch``)."""
+"""Every Python example in README.md runs on its own, as pasted into a fresh interpreter (no
+hidden import, no name from another block), and prints what its comments say."""
 
+import builtins
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,12 +16,56 @@ def test_readme_has_examples():
     assert len(BLOCKS) >= 3
 
 
+def expected_outputs(block: str) -> dict[int, str]:
+    """Line number -> the output its comment promises, for every ``print(...)  # output`` line.
+    A comment may end with ``: explanation`` after the output when the output has no colon."""
+    found = {}
+    for number, line in enumerate(block.splitlines(), 1):
+        if line.lstrip().startswith("print(") and "  # " in line:
+            found[number] = line.split("  # ", 1)[1].strip()
+    return found
+
+
+def matches(printed: str, promised: str) -> bool:
+    """Whitespace-insensitive; ``...`` in the promise stands for anything."""
+    norm = " ".join(printed.split())
+    promise = " ".join(promised.split())
+    pattern = ".*?".join(re.escape(part) for part in promise.split("..."))
+    if re.fullmatch(pattern, norm, flags=re.S):
+        return True
+    head = promise.split(": ")[0]  # "<output>: what it is"
+    return head != promise and re.fullmatch(
+        ".*?".join(re.escape(p) for p in head.split("...")), norm, flags=re.S
+    )
+
+
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
-def test_readme_example_runs(index):
-    namespace: dict = {}
-    prelude = "import neuronlab as torch\n"
-    for block in BLOCKS[: index + 1]:  # later blocks may use names from earlier ones
-        exec(compile(prelude + block, f"README block {index}", "exec"), namespace)
+def test_readme_example_runs_as_pasted_and_prints_what_it_says(index):
+    block = BLOCKS[index]
+    printed: dict[int, list[str]] = {}
+    real_print = builtins.print
+
+    def recording_print(*args, sep=" ", end="\n", file=None, flush=False):
+        frame = sys._getframe(1)
+        if file is None and frame.f_code.co_filename == f"README block {index}":
+            printed.setdefault(frame.f_lineno, []).append(sep.join(str(a) for a in args))
+        real_print(*args, sep=sep, end=end, file=file, flush=flush)
+
+    namespace: dict = {"__name__": "__main__", "print": recording_print}
+    exec(compile(block, f"README block {index}", "exec"), namespace)
+    for line, promised in expected_outputs(block).items():
+        assert line in printed, f"line {line} printed nothing"
+        text = "\n".join(printed[line])
+        assert matches(text, promised), (
+            f"README block {index}, line {line}: printed {text!r}, README says {promised!r}"
+        )
+
+
+def test_every_print_in_the_readme_says_what_it_prints():
+    for block in BLOCKS:
+        for line in block.splitlines():
+            if line.lstrip().startswith("print("):
+                assert "  # " in line, line
 
 
 def test_benchmark_spread_table_is_computed_from_the_saved_runs():

@@ -88,6 +88,21 @@ class ConvexityReport:
         verdict = "consistent with convexity" if self.is_convex else "not convex"
         return text + f". Verdict: {verdict}."
 
+    def _repr_html_(self) -> str:
+        """The two tests' counts as a table in Jupyter, with the summary sentence."""
+        from neuronlab.utils.html import escape, table
+
+        rows = [
+            ["midpoint test", self.midpoint_pairs, self.midpoint_violations, f"{100 * self.midpoint_fraction:.1f}%"],
+            [f"Hessian test ({self.method})", self.hessian_points, self.negative_curvature_points,
+             f"{100 * self.negative_fraction:.1f}%"],
+        ]  # fmt: skip
+        verdict = "consistent with convexity" if self.is_convex else "not convex"
+        caption = f"convexity probe: {verdict}"
+        return table(
+            ["test", "tried", "violations", "fraction"], rows, caption=caption, numeric={1, 2, 3}
+        ) + (f"<p>{escape(self.summary())}</p>")
+
 
 def convexity_report(
     source: Landscape | np.ndarray | Callable[[], Tensor],

@@ -1,7 +1,7 @@
 """Backpropagation explained node by node, with the numbers a student writes by hand.
 
 ``explain_backward(loss)`` walks the graph recorded for ``loss`` in the engine's own order
-and, at every node, calls the op's ``backward`` directly (the engine is not run, so nothing
+(``topological_order``) and, at every node, calls the op's backward directly (the engine is not run, so nothing
 is accumulated into ``.grad`` and the graph stays usable). For each node it records the
 gradient arriving at the output, the local derivatives ∂out/∂inputᵢ and the chain-rule
 product ``dL/dinputᵢ = dL/dout · ∂out/∂inputᵢ`` sent to every input, and finally the total
@@ -15,26 +15,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import sum_to_array
 from neuronlab.engine.function import Function
 from neuronlab.engine.grad_mode import no_grad
+from neuronlab.engine.graph import check_versions, input_grads, topological_order
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.shape import sum_to
 
 __all__ = ["BackwardExplanation", "BackwardStep", "Edge", "explain_backward", "walk_graph"]
-
-# How each op is written forward, and its local derivative per input ({0}, {1}: input names).
-_FORMULAS = {
-    "Add": "{0} + {1}", "Sub": "{0} - {1}", "Mul": "{0} * {1}", "Div": "{0} / {1}",
-    "Neg": "-{0}", "PowScalar": "{0} ** {p}", "ReLU": "relu({0})", "Sigmoid": "sigmoid({0})",
-    "Tanh": "tanh({0})", "Exp": "exp({0})", "Log": "log({0})", "MatMul": "{0} @ {1}",
-    "Slice": "{0}[{index}]", "Index": "{0}[{index}]",
-}  # fmt: skip
-_LOCALS = {
-    "Add": ("1", "1"), "Sub": ("1", "-1"), "Mul": ("{1}", "{0}"), "Div": ("1/{1}", "-{0}/{1}²"),
-    "Neg": ("-1",), "PowScalar": ("{p}·{0}{q}",), "ReLU": ("relu'({0})",),
-    "Sigmoid": ("σ({0})(1-σ({0}))",), "Tanh": ("1-tanh²({0})",), "Exp": ("exp({0})",),
-    "Log": ("1/{0}",),
-}  # fmt: skip
 
 
 @dataclass
@@ -48,47 +35,30 @@ class Graph:
 
 
 def walk_graph(root: Tensor) -> Graph:
-    """The nodes reachable from ``root.grad_fn`` in the order the engine runs them.
-
-    Same algorithm as ``engine/graph.py``: count each node's consumers, then pop nodes whose
-    consumers have all been visited (a stack, no recursion).
-    """
+    """The nodes reachable from ``root.grad_fn`` in the order the engine runs them
+    (``engine.graph.topological_order``), with each node's output, each tensor's number of
+    consumers and the leaves that require grad."""
     if root.grad_fn is None:
         raise ValueError("the tensor has no grad_fn: it is a leaf or was computed without grad")
     start = root.grad_fn
-    deps: dict[Function, int] = {}
+    order = topological_order([start])
+    if any("freed" in fn.__dict__ for fn in order):
+        raise RuntimeError(
+            "the graph was freed by a backward pass: call explain_backward before "
+            "loss.backward(), or pass retain_graph=True to backward()"
+        )
     consumers: dict[int, int] = {}
     outputs: dict[Function, Tensor] = {start: root}
     leaves: dict[int, Tensor] = {}
-    seen, stack = {start}, [start]
-    while stack:
-        fn = stack.pop()
-        if "freed" in fn.__dict__:
-            raise RuntimeError(
-                "the graph was freed by a backward pass: call explain_backward before "
-                "loss.backward(), or pass retain_graph=True to backward()"
-            )
+    for fn in order:
         for parent, t in zip(fn.parents, fn.inputs):
             if parent is None:
                 continue
             consumers[id(parent)] = consumers.get(id(parent), 0) + 1
             if isinstance(parent, Function):
-                deps[parent] = deps.get(parent, 0) + 1
                 outputs.setdefault(parent, t)
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
             else:
                 leaves.setdefault(id(parent), parent)
-    order, ready = [], [start]
-    while ready:
-        fn = ready.pop()
-        order.append(fn)
-        for parent in fn.parents:
-            if isinstance(parent, Function):
-                deps[parent] -= 1
-                if deps[parent] == 0:
-                    ready.append(parent)
     return Graph(order, outputs, consumers, list(leaves.values()))
 
 
@@ -151,6 +121,27 @@ class BackwardExplanation:
     def __str__(self) -> str:
         return self.text()
 
+    def _repr_html_(self) -> str:
+        """A table in Jupyter: one row per node and input — node, forward value, local
+        derivative, upstream gradient, result (the chain-rule product) — then the leaf gradients."""
+        from neuronlab.utils.html import table
+
+        rows = []
+        for k, step in enumerate(self.steps, 1):
+            upstream = _sum_text(step.grad_parts, step.grad)
+            for e in step.edges or [None]:
+                if e is None:
+                    rows.append([f"[{k}] {step.formula}", _fmt(step.output_value), "", upstream, ""])
+                    continue
+                local = e.local_symbol + ("" if e.local is None else f" = {_fmt(e.local)}")
+                rows.append([f"[{k}] {step.formula}", _fmt(step.output_value), f"d{step.output}/d{e.input}: {local}",
+                             f"dL/d{step.output} = {upstream}", f"dL/d{e.input} += {_fmt(e.sent)}"])  # fmt: skip
+        steps = table(["node", "forward value", "local derivative", "upstream gradient", "result"], rows)
+        leaves = [
+            [f"dL/d{name}", _sum_text(parts, self.gradients[name])] for name, parts in self.leaf_parts.items()
+        ]
+        return steps + table(["leaf", "gradient (sum over paths)"], leaves, caption="Leaf gradients")
+
 
 def explain_backward(loss: Tensor, params=None) -> BackwardExplanation:
     """Explain the backward pass of ``loss`` node by node, with numbers.
@@ -206,11 +197,11 @@ def explain_backward(loss: Tensor, params=None) -> BackwardExplanation:
 def _explain_node(fn: Function, graph: Graph, names: _Names, parts: list[np.ndarray]) -> BackwardStep:
     out = graph.outputs[fn]
     grad = np.sum(parts, axis=0) if len(parts) > 1 else parts[0]
-    _check_versions(fn)
+    check_versions(fn)
     sent = _backward(fn, grad)
     local = _backward(fn, np.ones_like(grad)) if grad.size == 1 else [None] * len(sent)
     labels = [names.of(t) for t in fn.inputs]
-    symbols = _LOCALS.get(type(fn).__name__, ())
+    symbols = type(fn).local_derivatives
     extra = _params(fn)
     step = BackwardStep(fn.name(), names.of_node(fn), "", out._data, grad, parts)
     step.formula = f"{step.output} = {_formula(fn, labels, extra)}"
@@ -224,23 +215,17 @@ def _explain_node(fn: Function, graph: Graph, names: _Names, parts: list[np.ndar
 
 
 def _backward(fn: Function, grad: np.ndarray) -> list[np.ndarray | None]:
-    """The op's backward on ``grad``, each result reduced to its input's shape and dtype."""
-    results = fn.backward(Tensor._wrap(np.asarray(grad)))
-    if not isinstance(results, tuple | list):
-        results = (results,)
+    """The op's backward on ``grad`` (arrays, as the engine runs it without ``create_graph``),
+    each result reduced to its input's shape and dtype."""
+    results = input_grads(fn, np.asarray(grad), create_graph=False)
     arrays = []
     for g, t in zip(results, fn.inputs):
         if g is None:
             arrays.append(None)
             continue
-        g = sum_to(g, t._data.shape) if g._data.shape != t._data.shape else g
-        arrays.append(g._data.astype(t._data.dtype, copy=False))
+        g = sum_to_array(np.asarray(g), t._data.shape)
+        arrays.append(g.astype(t._data.dtype, copy=False))
     return arrays
-
-
-def _check_versions(fn: Function) -> None:
-    if fn.saves_inputs and any(t._version[0] != v for t, v in zip(fn.inputs, fn.versions)):
-        raise RuntimeError(f"an input of {fn.name()} was modified in place after the forward pass")
 
 
 def _params(fn: Function) -> dict[str, str]:
@@ -269,7 +254,7 @@ def _index_text(i) -> str:
 
 
 def _formula(fn: Function, labels: list[str], extra: dict) -> str:
-    template = _FORMULAS.get(type(fn).__name__)
+    template = type(fn).formula
     try:
         return template.format(*labels, **extra)
     except (AttributeError, IndexError, KeyError):  # no template, or one that does not fit

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from neuronlab.engine import dtypes
-from neuronlab.engine.function import Function
 from neuronlab.engine.grad_mode import enable_grad, no_grad
+from neuronlab.engine.graph import topological_order
 from neuronlab.engine.random import default_generator
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn.modules.loss import CrossEntropyLoss, NLLLoss
@@ -33,13 +33,6 @@ __all__ = ["MemoryReport", "estimate_memory", "measure_memory", "optimizer_state
 MIB = 2**20
 TRACE_BATCHES = (2, 4)  # two, not one: batch norm needs more than one value per channel
 
-# Buffers per parameter that each optimizer keeps (step counters, 0-dim, are not counted).
-STATE_BUFFERS = {
-    "none": 0, "sgd": 0, "sgd_momentum": 1, "momentum": 1, "nesterov": 1,
-    "adam": 2, "adamw": 2, "amsgrad": 3, "adam_amsgrad": 3, "adamw_amsgrad": 3,
-    "rmsprop": 1, "rmsprop_centered": 2, "rmsprop_momentum": 2, "rmsprop_centered_momentum": 3,
-    "adagrad": 1,
-}  # fmt: skip
 _OPTIMIZERS = {
     "sgd": (SGD, {}), "sgd_momentum": (SGD, {"momentum": 0.9}), "momentum": (SGD, {"momentum": 0.9}),
     "nesterov": (SGD, {"momentum": 0.9, "nesterov": True}), "adam": (Adam, {}), "adamw": (AdamW, {}),
@@ -48,6 +41,10 @@ _OPTIMIZERS = {
     "rmsprop_centered": (RMSprop, {"centered": True}), "rmsprop_momentum": (RMSprop, {"momentum": 0.9}),
     "rmsprop_centered_momentum": (RMSprop, {"centered": True, "momentum": 0.9}), "adagrad": (Adagrad, {}),
 }  # fmt: skip
+# Buffers per parameter that each named optimizer keeps (each optimizer class says).
+STATE_BUFFERS = {"none": 0} | {
+    name: cls.state_buffers(options) for name, (cls, options) in _OPTIMIZERS.items()
+}
 _FIELDS = ("parameters", "buffers", "gradients", "optimizer_state", "optimizer_workspace", "activations")
 
 
@@ -135,6 +132,26 @@ class MemoryReport:
     def __str__(self) -> str:
         return self.table()
 
+    def _repr_html_(self) -> str:
+        """The table in Jupyter (MiB; predicted / measured / ratio for a measured report)."""
+        from neuronlab.utils.html import table
+
+        mode = "training" if self.training else "prediction"
+        title = f"memory for {mode}, batch {self.batch_size} ({self.source}), MiB"
+        names = [*_FIELDS, "total"]
+        own = {name: getattr(self, name) for name in _FIELDS} | {"total": self.total}
+        if self.predicted is None:
+            rows = [[name, _mib(own[name])] for name in names]
+            if self.peak is not None:
+                rows.append(["peak (tracemalloc)", _mib(self.peak)])
+            return table(["", "MiB"], rows, caption=title, numeric={1})
+        pred = {name: getattr(self.predicted, name) for name in _FIELDS} | {"total": self.predicted.total}
+        rows = [[n, _mib(pred[n]), _mib(own[n]), f"{pred[n] / own[n]:.3f}" if own[n] else "-"] for n in names]
+        if self.peak is not None:
+            rows.append(["peak (tracemalloc)", _mib(self.predicted.total), _mib(self.peak),
+                         f"{self.predicted.total / self.peak:.3f}" if self.peak else "-"])  # fmt: skip
+        return table(["", "predicted", "measured", "ratio"], rows, caption=title, numeric={1, 2, 3})
+
 
 def _mib(n: int | None) -> str:
     return "-" if n is None else f"{n / MIB:.3f}"
@@ -158,21 +175,19 @@ def optimizer_state_buffers(optimizer=None, group: dict | None = None) -> int:
         if name not in STATE_BUFFERS:
             raise ValueError(f"unknown optimizer {optimizer!r}; use one of {sorted(STATE_BUFFERS)}")
         return STATE_BUFFERS[name]
-    if isinstance(optimizer, type):
-        for cls, name in ((AdamW, "adamw"), (Adam, "adam"), (SGD, "sgd"), (RMSprop, "rmsprop"), (Adagrad, "adagrad")):  # fmt: skip
-            if issubclass(optimizer, cls):
-                return STATE_BUFFERS[name]
-        raise ValueError(f"unknown optimizer class {optimizer.__name__}; pass a name such as 'adam'")
-    g = group if group is not None else optimizer.param_groups[0]
-    if isinstance(optimizer, Adam):
-        return 2 + bool(g["amsgrad"])
-    if isinstance(optimizer, SGD):
-        return int(g["momentum"] != 0)
-    if isinstance(optimizer, RMSprop):
-        return 1 + bool(g["centered"]) + (g["momentum"] > 0)
-    if isinstance(optimizer, Adagrad):
-        return 1
-    raise ValueError(f"unknown optimizer {type(optimizer).__name__}; pass a name such as 'adam'")
+    if isinstance(optimizer, type) and issubclass(optimizer, Optimizer):
+        options = {}  # the class's default options
+    elif isinstance(optimizer, Optimizer):
+        options = group if group is not None else optimizer.param_groups[0]
+    else:
+        raise ValueError(f"unknown optimizer {optimizer!r}; pass a name such as 'adam'")
+    try:
+        return optimizer.state_buffers(options)
+    except NotImplementedError:
+        name = optimizer.__name__ if isinstance(optimizer, type) else type(optimizer).__name__
+        raise ValueError(
+            f"unknown optimizer {name}: it does not say how many state buffers it keeps"
+        ) from None
 
 
 def _buffers_per_param(optimizer, params: list[Tensor]) -> list[int]:
@@ -221,7 +236,7 @@ def _arrays_in(value, depth: int = 0):
             yield from _arrays_in(v, depth + 1)
 
 
-_BOOKKEEPING = frozenset({"parents", "versions", "output_version", "hooks"})
+_BOOKKEEPING = frozenset({"parents", "needs_input_grad", "versions", "output_version", "hooks"})
 
 
 def graph_arrays(tensors, exclude: set[int] = frozenset()) -> dict[int, np.ndarray]:
@@ -241,22 +256,16 @@ def graph_arrays(tensors, exclude: set[int] = frozenset()) -> dict[int, np.ndarr
         if id(owner) not in exclude:
             found[id(owner)] = owner
 
-    seen: set[int] = set()
-    stack = []
+    roots = []
     for t in tensors:
         add(t._data)
         if t.grad_fn is not None:
-            stack.append(t.grad_fn)
-    while stack:
-        fn = stack.pop()
-        if id(fn) in seen:
-            continue
-        seen.add(id(fn))
+            roots.append(t.grad_fn)
+    for fn in topological_order(roots):
         for key, value in fn.__dict__.items():
             if key not in _BOOKKEEPING:
                 for array in _arrays_in(value):
                     add(array)
-        stack.extend(p for p in fn.__dict__.get("parents", ()) if isinstance(p, Function))
     return found
 
 

@@ -127,6 +127,27 @@ class ModelSummary(list):
         ]  # fmt: skip
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's plain-text display: the table, not the list of dicts."""
+        printer.text(str(self))
+
+    def _repr_html_(self) -> str:
+        """The table in Jupyter: one row per layer, then the totals."""
+        from neuronlab.utils.html import table
+
+        rows = []
+        for r in self:
+            shape = "--" if r["output_shape"] is None else str(list(r["output_shape"]))
+            params = f"{r['params']:,}" if r["params"] or not r["container"] else "--"
+            rows.append([_label(r).replace(" ", "\u00a0"), shape, params])
+        m = self.memory
+        totals = [
+            ["Total params", "", f"{self.total_params:,}"],
+            ["Trainable params", "", f"{self.trainable_params:,}"],
+            ["Params + grads + activations (MiB)", "", f"{(m.parameters + m.buffers + m.gradients + m.activations) / MIB:.2f}"],
+        ]  # fmt: skip
+        return table(["Layer (type)", "Output Shape", "Param #"], rows + totals, numeric={2})
+
 
 def _label(row: dict) -> str:
     if row["depth"] == 0:

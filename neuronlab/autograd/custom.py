@@ -35,12 +35,21 @@ class FunctionCtx:
 
 
 class _CustomNode(engine.Function):
-    """The graph node of a user-defined Function: calls the user's ``backward``."""
+    """The graph node of a user-defined Function: calls the user's ``backward``.
+
+    The user's code speaks Tensors only, so this node has the second, array-only form of
+    the backward: in an ordinary backward pass it wraps the array gradient in a Tensor and
+    unwraps the results (grad mode is off then: nothing is recorded)."""
 
     saves_inputs = False
 
     def name(self) -> str:
         return self.user_class.__name__ + "Backward"
+
+    def backward_arrays(self, grad):
+        """The user's backward on the array gradient wrapped in a Tensor; arrays out."""
+        results = self.backward(Tensor._wrap(grad))
+        return tuple(None if g is None else g._data for g in results)
 
     def backward(self, grad):
         result = self.user_class.backward(self.ctx, grad)
@@ -80,4 +89,4 @@ class Function:
         node = _CustomNode()
         node.user_class, node.ctx = cls, ctx
         node.positions, node.positions_all = positions, args
-        return engine._record(node, inputs, out._data)
+        return engine.record_custom(node, inputs, out._data)

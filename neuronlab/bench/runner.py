@@ -11,12 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
+from neuronlab.bench import op_overhead
 from neuronlab.bench import workloads as W
-from neuronlab.bench.isolated import run_isolated
+from neuronlab.bench.isolated import Isolated
 from neuronlab.bench.memory_probe import peak_memory
 from neuronlab.bench.timing import Timing
 
 THREADS = 2
+# Quick mode runs on one thread per library: with two, the idle worker's BLAS/OpenMP threads
+# spin while the other works (the full run sleeps ``SETTLE`` between batches for that), and
+# without the sleep a quick run took 20 s instead of a few.
+QUICK_THREADS = 1
 
 
 def _libraries() -> list[str]:
@@ -50,7 +55,7 @@ def _check_losses(name: str, losses: dict) -> float:
     return difference
 
 
-def _paired_row(name: str, libraries: list[str], quick: bool) -> dict:
+def _paired_row(name: str, session: Isolated, quick: bool) -> dict:
     """One workload of ``workloads.PAIRED``, each library in its own process (see isolated.py)."""
     title, _, _, unit, per_sample, full, brief = W.PAIRED[name]
     options = dict(brief if quick else full)
@@ -59,45 +64,63 @@ def _paired_row(name: str, libraries: list[str], quick: bool) -> dict:
     def check(losses):
         agreement["value"] = _check_losses(title, losses)
 
-    _, samples = run_isolated(name, libraries, quick, THREADS, check=check, settle=0.0 if quick else W.SETTLE,
-                              **options)  # fmt: skip
-    times = {lib: Timing(statistics.median(s), min(s), max(s), len(s)) for lib, s in samples.items()}
+    _, samples = session.run(name, check=check, settle=0.0 if quick else W.SETTLE, **options)
+    times = {lib: Timing(statistics.median(s[None]), min(s[None]), max(s[None]), len(s[None]))
+             for lib, s in samples.items()}  # fmt: skip
     return {"workload": title, "unit": unit, "samples": W.mlp_samples(quick) if per_sample else None,
             "loss_agreement": agreement["value"],
             "times": {k: W.timing_to_dict(v) for k, v in times.items()}}  # fmt: skip
 
 
-def run_benchmark(quick: bool = False, memory: bool = True, log=print) -> dict:
-    """Run every workload; returns a JSON-able dict of rows."""
+# The names ``run_benchmark(only=...)`` and ``neuronlab bench --only`` accept.
+WORKLOADS = [*W.PAIRED, "landscape", "trainer", op_overhead.WORKLOAD, "memory"]
+
+
+def run_benchmark(quick: bool = False, memory: bool = True, log=print, only: list[str] | None = None) -> dict:
+    """Run every workload (or those named in ``only``); returns a JSON-able dict of rows."""
     libraries = _libraries()
+    threads = QUICK_THREADS if quick else THREADS
+    wanted = set(WORKLOADS if only is None else only) - (set() if memory else {"memory"})
     rows = []
-    for name, spec in W.PAIRED.items():
-        log(f"  running {spec[0]} ...")
-        rows.append(_paired_row(name, libraries, quick))
+    # Quick mode reuses one worker per library for every workload (see isolated.py).
+    with Isolated(libraries, quick, threads, fresh=not quick) as session:
+        for name, spec in W.PAIRED.items():
+            if name in wanted:
+                log(f"  running {spec[0]} ...")
+                rows.append(_paired_row(name, session, quick))
+        overhead = None
+        if op_overhead.WORKLOAD in wanted:
+            log(f"  running {op_overhead.TITLE} ...")
+            overhead = op_overhead.run(session, quick)
     in_process = [
-        ("4 loss landscape, 1-1-1 net", lambda: W.landscape_grid(libraries, quick)),
-        ("5 digits MLP: Trainer vs bare loop", lambda: W.trainer_overhead(quick)),
+        ("landscape", "4 loss landscape, 1-1-1 net", lambda: W.landscape_grid(libraries, quick)),
+        ("trainer", "5 digits MLP: Trainer vs bare loop", lambda: W.trainer_overhead(quick)),
     ]
-    with _blas_threads(THREADS):
-        for title, fn in in_process:
+    with _blas_threads(threads):
+        for name, title, fn in in_process:
+            if name not in wanted:
+                continue
             log(f"  running {title} ...")
             result = fn()
             rows.append({"workload": title, "unit": result["unit"], "samples": result.get("samples"),
                          "loss_agreement": _check_losses(title, result["losses"]),
                          "times": {k: W.timing_to_dict(v) for k, v in result["times"].items()}})  # fmt: skip
     memory_rows = []
-    if memory:
+    if "memory" in wanted:
         for workload in ("mlp", "lenet"):
             memory_rows.append(
                 {"workload": workload, **{lib: peak_memory(lib, workload) for lib in libraries}}
             )
-    return {
+    report = {
         "machine": machine_description(),
         "quick": quick,
-        "threads": THREADS,
+        "threads": threads,
         "rows": rows,
         "memory": memory_rows,
     }
+    if overhead is not None:
+        report["op_overhead"] = overhead
+    return report
 
 
 def machine_description() -> str:
@@ -134,6 +157,8 @@ def format_table(report: dict) -> str:
             lines.append(
                 f"| 6 peak memory growth, {row['workload']} training, {label} | {cells} | | | {ratio} |"
             )
+    if "op_overhead" in report:
+        lines += ["", op_overhead.format_section(report["op_overhead"])]
     return "\n".join(lines)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from neuronlab.bench import op_overhead
+
 # workload number -> (label, target as text, test on the ratio)
 TARGETS = {
     "1a": ("MLP epoch, batch 128", "≤ 0.91 (≥ 1.1× throughput)", lambda r: r <= 1 / 1.1),
@@ -17,12 +19,16 @@ TARGETS = {
     "5": ("Trainer / bare loop", "≤ 1.05", lambda r: r <= 1.05),
     "6 mlp": ("peak memory over a run, MLP", "≤ 1", lambda r: r <= 1),
     "6 lenet": ("peak memory over a run, LeNet-5", "≤ 1", lambda r: r <= 1),
+    "7 worst": ("op overhead, worst chain", "≤ 0.7", lambda r: r <= 0.7),
+    "7 median": ("op overhead, median chain", "≤ 0.5", lambda r: r <= 0.5),
+    "7 step": ("op overhead, unfused 1-1-1 step", "≤ 0.5", lambda r: r <= 0.5),
 }
 
 
 def run_ratios(report: dict) -> dict[str, float]:
     """``{workload key: first variant / second variant}`` of one full run (time, or peak
-    memory for workload 6; ``neuronlab / torch`` wherever PyTorch ran)."""
+    memory for workload 6; ``neuronlab / torch`` wherever PyTorch ran; workload 7's worst
+    and median chain and its unfused step)."""
     ratios = {}
     for row in report["rows"]:
         key = row["workload"].split()[0]
@@ -35,6 +41,11 @@ def run_ratios(report: dict) -> dict[str, float]:
             ratios[f"6 {row['workload']}"] = row[libs[0]]["run_peak_kib"] / max(
                 row[libs[1]]["run_peak_kib"], 1
             )
+    figures = op_overhead.summary(report["op_overhead"]) if "op_overhead" in report else {}
+    if figures:
+        ratios.update(
+            {"7 worst": figures["worst"], "7 median": figures["median"], "7 step": figures["step_unfused"]}
+        )
     return ratios
 
 

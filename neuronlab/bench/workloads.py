@@ -52,12 +52,14 @@ def _reference(build, lib):
     return model
 
 
-def _paired(build, data, loss_name, lr, lib, check_steps=3):
+def _paired(build, data, loss, lr, lib, check_steps=3):
     """The model of ``build`` in ``lib`` from the shared initial weights: a training-step
-    callable and the losses of its first ``check_steps`` steps."""
+    callable and the losses of its first ``check_steps`` steps. ``loss`` names a loss module
+    of ``lib.nn`` or is a function ``loss(output, target)``."""
     model = _reference(build, lib)
     x, y = (lib.from_numpy(a) for a in data)
-    step = _step_fn(lib, model, getattr(lib.nn, loss_name)(), x, y, lr)
+    loss_fn = getattr(lib.nn, loss)() if isinstance(loss, str) else loss
+    step = _step_fn(lib, model, loss_fn, x, y, lr)
     losses = [float(step().item()) for _ in range(check_steps)]
     return step, losses
 
@@ -67,8 +69,14 @@ def _paired(build, data, loss_name, lr, lib, check_steps=3):
 # the first few steps, which are compared across libraries before anything is timed.
 
 
-def build_tiny_sigmoid(lib, quick: bool):
-    """1-1-1 sigmoid network on 4 samples (the course's A2.2 net): one training step."""
+def unfused_mse(output, target):
+    """The mean squared error as users write it, one recorded op at a time (issue 12, section 4)."""
+    return ((output - target) ** 2).mean()
+
+
+def build_tiny_sigmoid(lib, quick: bool, fused: bool = True):
+    """1-1-1 sigmoid network on 4 samples (the course's A2.2 net): one training step, with
+    ``nn.MSELoss`` (``fused``) or with ``unfused_mse``."""
     data = (
         np.array([[0.5], [1.0], [1.5], [2.0]], dtype=np.float32),
         np.array([[0.0], [1.0], [1.0], [0.0]], dtype=np.float32),
@@ -77,7 +85,7 @@ def build_tiny_sigmoid(lib, quick: bool):
     def build(m):
         return m.nn.Sequential(m.nn.Linear(1, 1), m.nn.Sigmoid(), m.nn.Linear(1, 1))
 
-    return _paired(build, data, "MSELoss", 0.1, lib)
+    return _paired(build, data, "MSELoss" if fused else unfused_mse, 0.1, lib)
 
 
 def build_tiny_moons(lib, quick: bool):
@@ -160,7 +168,7 @@ PAIRED = {
 
 
 def landscape_grid(libraries: list[str], quick: bool) -> dict:
-    """The 1-1-1 sigmoid network's MSE over a 40×40 (w1, b1) grid: neuronlab's vectorized
+    """The 1-1-1 sigmoid network's MSE over a 40×40 (w1, b1) grid (10×10 in quick mode): neuronlab's vectorized
     evaluation against one forward pass per grid point (in neuronlab, and in PyTorch when
     installed, as the seed's Keras code does it)."""
     import neuronlab
@@ -168,7 +176,8 @@ def landscape_grid(libraries: list[str], quick: bool) -> dict:
 
     x = np.array([[0.5], [1.0], [1.5], [2.0]], dtype=np.float32)
     y = np.array([[0.0], [1.0], [1.0], [0.0]], dtype=np.float32)
-    grid = np.linspace(-10, 10, 40, dtype=np.float32)
+    points = 10 if quick else 40  # per side of the grid
+    grid = np.linspace(-10, 10, points, dtype=np.float32)
     neuronlab.manual_seed(0)
     net = neuronlab.nn.Sequential(
         neuronlab.nn.Linear(1, 1), neuronlab.nn.Sigmoid(), neuronlab.nn.Linear(1, 1)
@@ -176,7 +185,7 @@ def landscape_grid(libraries: list[str], quick: bool) -> dict:
     data = (neuronlab.from_numpy(x), neuronlab.from_numpy(y))
 
     def surface(vectorized):
-        return landscape_2d(net, ["0.weight", "0.bias"], [(-10, 10), (-10, 10)], 40, data, "mse",
+        return landscape_2d(net, ["0.weight", "0.bias"], [(-10, 10), (-10, 10)], points, data, "mse",
                             vectorized=vectorized).values  # fmt: skip
 
     times = {"neuronlab vectorized": measure(lambda: surface(True), repeats=5 if quick else 15)}
@@ -199,7 +208,7 @@ def landscape_grid(libraries: list[str], quick: bool) -> dict:
                         ((model(tx) - ty) ** 2).mean()
 
         times["torch per point"] = measure(torch_loop, repeats=1 if quick else 3, warmup=1)
-    return {"unit": "40×40 grid", "losses": losses, "times": times}
+    return {"unit": f"{points}×{points} grid", "losses": losses, "times": times}
 
 
 def trainer_overhead(quick: bool) -> dict:

@@ -21,7 +21,6 @@ as minᵢ yᵢ u·x̃ᵢ / ‖u‖ for that u, so the bound is valid even if the
 Note that γ is the margin in the augmented space, at most the geometric margin of the
 line w·x + b = 0 in the input space (the bias counts in ‖u‖).
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

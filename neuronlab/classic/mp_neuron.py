@@ -11,7 +11,6 @@ course seed 004 writes in both places it defines the activation: (2) "y = 1 if
 ``np.sign``, used in the seed's (5), returns 0 at 0; an M-P neuron never outputs 0 under
 ``activation='sign'``.) Nothing is learned: weights and thresholds are set by hand.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

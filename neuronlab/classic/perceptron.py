@@ -12,7 +12,6 @@ folded in as w₀ with x₀ = 1 (x̃ = (1, x), w̃ = (w₀, w)), and w̃ = 0 at 
 If the classes are linearly separable the loop stops after at most (R/γ)² mistakes
 (Novikoff 1962; see ``neuronlab.classic.convergence``). If not, it never stops by itself.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 
@@ -23,32 +22,38 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from neuronlab.datasets.validation import check_features, check_lengths, check_random_state
+from neuronlab.datasets.validation import (
+    NotFittedError,
+    check_is_fitted,
+    check_labels,
+    check_matrix,
+    check_random_state,
+    check_target,
+    sklearn_twin,
+)
 
-
-class NotFittedError(ValueError, AttributeError):
-    """An estimator was used before ``fit`` (the same bases as scikit-learn's NotFittedError)."""
+__all__ = ["ConvergenceWarning", "NotFittedError", "Perceptron", "augment", "binary_labels"]
 
 
 class ConvergenceWarning(UserWarning):
     """An iterative fit stopped at ``max_iter`` without converging (as scikit-learn's)."""
 
 
-def binary_labels(y: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+def binary_labels(
+    y: ArrayLike, n_samples: int | None = None, estimator=None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(classes, s)``: the two sorted class labels and ``y`` as signs, classes[0] → −1, classes[1] → +1.
 
     Example:
         >>> binary_labels([0, 1, 1])
         (array([0, 1]), array([-1.,  1.,  1.]))
     """
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"y must be a 1-D array of labels, got shape {y.shape}")
-    classes, codes = np.unique(y, return_inverse=True)
+    classes, codes = check_labels(y, n_samples, estimator=estimator)
     if classes.size != 2:
         raise ValueError(
-            f"the perceptron is a binary classifier: y must hold exactly 2 classes, got {classes.size} "
-            f"({classes[:5].tolist()}); for more classes train one perceptron per class (one-vs-rest)"
+            f"Only binary classification is supported: the perceptron separates exactly 2 classes, but y holds "
+            f"{classes.size} ({classes[:5].tolist()}); for more classes train one perceptron per class "
+            "(one-vs-rest, e.g. sklearn.multiclass.OneVsRestClassifier(Perceptron()))"
         )
     return classes, np.where(codes == 1, 1.0, -1.0)
 
@@ -62,13 +67,6 @@ def augment(X: ArrayLike, fit_intercept: bool = True) -> np.ndarray:
     """
     X = np.asarray(X, dtype=np.float64)
     return np.column_stack([np.ones(len(X)), X]) if fit_intercept else X
-
-
-def _check_features_2d(X: ArrayLike) -> np.ndarray:
-    X = check_features(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D of shape (n_samples, n_features), got shape {X.shape}")
-    return X
 
 
 class Perceptron:
@@ -139,6 +137,18 @@ class Perceptron:
             setattr(self, name, value)
         return self
 
+    def __sklearn_tags__(self):
+        """scikit-learn's estimator tags: a binary classifier of 2-D numeric arrays (called by
+        scikit-learn only, so it is imported here and is not a dependency of neuronlab)."""
+        from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type="classifier",
+            target_tags=TargetTags(required=True),
+            classifier_tags=ClassifierTags(multi_class=False, poor_score=True),
+            input_tags=InputTags(),
+        )
+
     def __repr__(self) -> str:
         defaults = type(self)().get_params()
         changed = {k: v for k, v in self.get_params().items() if v != defaults[k]}
@@ -154,12 +164,6 @@ class Perceptron:
         if not (isinstance(self.max_iter, int | np.integer) and self.max_iter >= 1):
             raise ValueError(f"max_iter is a number of epochs and must be an int >= 1, got {self.max_iter!r}")
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "coef_"):
-            raise NotFittedError(
-                "This Perceptron is not fitted yet; call fit(X, y) before predict, decision_function or score"
-            )
-
     # -- learning ------------------------------------------------------------------------------
     def fit(self, X: ArrayLike, y: ArrayLike) -> Perceptron:
         """Run Rosenblatt's loop until an epoch makes no mistake or ``max_iter`` epochs have run.
@@ -174,9 +178,8 @@ class Perceptron:
             (array([2, 1, 0]), 3, True)
         """
         self._check_hyperparameters()
-        X = _check_features_2d(X)
-        check_lengths(X, y)
-        self.classes_, s = binary_labels(y)
+        X = check_matrix(X, estimator=self)
+        self.classes_, s = binary_labels(y, len(X), self)
         A = augment(X, self.fit_intercept)
         Z = s[:, None] * A  # row i is yᵢ·x̃ᵢ: a mistake is Z[i]·w̃ <= 0
         rng = check_random_state(self.random_state) if self.shuffle else None
@@ -200,7 +203,7 @@ class Perceptron:
                 f"Perceptron did not converge: {mistakes[-1]} mistake(s) in epoch {self.max_iter} "
                 f"(max_iter={self.max_iter}). The data may not be linearly separable, and then "
                 "Rosenblatt's rule never stops; otherwise raise max_iter.",
-                ConvergenceWarning,
+                sklearn_twin(ConvergenceWarning),
                 stacklevel=2,
             )
         return self
@@ -219,13 +222,9 @@ class Perceptron:
             >>> clf.decision_function(np.array([[0.0], [2.0]]))
             array([-1.,  3.])
         """
-        self._check_fitted()
-        X = _check_features_2d(X)
-        if X.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X has {X.shape[1]} features, but this Perceptron was fitted on {self.n_features_in_}"
-            )
-        return X.astype(np.float64) @ self.coef_[0] + self.intercept_[0]
+        check_is_fitted(self, "coef_", "decision_function")
+        X = check_matrix(X, estimator=self, n_features_in=self.n_features_in_)
+        return X @ self.coef_[0] + self.intercept_[0]
 
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The predicted labels: ``classes_[1]`` where ``w·x + b ≥ 0``, else ``classes_[0]``.
@@ -235,7 +234,8 @@ class Perceptron:
             >>> clf.predict(np.array([[-1.0], [3.0]]))
             array(['no', 'yes'], dtype='<U3')
         """
-        scores = self.decision_function(X)  # checks that the model is fitted
+        check_is_fitted(self, "coef_", "predict")
+        scores = self.decision_function(X)
         return self.classes_[(scores >= 0).astype(np.int64)]
 
     def score(self, X: ArrayLike, y: ArrayLike) -> float:
@@ -246,8 +246,8 @@ class Perceptron:
             >>> Perceptron(shuffle=False).fit(X, [0, 1]).score(X, [0, 1])
             1.0
         """
-        check_lengths(X, y)
-        return float(np.mean(self.predict(X) == np.asarray(y)))
+        predicted = self.predict(X)
+        return float(np.mean(predicted == check_target(y, len(predicted), self)))
 
 
 def _epoch(w: np.ndarray, Z: np.ndarray, eta: float) -> int:

@@ -3,7 +3,6 @@
 matplotlib is imported inside the functions, so ``import neuronlab.classic`` never needs it.
 Both functions draw on ``ax`` (a new figure when None) and return the Axes.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 
@@ -13,6 +12,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from neuronlab.classic.perceptron import NotFittedError
+from neuronlab.engine.grad_mode import no_grad
+from neuronlab.ops.creation import from_numpy
 
 if TYPE_CHECKING:  # annotations only: matplotlib is imported when a function draws
     from matplotlib.axes import Axes
@@ -34,15 +35,41 @@ def _grid(X: np.ndarray, resolution: int) -> tuple[np.ndarray, np.ndarray]:
     return np.meshgrid(xs, ys)
 
 
+def _module_scores(model: Any, points: np.ndarray) -> np.ndarray:
+    """A module's outputs on the grid (eval mode, no gradients): one column is read as a logit
+    (boundary at 0), several as class scores (boundary where the argmax changes)."""
+    was_training = getattr(model, "training", False)
+    if hasattr(model, "eval"):
+        model.eval()
+    try:
+        with no_grad():
+            out = model(from_numpy(points.astype(np.float32)))
+    finally:
+        if hasattr(model, "train"):
+            model.train(was_training)
+    scores = np.asarray(out.numpy() if hasattr(out, "numpy") else out, dtype=np.float64)
+    return scores[:, 0] if scores.ndim == 2 and scores.shape[1] == 1 else scores
+
+
+def _scores(model: Any, points: np.ndarray) -> np.ndarray | None:
+    """Scores to contour: ``decision_function``, or a module's outputs; None for a model that
+    only predicts labels."""
+    if hasattr(model, "decision_function"):
+        return np.asarray(model.decision_function(points), dtype=np.float64)
+    if not hasattr(model, "predict") and callable(model):
+        return _module_scores(model, points)
+    return None
+
+
 def _surface(model: Any, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[float]]:
     """``(values, regions, levels)`` over the grid: what to contour, the class regions, the boundary levels."""
-    if hasattr(model, "decision_function"):
-        scores = np.asarray(model.decision_function(points), dtype=np.float64)
-        if scores.ndim == 1:  # one score per sample: the boundary is its zero level
-            return scores, (scores >= 0).astype(np.float64), [0.0]
-        codes = scores.argmax(axis=1)  # several classes: the edges between argmax regions
-    else:
+    scores = _scores(model, points)
+    if scores is None:
         _, codes = np.unique(np.asarray(model.predict(points)), return_inverse=True)
+    elif scores.ndim == 1:  # one score per sample: the boundary is its zero level
+        return scores, (scores >= 0).astype(np.float64), [0.0]
+    else:
+        codes = scores.argmax(axis=1)  # several classes: the edges between argmax regions
     codes = codes.astype(np.float64)
     return codes, codes, [k + 0.5 for k in range(int(codes.max()))]
 
@@ -54,7 +81,9 @@ def plot_decision_boundary(
 
     The boundary is the zero level of ``decision_function`` when the model has one with one
     score per sample (a line w·x + b = 0 for ``Perceptron``), otherwise the edges between the
-    regions ``predict`` assigns to different classes (``MPNetwork``, any classifier).
+    regions ``predict`` assigns to different classes (``MPNetwork``, any classifier). Any
+    ``nn.Module`` (``nn.Sequential`` included) works too: one output is read as a logit (boundary
+    at 0), several as class scores.
 
     Example:
         >>> import matplotlib

@@ -12,6 +12,7 @@ turns a pair into a checked ``TensorDataset`` for a ``DataLoader``.
 ``make_polynomial``             d2l's cubic with 20 features xⁱ/i! (seed 003 4.4)
 ``make_linear_regression``      d2l's 200-input, 20-sample regression (seed 003 4.5)
 ``load_digits``                 scikit-learn's 8x8 digits (1,797 samples)
+``digits_split``                the digits in stratified train / validation / test parts
 ``load_mnist1d``                MNIST-1D, generated procedurally (4,000 + 1,000 samples)
 ``load_mnist``                  MNIST / Fashion-MNIST from IDX files in a local folder
 ``train_val_test_split``        stratified three-way split
@@ -24,7 +25,7 @@ Example:
     >>> loader = neuronlab.utils.data.DataLoader(to_tensor_dataset(X, y), batch_size=32, shuffle=True)
 """
 
-from neuronlab.datasets.digits import load_digits
+from neuronlab.datasets.digits import DigitsSplit, digits_split, load_digits
 from neuronlab.datasets.idx import load_mnist, read_idx, write_idx
 from neuronlab.datasets.mnist1d import TrainTest, load_mnist1d
 from neuronlab.datasets.regression import (

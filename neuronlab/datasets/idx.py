@@ -4,7 +4,6 @@ The IDX format (LeCun et al.): a 4-byte magic number ``0x00 0x00 <type> <ndim>``
 ``ndim`` big-endian uint32 sizes, then the values in big-endian row-major order. Files may be
 gzip-compressed (``.gz``).
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ Both return a named tuple of NumPy arrays (float32 unless ``dtype`` says otherwi
 targets as a column, shape ``(n, 1)``, ready for ``MSELoss`` against a ``Linear(d, 1)``
 output, and the true parameters the data were generated from.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -5,7 +5,6 @@
 Fit it on the training part and apply the same ``mean_`` and ``scale_`` to validation and
 test data; fitting on all data leaks test statistics into training.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -7,7 +7,6 @@ round up is a small matrix-rounding problem (Bacharach 1966: a table with intege
 column sums can be rounded entry by entry keeping those sums); it is solved here by
 augmenting paths over the three parts.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
 """``to_tensor_dataset``: NumPy arrays to a checked ``TensorDataset`` in one line."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

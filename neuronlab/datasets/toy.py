@@ -4,7 +4,6 @@ Every function returns ``(X, y)``: ``X`` a float32 array of shape ``(n_samples, 
 ``y`` an int64 array of class indices of shape ``(n_samples,)``. Moons and circles are
 scikit-learn's generators (the ones the course uses); XOR and spirals are written here.
 """
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 from __future__ import annotations
 

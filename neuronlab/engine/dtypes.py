@@ -7,6 +7,8 @@ PyTorch; NumPy's own default (float64) never leaks into a result by accident.
 
 from __future__ import annotations
 
+import builtins as _builtins  # the aliases below shadow float/int/bool
+
 import numpy as np
 
 
@@ -30,14 +32,14 @@ class dtype:  # noqa: N801 - PyTorch's name
 
 
 float16 = half = dtype("float16", np.float16)
-float32 = float = dtype("float32", np.float32)  # noqa: A001 - PyTorch's alias
+float32 = float = dtype("float32", np.float32)
 float64 = double = dtype("float64", np.float64)
 uint8 = dtype("uint8", np.uint8)
 int8 = dtype("int8", np.int8)
 int16 = short = dtype("int16", np.int16)
-int32 = int = dtype("int32", np.int32)  # noqa: A001 - PyTorch's alias
+int32 = int = dtype("int32", np.int32)
 int64 = long = dtype("int64", np.int64)
-bool = dtype("bool", np.bool_)  # noqa: A001 - PyTorch's name
+bool = dtype("bool", np.bool_)
 
 ALL_DTYPES = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
 _BY_NUMPY = {d.numpy: d for d in ALL_DTYPES}
@@ -97,8 +99,6 @@ def from_numpy_dtype(npdtype: np.dtype) -> dtype:
         )
     return found
 
-
-import builtins as _builtins  # noqa: E402 - the aliases above shadow float/int/bool
 
 builtins_float, builtins_int, builtins_bool = _builtins.float, _builtins.int, _builtins.bool
 

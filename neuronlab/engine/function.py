@@ -1,13 +1,12 @@
 """The unit of autograd: a ``Function`` is one op with its forward and backward side by side.
 
-``forward`` works on NumPy arrays and returns an array; ``backward`` receives the upstream
-gradient ``grad`` as a ``Tensor`` and returns one gradient (or ``None``) per input, written
-with tensor operations. The engine runs ``backward`` without recording, unless
-``create_graph=True`` asked for higher derivatives: then the same formulas are recorded and
-can be differentiated again. An op may also define ``backward_numpy``, the same formulas on
-bare arrays, which the engine prefers when nothing is being recorded. The engine, not the
-op, reduces broadcast gradients back to the input's shape and casts them to the input's
-dtype.
+``forward`` works on NumPy arrays and returns an array. ``backward(grad, *saved)`` receives
+the upstream gradient ``grad`` and the values the op declared it saves (its inputs, then its
+output) and returns one gradient (or ``None``) per input. It is written once, with operators
+and functions that work on arrays and on Tensors alike: the engine (``graph.py``, the one
+place that decides) calls it with arrays in an ordinary backward pass and with Tensors, recorded,
+under ``create_graph=True``. The engine, not the op, reduces broadcast gradients back to the
+input's shape, casts them to the input's dtype, and drops those no input needs.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.engine.grad_mode import STATE
+from neuronlab.engine.tensor import Tensor
 
 
 class ShapeError(RuntimeError, ValueError):
@@ -27,34 +27,42 @@ class Function:
 
     Class attributes a subclass may set:
 
+    * ``saves_inputs`` -- ``backward`` receives the input values after ``grad``; the engine
+      refuses to run it if an input was modified in place after the forward pass.
+    * ``saves_output`` -- ``backward`` receives the output value (after the inputs, if those
+      are saved too). Under ``create_graph`` it is a Tensor whose ``grad_fn`` is this node, as
+      PyTorch's saved outputs are, so higher derivatives flow through the op itself. The
+      engine refuses to run the backward if the output was modified in place.
     * ``view`` -- the output is a NumPy view of the first input, so they share a version
       counter (an in-place change through either is seen by both).
-    * ``saves_inputs`` -- ``backward`` reads the input values; the engine then refuses to
-      run it if an input was modified in place after the forward pass.
-    * ``saves_output`` -- ``backward`` reads the output value (kept by the op, sharing the
-      output tensor's storage); the engine refuses to run it if the output was modified in
-      place, as PyTorch does, instead of differentiating with the overwritten values.
+    * ``formula`` and ``local_derivatives`` -- how ``analysis.explain_backward`` writes the op
+      (``"{0} * {1}"``) and its derivative with respect to each input (``("{1}", "{0}")``).
+    * ``backward_arrays`` -- only where the array code must really differ from the formula
+      (conv, batch norm...): a second form taking and returning arrays, which the engine
+      prefers when nothing is recorded. Each one says why in its docstring.
+
+    While recorded, a node holds ``inputs`` (the input Tensors), ``needs_input_grad`` (one
+    bool per input, PyTorch's name: skip the work for inputs that need no gradient) and, for
+    the engine, ``parents`` (the node or leaf each input's gradient goes to, else ``None``).
     """
 
     view = False
     saves_inputs = True
     saves_output = False
+    formula: str | None = None
+    local_derivatives: tuple[str, ...] = ()
+    backward_arrays = None
     # Filled in when the op is recorded:
     inputs: tuple
-    parents: tuple
-    versions: tuple
+    parents: list
+    needs_input_grad: tuple
+    versions: list
 
     def forward(self, *arrays: np.ndarray, **params) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, grad):
+    def backward(self, grad, *saved):
         raise NotImplementedError
-
-    # Optional: the same derivative on bare arrays, ``backward_numpy(grad: ndarray) -> tuple of
-    # ndarray | None``. The engine calls it instead of ``backward`` whenever the backward pass
-    # itself is not being recorded (no ``create_graph``), which skips creating a tensor for
-    # every intermediate product. Ops on the training hot path define it.
-    backward_numpy = None
 
     @classmethod
     def apply(cls, *inputs, **params):
@@ -69,14 +77,23 @@ class Function:
             raise
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if STATE.enabled:
-            for t in inputs:
-                if t._requires_grad:
+        for t in inputs:
+            if t._requires_grad:
+                if STATE.enabled:
                     return _record(fn, inputs, out)
+                break
         result = Tensor._wrap(out)
         if cls.view:
             result._version = inputs[0]._version
         return result
+
+    @classmethod
+    def call(cls, *inputs, **params):
+        """The op inside another op's backward formula: ``apply`` on Tensors (recorded, so
+        that higher derivatives flow), only ``forward`` on NumPy arrays."""
+        if isinstance(inputs[0], Tensor):
+            return cls.apply(*inputs, **params)
+        return np.asarray(object.__new__(cls).forward(*inputs, **params))
 
     # -- introspection, as PyTorch's grad_fn objects offer it -----------------------------
     def name(self) -> str:
@@ -101,6 +118,7 @@ class Function:
         """Free saved values after a backward pass without ``retain_graph``."""
         self.__dict__.clear()
         self.freed = True
+        self.parents = ()
 
     def _check_alive(self) -> None:
         if self.__dict__.get("freed"):
@@ -132,25 +150,37 @@ class AccumulateGrad:
         return "<AccumulateGrad>"
 
 
-def _record(fn: Function, inputs: tuple, out: np.ndarray):
+def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
+    """Make ``fn`` the ``grad_fn`` of the output: remember the inputs, where each input's
+    gradient goes, and what the op saves."""
     fn.inputs = inputs
     # Plain loops: this runs once per recorded op, and generator expressions cost more here.
     parents = []
+    needs = []
     for t in inputs:
         if t._requires_grad:
             node = t.grad_fn
             parents.append(t if node is None else node)
+            needs.append(True)
         else:
             parents.append(None)
+            needs.append(False)
     fn.parents = parents
+    fn.needs_input_grad = needs
     if fn.saves_inputs:
         fn.versions = [t._version[0] for t in inputs]
     result = Tensor._wrap(out, True, fn)
     if fn.view:
         result._version = inputs[0]._version
     if fn.saves_output:
+        fn.saved_output = out
         fn.output_version = (result._version, result._version[0])
     return result
+
+
+def record_custom(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
+    """Record a node made outside ``apply`` (``autograd.Function``'s user-defined ops)."""
+    return _record(fn, inputs, out)
 
 
 def broadcast_error(op: str, inputs) -> ShapeError:
@@ -174,16 +204,3 @@ def broadcast_error(op: str, inputs) -> ShapeError:
         f"{op.removesuffix('Backward0').lower()}(): {detail}shapes {listed} cannot be "
         "broadcast together (sizes must be equal or 1, compared from the last dimension)"
     )
-
-
-def sum_to_array(grad: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum the array ``grad`` down to ``shape`` (undo broadcasting)."""
-    lead = grad.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
-    )
-    out = grad.sum(axis=axes) if axes else grad
-    return out.reshape(shape)
-
-
-from neuronlab.engine.tensor import Tensor  # noqa: E402 - Tensor needs Function first

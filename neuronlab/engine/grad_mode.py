@@ -1,16 +1,21 @@
 """Whether operations are recorded for autograd: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
 
-The flag lives in one module-level object so the per-op check is a single attribute read.
-Each class works as a context manager and as a decorator, as in PyTorch.
+The flag is per thread, as in PyTorch: ``STATE`` is a ``threading.local``, so ``no_grad`` in
+one thread (or the backward pass, which sets grad mode to ``create_graph`` while it runs)
+never changes what another thread records. Every new thread starts with grad mode on. The
+per-op check is one attribute read. Each class works as a context manager and as a
+decorator, as in PyTorch.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 
 
-class _GradState:
-    __slots__ = ("enabled",)
+class _GradState(threading.local):
+    """``enabled``: whether this thread records operations. ``__init__`` runs once in each
+    thread that reads it, so every thread starts with grad mode on."""
 
     def __init__(self) -> None:
         self.enabled = True

@@ -1,17 +1,88 @@
-"""The backward pass: walk the recorded graph from the outputs to the leaves.
+"""The backward pass: ``backward()`` and ``grad()``, walking the recorded graph from the outputs
+to the leaves.
 
-The walk is iterative (no recursion, so a chain of 100,000 ops is fine) and runs in
-topological order: a node's ``backward`` is called once, after every consumer of its output
-has sent its gradient. Gradients that reach the same node are summed first.
+``topological_order`` orders the nodes (iteratively: a chain of 100,000 ops is fine) so that
+a node's ``backward`` runs once, after every consumer of its output has sent its gradient;
+gradients that reach the same node are summed first. ``input_grads`` is the one place that
+decides which backward code runs (see docs/engine.md): arrays unless ``create_graph``.
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 
-from neuronlab.engine.function import FREED_MESSAGE, Function, sum_to_array
+from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import sum_to, sum_to_array
+from neuronlab.engine.function import FREED_MESSAGE, Function
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
+
+
+# -- the public entry points (``Tensor.backward``, ``autograd.backward``, ``autograd.grad``) ------
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+    """Accumulate d(tensors)/d(leaf) into every leaf's ``.grad`` (or only into ``inputs``).
+
+    ``retain_graph`` defaults to ``create_graph``; without it the graph's saved values are
+    freed and a second backward through it raises ``RuntimeError``.
+    """
+    outputs = _as_list(tensors)
+    grads = _as_list(grad_tensors) or [None] * len(outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        run_backward(outputs, grads, retain_graph, create_graph)
+        return
+    targets = _as_list(inputs)
+    results = run_backward(outputs, grads, retain_graph, create_graph, inputs=targets, allow_unused=True)
+    for t, g in zip(targets, results):
+        if g is None:
+            continue
+        if create_graph:
+            t._grad = g if t._grad is None else t._grad + g
+        else:
+            data = g._data
+            t._grad = Tensor._wrap(data.copy() if t._grad is None else t._grad._data + data)
+
+
+def grad(
+    outputs,
+    inputs,
+    grad_outputs=None,
+    retain_graph=None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    Example (a Hessian-vector product):
+        >>> x = neuronlab.tensor([1.0, 2.0], requires_grad=True)
+        >>> (g,) = neuronlab.autograd.grad((x ** 3).sum(), x, create_graph=True)
+        >>> neuronlab.autograd.grad(g, x, grad_outputs=neuronlab.ones(2))[0]
+        tensor([ 6., 12.])
+    """
+    outs = _as_list(outputs)
+    ins = _as_list(inputs)
+    grads = _as_list(grad_outputs) or [None] * len(outs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    allow = bool(allow_unused) or materialize_grads
+    results = run_backward(outs, grads, retain_graph, create_graph, inputs=ins, allow_unused=allow)
+    if materialize_grads:
+        results = [Tensor._wrap(np.zeros_like(t._data)) if g is None else g for t, g in zip(ins, results)]
+    return tuple(results)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, Tensor):
+        return [value]
+    return list(value)
 
 
 def run_backward(
@@ -25,8 +96,9 @@ def run_backward(
     """Backpropagate from ``outputs``.
 
     With ``inputs=None`` gradients are accumulated into the ``.grad`` of every leaf that
-    requires grad (``Tensor.backward``). Otherwise nothing is accumulated and the gradients
-    of ``inputs`` are returned in order (``autograd.grad``).
+    requires grad (``backward``). Otherwise nothing is accumulated and the gradients of
+    ``inputs`` are returned in order (``grad``). Grad mode is set to ``create_graph`` while
+    the walk runs, in this thread only, as PyTorch does.
     """
     roots = _seed_gradients(outputs, grad_outputs)
     walk = _Walk(retain_graph, create_graph, inputs)
@@ -46,6 +118,42 @@ def run_backward(
                     "used in the graph. Set allow_unused=True if this is the desired behavior."
                 )
     return walk.results
+
+
+# -- the order --------------------------------------------------------------------------------------
+def consumer_counts(roots) -> dict[Function, int]:
+    """How many recorded consumers send a gradient to each node reachable from ``roots``
+    (``Function`` nodes): an explicit stack, no recursion. A node freed by an earlier backward
+    pass has no parents left (the backward pass refuses to run it)."""
+    deps: dict[Function, int] = {}
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for parent in stack.pop().parents:
+            if isinstance(parent, Function):
+                deps[parent] = deps.get(parent, 0) + 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return deps
+
+
+def topological_order(roots) -> list[Function]:
+    """Every node reachable from ``roots``, each after all the nodes that consume its output:
+    the order in which the backward pass runs them (``_Walk.run`` takes the same steps while
+    it computes). Repeatedly take a node whose consumers have all been taken."""
+    deps = consumer_counts(roots)
+    order = []
+    ready = [fn for fn in dict.fromkeys(roots) if fn not in deps]
+    while ready:
+        fn = ready.pop()
+        order.append(fn)
+        for parent in fn.parents:
+            if isinstance(parent, Function):
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+    return order
 
 
 def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
@@ -76,15 +184,42 @@ def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
     return roots
 
 
+_values = attrgetter("_data")
+
+
+# -- which backward runs ----------------------------------------------------------------------------
+def input_grads(fn: Function, grad, create_graph: bool):
+    """The gradients ``fn`` sends to its inputs: the one place that decides which backward
+    code runs.
+
+    * ``create_graph=True``: ``fn.backward`` on Tensors -- the gradient, the saved inputs and
+      a saved output whose ``grad_fn`` is ``fn`` (PyTorch's saved-variable semantics) -- with
+      grad mode on, so its formula is recorded and can be differentiated again.
+    * otherwise: the same ``fn.backward`` on NumPy arrays (no Tensor is made for any
+      intermediate product), or ``fn.backward_arrays`` where the op has that second,
+      array-only form (conv2d, batch norm, layer norm, user-defined Functions).
+    """
+    if create_graph:
+        saved = fn.inputs if fn.saves_inputs else ()
+        if fn.saves_output:
+            saved = (*saved, Tensor._wrap(fn.saved_output, True, fn))
+        return fn.backward(grad, *saved)
+    saved = list(map(_values, fn.inputs)) if fn.saves_inputs else []  # [t._data for t in ...], faster
+    if fn.saves_output:
+        saved.append(fn.saved_output)
+    return (fn.backward_arrays or fn.backward)(grad, *saved)
+
+
+# -- the walk -----------------------------------------------------------------------------------------
 class _Walk:
     """One backward pass. Without ``create_graph`` the gradients travel between nodes as bare
-    NumPy arrays and each op's ``backward_numpy`` computes its input gradients (ops without
-    one get their ``backward`` on wrapped tensors); with it, gradients are tensors and every
-    ``backward`` formula is recorded so that it can be differentiated again."""
+    NumPy arrays; with it, they are Tensors and every backward formula is recorded so that it
+    can be differentiated again (``input_grads`` runs each node's backward)."""
 
     def __init__(self, retain_graph: bool, create_graph: bool, inputs) -> None:
         self.retain_graph = retain_graph
         self.create_graph = create_graph
+        self.arrays = not create_graph
         self.capture: dict[int, int] = {}
         self.results: list[Tensor | None] = []
         if inputs is not None:
@@ -100,106 +235,106 @@ class _Walk:
         self.accumulate = inputs is None
 
     def run(self, roots) -> None:
+        """Run every node in ``topological_order``, computed on the fly: a node is ready once
+        each of its consumers has run (``deps`` counts the ones still to come)."""
         grads: dict = {}
         nodes = []
-        arrays = not self.create_graph
+        arrays = self.arrays
         for out, g in roots:
+            g = g._data if arrays else g
             if out.grad_fn is None:  # backward() called on a leaf itself
-                self._deliver_leaf(out, g._data if arrays else g, copy=True)
+                self._deliver_leaf(out, g, copy=True)
                 continue
             fn = out.grad_fn
-            g = g._data if arrays else g
             grads[fn] = g if fn not in grads else grads[fn] + g
             nodes.append(fn)
-        deps = _count_dependencies(nodes)
-        ready = [fn for fn in dict.fromkeys(nodes) if deps.get(fn, 0) == 0]
-        run_node = self._run_node_numpy if arrays else self._run_node
+        deps = consumer_counts(nodes)
+        ready = [fn for fn in dict.fromkeys(nodes) if fn not in deps]
         while ready:
             fn = ready.pop()
-            run_node(fn, grads.pop(fn), grads, deps, ready)
+            grad = grads.pop(fn, None)
+            if grad is not None:
+                self._run_node(fn, grad, grads, deps, ready)
+            else:  # every gradient sent here was None: nothing to run, but the order goes on
+                for parent in fn.parents:
+                    if isinstance(parent, Function):
+                        _consumed(parent, deps, ready)
+            if not self.retain_graph:
+                fn.release()
 
-    def _node_prelude(self, fn: Function, grad: Tensor) -> Tensor:
-        """Hooks on the node's output, ``retain_grad`` and ``autograd.grad`` capture."""
+    def _run_node(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
+        """Run one node's backward and send each result to the node (or leaf) it belongs to;
+        a node whose consumers have all sent theirs becomes ready."""
         extra = fn.__dict__
-        if "hooks" in extra:
-            for hook in extra["hooks"]:
-                replaced = hook(grad)
-                if replaced is not None:
-                    grad = replaced
-        if "retained" in extra:
-            self._accumulate(extra["retained"], grad, copy=True)
-        if self.capture:
-            index = self.capture.get(id(fn))
-            if index is not None:
-                self._capture(index, grad)
-        return grad
-
-    def _run_node(self, fn: Function, grad: Tensor, grads, deps, ready) -> None:
-        """Tensor mode (``create_graph=True``): the backward formulas are recorded."""
-        extra = fn.__dict__
+        if "freed" in extra:
+            raise RuntimeError(FREED_MESSAGE)
+        arrays = self.arrays
+        if arrays and type(grad) is not np.ndarray:  # NumPy returns scalars from 0-d arithmetic
+            grad = np.asarray(grad)
         if "hooks" in extra or "retained" in extra or self.capture:
             grad = self._node_prelude(fn, grad)
         if fn.saves_inputs or fn.saves_output:
-            _check_versions(fn)
-        in_grads = fn.backward(grad)
+            check_versions(fn)
+        in_grads = input_grads(fn, grad, self.create_graph)
         for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
-            if parent is None or g is None:
+            if parent is None:  # no gradient needed: whatever the op sent is dropped
                 continue
-            if g._data.shape != t._data.shape:
-                g = _sum_to(g, t._data.shape)
-            if g._data.dtype != t._data.dtype:
-                g = g.to(t.dtype)
-            if isinstance(parent, Function):
-                previous = grads.get(parent)
-                grads[parent] = g if previous is None else previous + g
-                deps[parent] -= 1
-                if deps[parent] == 0:
-                    ready.append(parent)
-            else:
-                self._deliver_leaf(parent, g, copy=False)
-        if not self.retain_graph:
-            fn.release()
-
-    def _run_node_numpy(self, fn: Function, grad: np.ndarray, grads, deps, ready) -> None:
-        """Array mode: ``grad`` and the gradients sent on are NumPy arrays."""
-        extra = fn.__dict__
-        if "hooks" in extra or "retained" in extra or self.capture:
-            grad = self._node_prelude(fn, Tensor._wrap(grad))._data
-        if fn.saves_inputs or fn.saves_output:
-            _check_versions(fn)
-        numpy_backward = fn.backward_numpy
-        if numpy_backward is not None:
-            in_grads = numpy_backward(grad)
-        else:
-            in_grads = [None if g is None else g._data for g in fn.backward(Tensor._wrap(grad))]
-        for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
-            if parent is None or g is None:
+            node = isinstance(parent, Function)
+            if g is None:
+                if node:
+                    _consumed(parent, deps, ready)
                 continue
             data = t._data
-            if type(g) is not np.ndarray:  # NumPy returns scalars from 0-d arithmetic
-                g = np.asarray(g)
-            if g.shape != data.shape:
-                g = sum_to_array(g, data.shape)
-            if g.dtype != data.dtype:
-                g = g.astype(data.dtype)
-            if isinstance(parent, Function):
+            if arrays:  # (inline: this loop runs for every edge of the graph)
+                if type(g) is not np.ndarray:
+                    g = np.asarray(g)
+                if g.shape != data.shape:
+                    g = sum_to_array(g, data.shape)
+                if g.dtype != data.dtype:
+                    g = g.astype(data.dtype)
+            else:
+                g = self._fit(g, data)
+            if node:
                 previous = grads.get(parent)
                 # Never in place: an op may send one array to several inputs.
                 grads[parent] = g if previous is None else previous + g
-                deps[parent] -= 1
+                deps[parent] -= 1  # (_consumed, inline: this runs for every edge)
                 if deps[parent] == 0:
                     ready.append(parent)
             else:
                 # A gradient passed straight through (or sent to two inputs) is shared with
                 # other nodes: copy it before a leaf owns it and accumulates into it.
-                shared = g is grad or _sent_twice(g, in_grads)
+                shared = arrays and (g is grad or _sent_twice(g, in_grads))
                 self._deliver_leaf(parent, g, copy=shared)
-        if not self.retain_graph:
-            fn.release()
+
+    def _fit(self, g: Tensor, data: np.ndarray) -> Tensor:
+        """The Tensor ``g`` summed down to the input's shape (undoing broadcasting, recorded)
+        and cast to its dtype."""
+        if g._data.shape != data.shape:
+            g = sum_to(g, data.shape)
+        return g if g._data.dtype == data.dtype else g.to(dtypes.from_numpy_dtype(data.dtype))
+
+    def _node_prelude(self, fn: Function, grad):
+        """Hooks on the node's output, ``retain_grad`` and ``autograd.grad`` capture (hooks
+        see Tensors in both modes)."""
+        extra = fn.__dict__
+        t = Tensor._wrap(grad) if self.arrays else grad
+        if "hooks" in extra:
+            for hook in extra["hooks"]:
+                replaced = hook(t)
+                if replaced is not None:
+                    t = replaced
+        if "retained" in extra:
+            self._accumulate(extra["retained"], t, copy=True)
+        if self.capture:
+            index = self.capture.get(id(fn))
+            if index is not None:
+                self._capture(index, t)
+        return t._data if self.arrays else t
 
     def _deliver_leaf(self, leaf: Tensor, grad, copy: bool) -> None:
         """Hand ``grad`` (a Tensor in tensor mode, an array in array mode) to a leaf."""
-        arrays = not self.create_graph
+        arrays = self.arrays
         if not (leaf._hooks or self.capture):
             if self.accumulate and leaf._requires_grad:
                 if arrays:
@@ -243,6 +378,13 @@ class _Walk:
             t._grad = Tensor._wrap(t._grad._data + data)
 
 
+def _consumed(node: Function, deps: dict, ready: list) -> None:
+    """One more consumer of ``node`` has run; once all have, ``node`` is ready."""
+    deps[node] -= 1
+    if deps[node] == 0:
+        ready.append(node)
+
+
 def _sent_twice(g: np.ndarray, in_grads) -> bool:
     seen = 0
     for other in in_grads:
@@ -251,27 +393,9 @@ def _sent_twice(g: np.ndarray, in_grads) -> bool:
     return seen > 1
 
 
-def _count_dependencies(roots: list[Function]) -> dict[Function, int]:
-    """How many recorded consumers send a gradient to each node reachable from ``roots``."""
-    deps: dict[Function, int] = {}
-    seen = set(roots)
-    stack = list(seen)
-    while stack:
-        fn = stack.pop()
-        if "freed" in fn.__dict__:
-            raise RuntimeError(FREED_MESSAGE)
-        for parent in fn.parents:
-            if parent is None or not isinstance(parent, Function):
-                continue
-            deps[parent] = deps.get(parent, 0) + 1
-            if parent not in seen:
-                seen.add(parent)
-                stack.append(parent)
-    return deps
-
-
-def _check_versions(fn: Function) -> None:
-    """Refuse to differentiate with saved inputs (or a saved output) that were overwritten.
+def check_versions(fn: Function) -> None:
+    """Refuse to differentiate with saved inputs (or a saved output) that were overwritten
+    (also used by tools that call an op's backward themselves: ``explain_backward``).
 
     The common case (nothing changed) is one comparison per input; the message is only
     built when a version differs."""
@@ -292,9 +416,3 @@ def _raise_modified(fn: Function, what: str, current: int, expected: int) -> Non
         f"expected version {expected} instead. Use the out-of-place form of the op "
         "(e.g. x = x + 1 instead of x += 1)."
     )
-
-
-def _sum_to(grad: Tensor, shape: tuple) -> Tensor:
-    from neuronlab.ops.shape import sum_to
-
-    return sum_to(grad, shape)

@@ -11,6 +11,8 @@ import json
 
 import numpy as np
 
+from neuronlab.engine.tensor import Tensor
+
 
 class Generator:
     """A seeded source of random numbers (``neuronlab.Generator().manual_seed(0)``)."""
@@ -40,8 +42,6 @@ class Generator:
 
     def get_state(self):
         """The full generator state as a uint8 tensor (JSON bytes), for checkpoints."""
-        from neuronlab.engine.tensor import Tensor
-
         text = json.dumps({"seed": self._seed, "state": self.rng.bit_generator.state})
         return Tensor(np.frombuffer(text.encode(), dtype=np.uint8).copy())
 

@@ -2,9 +2,10 @@
 
 The class is deliberately light (``__slots__``, a fast internal constructor) because one is
 made for every op. The numeric work of every method lives in ``neuronlab.ops``. This file
-holds the core (construction, autograd attributes, conversion, dtype, in-place updates); the
-operators and one-line forwarding methods (``x + y``, ``x.exp()``, ``x.sum()``) are inherited
-from ``TensorMethods`` in ``tensor_methods.py``.
+holds the core (construction, autograd attributes, conversion, dtype); the rest is inherited
+from three mixins, each one-line methods forwarding to the ops: ``MathMethods``
+(``tensor_math.py``: ``x + y``, ``x.exp()``, ``x.sum()``), ``ShapeMethods`` (``tensor_shape.py``:
+``x.view()``, ``x[i]``) and ``InPlaceMethods`` (``tensor_inplace.py``: ``x.add_()``, ``x -= y``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,17 @@ import warnings
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.call_time_imports import modules
 from neuronlab.engine.device import CPU, check_device
-from neuronlab.engine.grad_mode import STATE
-from neuronlab.engine.tensor_methods import TensorMethods, bind_ops
+from neuronlab.engine.printing import tensor_repr
+from neuronlab.engine.tensor_inplace import InPlaceMethods
+from neuronlab.engine.tensor_math import MathMethods
+from neuronlab.engine.tensor_shape import ShapeMethods
 
 _NUMBER = (int, float, bool, np.number, np.bool_)
 
 
-class Tensor(TensorMethods):
+class Tensor(MathMethods, ShapeMethods, InPlaceMethods):
     """A multi-dimensional array that can record the operations applied to it.
 
     Create tensors with ``neuronlab.tensor``, ``zeros``, ``randn``...; ``Tensor(data)``
@@ -160,9 +164,7 @@ class Tensor(TensorMethods):
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Compute the gradient of this tensor with respect to the graph's leaves and add it
         to their ``.grad`` (gradients accumulate: call ``zero_grad`` between steps)."""
-        from neuronlab.autograd import backward
-
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        modules.graph.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """A tensor sharing this one's storage, cut off from the graph."""
@@ -302,13 +304,11 @@ class Tensor(TensorMethods):
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return iter(_join.unbind(self, 0))
+        return iter(modules.join.unbind(self, 0))
 
     __hash__ = object.__hash__  # by identity, as in PyTorch (== is elementwise)
 
     def __repr__(self) -> str:
-        from neuronlab.engine.printing import tensor_repr
-
         return tensor_repr(self)
 
     def __format__(self, spec: str) -> str:
@@ -353,7 +353,7 @@ class Tensor(TensorMethods):
                 check_device(arg)
         if target is None:
             return self.clone() if copy else self
-        return _cast.to_dtype(self, dtypes.as_dtype(target), copy=copy)
+        return modules.cast.to_dtype(self, dtypes.as_dtype(target), copy=copy)
 
     def type(self, dtype=None):
         """The type name (no argument) or a converted tensor (PyTorch's ``Tensor.type``)."""
@@ -393,65 +393,26 @@ class Tensor(TensorMethods):
 
     def clone(self, *, memory_format=None) -> Tensor:
         """A copy that stays in the graph (its gradient flows back to this tensor)."""
-        return _cast.clone(self)
+        return modules.cast.clone(self)
 
     def contiguous(self, memory_format=None) -> Tensor:
-        return self if self._data.flags.c_contiguous else _cast.clone(self)
+        return self if self._data.flags.c_contiguous else modules.cast.clone(self)
 
-    # -- in-place modification ------------------------------------------------------------
-    def _check_inplace(self, op: str) -> None:
-        if STATE.enabled and self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(
-                f"a leaf Variable that requires grad is being used in an in-place operation "
-                f"({op}); wrap the update in `with neuronlab.no_grad():` or use .data"
-            )
+    # -- new tensors like this one --------------------------------------------------------------
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        return modules.creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def _inplace(self, op: str, result) -> Tensor:
-        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage."""
-        self._check_inplace(op)
-        array = result._data if isinstance(result, Tensor) else result
-        if not self._data.flags.writeable:
-            raise RuntimeError(
-                f"{op}: this tensor is a read-only broadcast view (from expand); "
-                "call .clone() first to write into it"
-            )
-        recorded = isinstance(result, Tensor) and result._requires_grad and STATE.enabled
-        if recorded and self._data.base is not None and self.grad_fn is None:
-            raise RuntimeError(
-                f"{op}: neuronlab cannot record an in-place operation on a view of another "
-                "tensor; use the out-of-place form instead"
-            )
-        if array.shape != self._data.shape:
-            try:
-                array = np.broadcast_to(array, self._data.shape)
-            except ValueError:
-                raise RuntimeError(
-                    f"{op}: output with shape {tuple(self.shape)} doesn't match the broadcast "
-                    f"shape {tuple(array.shape)}"
-                ) from None
-        np.copyto(self._data, array, casting="unsafe")
-        self._version[0] += 1
-        if recorded:
-            self.grad_fn = result.grad_fn
-            self._requires_grad = True
-        return self
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return modules.creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def _operand_for_inplace(self) -> Tensor:
-        """The value of ``self`` before an in-place op, as a separate graph node."""
-        if self._requires_grad and STATE.enabled:
-            alias = Tensor._wrap(self._data.copy(), True, self.grad_fn)
-            return alias
-        return self
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return modules.creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
-    def _overwrite(self, op: str, value) -> Tensor:
-        """Write ``value`` (a number, array or Tensor; broadcast and cast) over this tensor.
-        In a graph the old values get a zero gradient and ``value`` the new values' gradient,
-        as in PyTorch (not the gradient of the old history, which no longer matters)."""
-        value = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value))
-        if STATE.enabled and (self._requires_grad or value._requires_grad):
-            self._check_inplace(op)
-            value = _cast.overwrite(self._operand_for_inplace(), value)
-        return self._inplace(op, value)
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return modules.creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return modules.creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 class Size(tuple):
@@ -511,13 +472,3 @@ def _mixes_numbers_and_sequences(data) -> bool:
 
 def _rebuild(array, requires_grad):
     return Tensor._wrap(array, requires_grad)
-
-
-# The ops import Tensor; they are imported here, after the class exists, so that the
-# methods above can call them. bind_ops() does the same for the forwarding methods that
-# Tensor inherits from TensorMethods (tensor_methods.py cannot import the ops itself: it is
-# imported at the top of this file, before Tensor exists).
-from neuronlab.ops import cast as _cast  # noqa: E402
-from neuronlab.ops import join as _join  # noqa: E402
-
-bind_ops()

@@ -4,6 +4,7 @@ to ``neuronlab/lab/experiments/`` and one line here."""
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from types import ModuleType
 
 from neuronlab.lab.experiment import check_experiment_module

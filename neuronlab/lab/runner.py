@@ -1,12 +1,20 @@
-"""Running experiments: seed everything, time ``run``, save ``DIR/<name>/results.json``."""
+"""Running experiments: every experiment on each of its seeds (one unit of work per seed, so
+``--jobs`` spreads seeds over processes), then its claims decided, then ``DIR/<name>/results.json``.
+
+``results.json`` holds ``claims`` (each decided over the seeds), ``runs`` (each seed's
+deterministic results, from which figures are drawn) and, apart, ``timings`` (wall-clock
+measurements, which vary from run to run).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import random
+import signal
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+import warnings
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -14,6 +22,7 @@ import numpy as np
 
 from neuronlab.engine.random import manual_seed
 from neuronlab.lab import registry
+from neuronlab.lab.claims import evaluate, summarize
 from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.results_io import versions, write_results
 
@@ -35,69 +44,136 @@ def single_threaded_blas():
         yield
 
 
-def run_one(name: str, config: LabConfig) -> dict:
-    """Run one experiment with every random source seeded; returns the saved payload."""
-    with single_threaded_blas():
-        return _run_seeded(name, config)
-
-
-def _run_seeded(name: str, config: LabConfig) -> dict:
+def run_seed(name: str, config: LabConfig, seed: int) -> tuple[dict, float]:
+    """One experiment on one seed with every random source seeded: (results, seconds)."""
     module = registry.load(name)
-    manual_seed(config.seed)
-    np.random.seed(config.seed)  # for third-party code (e.g. data generators) that uses it
-    random.seed(config.seed)
-    start = time.perf_counter()
-    results = module.run(config)
-    seconds = time.perf_counter() - start
+    with single_threaded_blas(), warnings.catch_warnings():
+        # Experiments drive some runs to divergence on purpose (learning-rate sweeps, the
+        # stability experiment) and measure it; the Trainer's advice to add a guard is noise here.
+        warnings.filterwarnings("ignore", message="Trainer: the loss is", category=UserWarning)
+        manual_seed(seed)
+        np.random.seed(seed)  # for third-party code (e.g. data generators) that uses it
+        random.seed(seed)
+        start = time.perf_counter()
+        results = module.run(config, seed)
+        return results, time.perf_counter() - start
+
+
+def finish(name: str, config: LabConfig, seeds: list[int], outcomes: list[tuple[dict, float]]) -> dict:
+    """Decide the claims over the seeds' results and write ``results.json``; returns the payload."""
+    module = registry.load(name)
+    runs = [results for results, _ in outcomes]
+    claims = [evaluate(claim, seeds, runs) for claim in module.CLAIMS]
+    timings = {
+        "run_seconds": [seconds for _, seconds in outcomes],
+        "per_seed": [results.pop("timings", None) for results in runs],
+    }
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()}
     payload = {
         "name": name,
-        "settings": settings,
+        "settings": {**settings, "mode": "quick" if config.quick else "full", "seeds": seeds},
         "versions": versions(),
-        "seconds": seconds,
-        "results": results,
+        "claims": claims,
+        "summary": summarize(claims),
+        "timings": timings,
+        "runs": [{"seed": seed, "results": results} for seed, results in zip(seeds, runs)],
     }
     write_results(Path(config.out) / name / "results.json", payload)
     return payload
 
 
-def _progress(total: int, enabled: bool | None):
-    if enabled is False or (enabled is None and not sys.stderr.isatty()):
+def run_one(name: str, config: LabConfig) -> dict:
+    """Run one experiment on all its seeds in this process; returns the saved payload."""
+    seeds = config.seeds(registry.load(name))
+    return finish(name, config, seeds, [run_seed(name, config, s) for s in seeds])
+
+
+def progress_bar(total: int, enabled: bool | None, desc: str):
+    """A ``tqdm.auto`` bar (a widget in Jupyter, text in a terminal), or None when not wanted:
+    ``enabled=None`` shows one in a terminal or a notebook, never into a file or a pipe."""
+    from neuronlab.train.callbacks.progress import progress_wanted
+
+    if enabled is False or not progress_wanted(bool(enabled)):
         return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc="lab", unit="experiment", file=sys.stderr)
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="run", file=sys.stderr)
+
+
+def _ignore_sigint() -> None:  # pragma: no cover - runs in the pool's workers
+    """Workers leave Ctrl-C to the parent, which stops them (they would print a traceback each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel the queued work and end the workers now (``shutdown`` alone waits for the
+    running ones, and so does the interpreter's exit)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def run_experiments(names: list[str], config: LabConfig, jobs: int = 1, progress: bool | None = None,
                     log=print) -> dict[str, dict]:  # fmt: skip
-    """Run ``names`` (``jobs`` at a time in separate processes); returns name -> payload."""
-    for name in names:
-        registry.load(name)  # fail fast on unknown names, before any work
+    """Run ``names`` on all their seeds (``jobs`` seed-runs at a time in separate processes);
+    returns name -> payload. Each experiment's ``results.json`` is written as soon as its seeds
+    are done, so an interrupted run (Ctrl-C: ``KeyboardInterrupt``, workers stopped at once)
+    keeps what finished."""
+    modules = {name: registry.load(name) for name in names}  # unknown names fail before any work
     if jobs < 1:
         raise ValueError(f"--jobs must be >= 1, got {jobs}")
     config = replace(config, out=Path(config.out))
-    bar = _progress(len(names), progress)
+    seeds = {name: config.seeds(module) for name, module in modules.items()}
+    units = [(name, seed) for name in names for seed in seeds[name]]
+    bar = progress_bar(len(units), progress, "lab")
+    outcomes: dict[str, dict[int, tuple[dict, float]]] = {name: {} for name in names}
     done: dict[str, dict] = {}
 
-    def finished(name: str, payload: dict) -> None:
-        done[name] = payload
+    def stage(text: str) -> None:
         if bar is not None:
-            bar.set_postfix_str(name)
-            bar.update(1)
-        else:
-            log(f"  {name:<16} {payload['seconds']:7.1f} s")
+            bar.set_postfix_str(text, refresh=True)
 
-    if jobs == 1:
-        for name in names:
-            finished(name, run_one(name, config))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {name: pool.submit(run_one, name, config) for name in names}
-            for name, future in futures.items():
-                finished(name, future.result())
-    if bar is not None:
-        bar.close()
-    return done
+    def finished(name: str, seed: int, outcome: tuple[dict, float]) -> None:
+        outcomes[name][seed] = outcome
+        if bar is not None:
+            bar.update(1)
+        if len(outcomes[name]) == len(seeds[name]):
+            stage(f"{name}: deciding the claims")
+            payload = finish(name, config, seeds[name], [outcomes[name][s] for s in seeds[name]])
+            done[name] = payload
+            if bar is None:
+                s = payload["summary"]
+                total = sum(payload["timings"]["run_seconds"])
+                log(f"  {name:<16} {total:7.1f} s   {s['supports']} supports, {s['contradicts']} contradicts, "
+                    f"{s['inconclusive']} inconclusive")  # fmt: skip
+
+    try:
+        if jobs == 1:
+            for name, seed in units:
+                stage(f"running {name} seed {seed}")
+                finished(name, seed, run_seed(name, config, seed))
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+            try:
+                futures = {pool.submit(run_seed, name, config, seed): (name, seed) for name, seed in units}
+                pending = set(futures)
+                while pending:
+                    running = [futures[f] for f in futures if f in pending and f.running()]
+                    stage(
+                        "running " + ", ".join(f"{n} seed {s}" for n, s in running) if running else "starting"
+                    )
+                    complete, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in sorted(complete, key=lambda f: units.index(futures[f])):
+                        finished(*futures[future], future.result())
+            except BaseException:
+                _stop_pool(pool)
+                raise
+            pool.shutdown()
+    finally:
+        if bar is not None:
+            bar.close()
+    return {name: done[name] for name in names}

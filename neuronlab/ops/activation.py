@@ -7,14 +7,23 @@ import math
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import data, erf_array, masked, where
+from neuronlab.engine.array_or_tensor import erf as erf_of
+from neuronlab.engine.array_or_tensor import exp as exp_of
+from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
-from neuronlab.ops.pointwise import SavedOutput, erf, exp, log1p, masked, masked_array
+from neuronlab.ops.pointwise import abs as abs_
+from neuronlab.ops.pointwise import exp, log1p, minimum
 
 
 class ReLU(Function):
     """out = max(x, 0);  d/dx = 1 for x > 0, else 0 (0 at x = 0, as in PyTorch)."""
+
+    saves_inputs = False
+    formula, local_derivatives = "relu({0})", ("relu'({0})",)
 
     def forward(self, x):
         self.mask = x > 0
@@ -22,9 +31,6 @@ class ReLU(Function):
 
     def backward(self, grad):
         return (masked(grad, self.mask),)
-
-    def backward_numpy(self, grad):
-        return (masked_array(grad, self.mask),)
 
 
 _ZERO_ROWS: dict = {}
@@ -56,6 +62,9 @@ class Hardtanh(Function):
     """out = min(max(x, lo), hi);  d/dx = 1 for lo < x < hi, else 0. At the bounds the
     gradient is 0, as in PyTorch's hardtanh and relu6 (``clamp`` passes it there)."""
 
+    saves_inputs = False
+    formula, local_derivatives = "hardtanh({0})", ("hardtanh'({0})",)
+
     def forward(self, x, lo, hi):
         self.mask = (x > lo) & (x < hi)
         return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
@@ -67,53 +76,45 @@ class Hardtanh(Function):
 class LeakyReLU(Function):
     """out = x for x > 0, else slope·x;  d/dx = 1 or slope."""
 
+    saves_inputs = False
+
     def forward(self, x, slope):
-        self.params = {"slope": slope}
         self.factor = np.where(x > 0, 1.0, slope).astype(x.dtype)
         return x * self.factor
 
     def backward(self, grad):
-        return (grad * Tensor._wrap(self.factor),)
-
-    def backward_numpy(self, grad):
         return (grad * self.factor,)
 
 
-class Sigmoid(SavedOutput):
+class Sigmoid(Function):
     """out = σ(x) = 1 / (1 + e^-x);  d/dx = out (1 - out).
 
     Computed as e^min(x, 0) / (1 + e^-|x|): 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x)
     for x < 0, so that nothing overflows, without ``np.where`` (2.5x slower at 256x256).
     """
 
+    saves_inputs, saves_output = False, True
+    formula, local_derivatives = "sigmoid({0})", ("σ({0})(1-σ({0}))",)
+
     def forward(self, x):
         denominator = np.exp(-np.abs(x))
         denominator += 1
-        self.out = np.exp(np.minimum(x, zeros_operand(x))) / denominator
-        return self.out
+        return np.exp(np.minimum(x, zeros_operand(x))) / denominator
 
-    def backward(self, grad):
-        out = self.output()
-        return (grad * (out * (1.0 - out)),)
-
-    def backward_numpy(self, grad):
-        out = self.out
+    def backward(self, grad, out):
         return (grad * (out * (1.0 - out)),)
 
 
-class Tanh(SavedOutput):
+class Tanh(Function):
     """out = tanh x;  d/dx = 1 - out²."""
 
+    saves_inputs, saves_output = False, True
+    formula, local_derivatives = "tanh({0})", ("1-tanh²({0})",)
+
     def forward(self, x):
-        self.out = np.tanh(x)
-        return self.out
+        return np.tanh(x)
 
-    def backward(self, grad):
-        out = self.output()
-        return (grad * (1.0 - out * out),)
-
-    def backward_numpy(self, grad):
-        out = self.out
+    def backward(self, grad, out):
         return (grad * (1.0 - out * out),)
 
 
@@ -124,70 +125,55 @@ class ELU(Function):
         self.alpha = alpha
         return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
 
-    def backward(self, grad):
-        from neuronlab.ops.indexing import where
-
-        x = self.inputs[0]
-        return (grad * where(x > 0, 1.0, exp(x) * self.alpha),)
+    def backward(self, grad, x):
+        return (grad * where(data(x) > 0, 1.0, exp_of(x) * self.alpha),)
 
 
 class GELU(Function):
     """out = x Φ(x) = x/2 (1 + erf(x/√2));  d/dx = Φ(x) + x φ(x)."""
 
     def forward(self, x):
-        from neuronlab.ops.pointwise import erf_array
-
         return (0.5 * x * (1.0 + erf_array(x / math.sqrt(2.0)))).astype(x.dtype, copy=False)
 
-    def backward(self, grad):
-        x = self.inputs[0]
-        cdf = (erf(x * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
-        pdf = exp(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
+    def backward(self, grad, x):
+        cdf = (erf_of(x * (1.0 / math.sqrt(2.0))) + 1.0) * 0.5
+        pdf = exp_of(x * x * -0.5) * (1.0 / math.sqrt(2.0 * math.pi))
         return (grad * (cdf + x * pdf),)
 
 
-class Softmax(SavedOutput):
+class Softmax(Function):
     """out_i = e^(x_i) / Σ_j e^(x_j) along ``dim``;  grad_x = out ⊙ (grad - Σ grad ⊙ out).
 
     The row maximum is subtracted first so that e^x never overflows.
     """
 
+    saves_inputs, saves_output = False, True
+
     def forward(self, x, dim):
-        self.params = {"dim": dim}
+        self.dim = dim
         shifted = x - x.max(axis=dim, keepdims=True)
         e = np.exp(shifted)
-        self.out = e / e.sum(axis=dim, keepdims=True)
-        return self.out
+        return e / e.sum(axis=dim, keepdims=True)
 
-    def backward(self, grad):
-        out = self.output()
-        dim = self.params["dim"]
-        return (out * (grad - (grad * out).sum(dim, keepdim=True)),)
-
-    def backward_numpy(self, grad):
-        out = self.out
-        return (out * (grad - (grad * out).sum(self.params["dim"], keepdims=True)),)
+    def backward(self, grad, out):
+        return (out * (grad - sum_of(grad * out, self.dim, keepdim=True)),)
 
 
-class LogSoftmax(SavedOutput):
+class LogSoftmax(Function):
     """out = x - logsumexp(x) along ``dim``;  grad_x = grad - softmax(x) Σ grad."""
 
+    saves_inputs, saves_output = False, True
+
     def forward(self, x, dim):
-        self.params = {"dim": dim}
+        self.dim = dim
         shifted = x - x.max(axis=dim, keepdims=True)
-        self.out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return self.out
+        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
-    def backward(self, grad):
-        out = self.output()
-        dim = self.params["dim"]
-        return (grad - exp(out) * grad.sum(dim, keepdim=True),)
-
-    def backward_numpy(self, grad):
-        return (grad - np.exp(self.out) * grad.sum(self.params["dim"], keepdims=True),)
+    def backward(self, grad, out):
+        return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)
 
 
-def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002
+def relu(input, inplace: bool = False) -> Tensor:
     """max(input, 0)."""
     if input._data.dtype.kind == "b":
         raise RuntimeError("relu(): Boolean inputs not supported for relu")
@@ -196,12 +182,12 @@ def relu(input, inplace: bool = False) -> Tensor:  # noqa: A002
     return ReLU.apply(input)
 
 
-def relu6(input, inplace: bool = False) -> Tensor:  # noqa: A002
+def relu6(input, inplace: bool = False) -> Tensor:
     """min(max(input, 0), 6); the gradient is 0 at 0 and 6."""
     return hardtanh(input, 0.0, 6.0)
 
 
-def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:  # noqa: A002
+def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """input for input > 0, else negative_slope · input."""
     if inplace:
         return input._inplace(
@@ -210,24 +196,24 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
     return LeakyReLU.apply(floating_only(input, "leaky_relu"), slope=negative_slope)
 
 
-def sigmoid(input) -> Tensor:  # noqa: A002
+def sigmoid(input) -> Tensor:
     """The logistic function 1 / (1 + e^-x)."""
     return Sigmoid.apply(floating(input))
 
 
-def tanh(input) -> Tensor:  # noqa: A002
+def tanh(input) -> Tensor:
     """Hyperbolic tangent; note tanh(x) = 2σ(2x) - 1."""
     return Tanh.apply(floating(input))
 
 
-def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """input for input > 0, else α(e^input - 1)."""
     if inplace:
         return input._inplace("elu_", ELU.apply(input._operand_for_inplace(), alpha=alpha))
     return ELU.apply(floating_only(input, "elu"), alpha=alpha)
 
 
-def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
+def gelu(input, approximate: str = "none") -> Tensor:
     """x Φ(x), or with ``approximate='tanh'``: x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))."""
     floating_only(input, "gelu")
     if approximate == "none":
@@ -238,31 +224,26 @@ def gelu(input, approximate: str = "none") -> Tensor:  # noqa: A002
     raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:  # noqa: A002
+def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β) ln(1 + e^(βx)); linear where βx > threshold (to stay finite)."""
-    from neuronlab.ops.indexing import where
-
     scaled = floating_only(input, "softplus") * beta
     linear = scaled > threshold
-    safe = where(linear, 0.0, scaled)
-    return where(linear, input, log1p(exp(safe)) / beta)
+    safe = where_op(linear, 0.0, scaled)
+    return where_op(linear, input, log1p(exp(safe)) / beta)
 
 
-def logsigmoid(input) -> Tensor:  # noqa: A002
+def logsigmoid(input) -> Tensor:
     """ln σ(x) = -softplus(-x), stable for large |x|."""
-    from neuronlab.ops.pointwise import abs as abs_
-    from neuronlab.ops.pointwise import minimum
-
     floating_only(input, "log_sigmoid")
     return minimum(input, 0.0) - log1p(exp(-abs_(input)))
 
 
-def silu(input) -> Tensor:  # noqa: A002
+def silu(input) -> Tensor:
     """x σ(x) (also called swish)."""
     return input * sigmoid(floating_only(input, "silu"))
 
 
-def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # noqa: A002
+def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """min(max(x, min_val), max_val), with a zero gradient at the bounds (unlike ``clamp``).
     Integer tensors stay integer, with the bounds truncated to integers, as in PyTorch."""
     if input._data.dtype.kind == "b":
@@ -272,10 +253,8 @@ def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:  # n
     return Hardtanh.apply(input, lo=min_val, hi=max_val)
 
 
-def prelu(input, weight) -> Tensor:  # noqa: A002
+def prelu(input, weight) -> Tensor:
     """x for x > 0, else a·x with a learnable ``weight`` (one value, or one per channel = dim 1)."""
-    from neuronlab.ops.indexing import where
-
     if weight.numel() != 1:
         if input.ndim < 2 or input.shape[1] != weight.numel():
             raise ValueError(
@@ -283,16 +262,16 @@ def prelu(input, weight) -> Tensor:  # noqa: A002
                 f"(dim 1) has size {input.shape[1] if input.ndim > 1 else 'none'}; they must match"
             )
         weight = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
-    return where(input > 0, input, weight * input)
+    return where_op(input > 0, input, weight * input)
 
 
-def _softmax_dim(input, dim, name: str) -> int:  # noqa: A002
+def _softmax_dim(input, dim, name: str) -> int:
     if dim is None:
         raise TypeError(f"{name}() missing required argument 'dim' (the dimension to normalize over)")
     return input._dim(dim)
 
 
-def softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+def softmax(input, dim=None, dtype=None) -> Tensor:
     """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
     x = input if dtype is None else input.to(dtype)
     d = _softmax_dim(x, dim, "softmax")
@@ -301,7 +280,7 @@ def softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
     return Softmax.apply(floating_only(x, "softmax"), dim=d)
 
 
-def log_softmax(input, dim=None, dtype=None) -> Tensor:  # noqa: A002
+def log_softmax(input, dim=None, dtype=None) -> Tensor:
     """x - logsumexp(x) along ``dim``: stable log-probabilities."""
     x = input if dtype is None else input.to(dtype)
     d = _softmax_dim(x, dim, "log_softmax")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import data, log, where, zeros_like
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import NUMBER, binary, cast, floating, not_bool
@@ -17,6 +18,7 @@ class Add(Function):
     """out = a + b;  d/da = 1, d/db = 1."""
 
     saves_inputs = False
+    formula, local_derivatives = "{0} + {1}", ("1", "1")
 
     def forward(self, a, b):
         return a + b
@@ -24,58 +26,44 @@ class Add(Function):
     def backward(self, grad):
         return grad, grad
 
-    def backward_numpy(self, grad):
-        return grad, grad
-
 
 class Sub(Function):
     """out = a - b;  d/da = 1, d/db = -1."""
 
     saves_inputs = False
+    formula, local_derivatives = "{0} - {1}", ("1", "-1")
 
     def forward(self, a, b):
         return a - b
 
     def backward(self, grad):
-        return grad, -grad
-
-    def backward_numpy(self, grad):
-        return grad, (-grad if self.parents[1] is not None else None)
+        return grad, (-grad if self.needs_input_grad[1] else None)
 
 
 class Mul(Function):
     """out = a * b;  d/da = b, d/db = a."""
 
+    formula, local_derivatives = "{0} * {1}", ("{1}", "{0}")
+
     def forward(self, a, b):
         return a * b
 
-    def backward(self, grad):
-        a, b = self.inputs
-        return (grad * b if self.parents[0] is not None else None,
-                grad * a if self.parents[1] is not None else None)  # fmt: skip
-
-    def backward_numpy(self, grad):
-        a, b = self.inputs
-        return (grad * b._data if self.parents[0] is not None else None,
-                grad * a._data if self.parents[1] is not None else None)  # fmt: skip
+    def backward(self, grad, a, b):
+        return (grad * b if self.needs_input_grad[0] else None,
+                grad * a if self.needs_input_grad[1] else None)  # fmt: skip
 
 
 class Div(Function):
     """out = a / b;  d/da = 1/b, d/db = -a/b²."""
 
+    formula, local_derivatives = "{0} / {1}", ("1/{1}", "-{0}/{1}²")
+
     def forward(self, a, b):
         return a / b
 
-    def backward(self, grad):
-        a, b = self.inputs
-        ga = grad / b if self.parents[0] is not None else None
-        gb = -grad * a / (b * b) if self.parents[1] is not None else None
-        return ga, gb
-
-    def backward_numpy(self, grad):
-        a, b = self.inputs[0]._data, self.inputs[1]._data
-        ga = grad / b if self.parents[0] is not None else None
-        gb = -grad * a / (b * b) if self.parents[1] is not None else None
+    def backward(self, grad, a, b):
+        ga = grad / b if self.needs_input_grad[0] else None
+        gb = -grad * a / (b * b) if self.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -95,7 +83,7 @@ class RoundedDiv(Function):
         return q
 
     def backward(self, grad):
-        zero = Tensor._wrap(np.zeros_like(grad._data))  # zeros, not grad · 0 (NaN for grad = ∞)
+        zero = zeros_like(grad)  # zeros, not grad · 0 (NaN for grad = ∞)
         return zero, zero
 
 
@@ -103,6 +91,7 @@ class Neg(Function):
     """out = -a;  d/da = -1."""
 
     saves_inputs = False
+    formula, local_derivatives = "-{0}", ("-1",)
 
     def forward(self, a):
         return -a
@@ -110,12 +99,11 @@ class Neg(Function):
     def backward(self, grad):
         return (-grad,)
 
-    def backward_numpy(self, grad):
-        return (-grad,)
-
 
 class PowScalar(Function):
     """out = a ** p for a number p;  d/da = p * a ** (p - 1)."""
+
+    formula, local_derivatives = "{0} ** {p}", ("{p}·{0}{q}",)
 
     def forward(self, a, exponent):
         self.exponent = exponent
@@ -123,14 +111,13 @@ class PowScalar(Function):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         return a**exponent
 
-    def backward(self, grad):
-        (a,) = self.inputs
+    def backward(self, grad, a):
         p = self.exponent
         if p == 0:
             return (grad * 0.0,)
         if p == 2:
             return (grad * (a * 2.0),)
-        return (grad * (pow(a, p - 1) * p),)
+        return (grad * (a ** (p - 1) * p),)
 
 
 class Pow(Function):
@@ -139,17 +126,14 @@ class Pow(Function):
     def forward(self, a, b):
         return _integer_power(a, b) if a.dtype.kind in "iu" else np.power(a, b)
 
-    def backward(self, grad):
-        a, b = self.inputs
+    def backward(self, grad, a, b):
         ga = gb = None
-        if self.parents[0] is not None:
-            ga = grad * b * pow(a, b - 1)
-        if self.parents[1] is not None:
-            from neuronlab.ops.indexing import where
-            from neuronlab.ops.pointwise import log
-
-            safe_log = where(a == 0, 0.0, log(where(a == 0, 1.0, a)))
-            gb = grad * pow(a, b) * safe_log
+        if self.needs_input_grad[0]:
+            ga = grad * b * a ** (b - 1)
+        if self.needs_input_grad[1]:
+            zero = data(a) == 0
+            safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
+            gb = grad * a**b * safe_log
         return ga, gb
 
 
@@ -161,12 +145,11 @@ class Remainder(Function):
             _check_integer_divisor(a, b)
         return np.mod(a, b)
 
-    def backward(self, grad):
-        a, b = self.inputs
-        ga = grad if self.parents[0] is not None else None
+    def backward(self, grad, a, b):
+        ga = grad if self.needs_input_grad[0] else None
         gb = None
-        if self.parents[1] is not None:
-            gb = -grad * Tensor._wrap(np.floor_divide(a._data, b._data))
+        if self.needs_input_grad[1]:
+            gb = -grad * np.floor_divide(data(a), data(b))
         return ga, gb
 
 
@@ -185,7 +168,7 @@ def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(b < 0, negative, np.power(a, np.maximum(b, 0))).astype(np.result_type(a, b))
 
 
-def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's names
+def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting."""
     a, b = binary(input, other, "add")
     if alpha != 1:
@@ -193,7 +176,7 @@ def add(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002 - PyTorch's
     return _maybe_out(Add.apply(a, b), out)
 
 
-def sub(input, other, *, alpha=1, out=None) -> Tensor:  # noqa: A002
+def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """``input - alpha * other`` with broadcasting."""
     bools = [_is_bool(input), _is_bool(other)]
     if all(bools):
@@ -228,7 +211,7 @@ def _is_bool(value) -> bool:
 subtract = sub
 
 
-def mul(input, other, *, out=None) -> Tensor:  # noqa: A002
+def mul(input, other, *, out=None) -> Tensor:
     """Elementwise ``input * other`` with broadcasting."""
     a, b = binary(input, other, "mul")
     return _maybe_out(Mul.apply(a, b), out)
@@ -237,7 +220,7 @@ def mul(input, other, *, out=None) -> Tensor:  # noqa: A002
 multiply = mul
 
 
-def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
     (whose gradient is zero)."""
     a, b = binary(input, other, "div")
@@ -256,18 +239,18 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:  # noqa: A002
 true_divide = divide = div
 
 
-def floor_divide(input, other) -> Tensor:  # noqa: A002
+def floor_divide(input, other) -> Tensor:
     """``input // other`` (rounded down)."""
     return div(input, other, rounding_mode="floor")
 
 
-def remainder(input, other) -> Tensor:  # noqa: A002
+def remainder(input, other) -> Tensor:
     """Python's ``%``: the result has the sign of ``other``."""
     a, b = binary(input, other, "remainder")
     return Remainder.apply(not_bool(a, "remainder"), b)
 
 
-def neg(input) -> Tensor:  # noqa: A002
+def neg(input) -> Tensor:
     """``-input``."""
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported.")
@@ -277,7 +260,7 @@ def neg(input) -> Tensor:  # noqa: A002
 negative = neg
 
 
-def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
+def pow(input, exponent, *, out=None) -> Tensor:
     """``input ** exponent``; either may be a number."""
     if isinstance(input, Tensor) and isinstance(exponent, NUMBER) and not isinstance(exponent, bool):
         base = input
@@ -293,12 +276,12 @@ def pow(input, exponent, *, out=None) -> Tensor:  # noqa: A001, A002
     return _maybe_out(Pow.apply(not_bool(a, "pow"), b), out)
 
 
-def reciprocal(input) -> Tensor:  # noqa: A002
+def reciprocal(input) -> Tensor:
     """``1 / input``."""
     return div(1.0, floating(input))
 
 
-def square(input) -> Tensor:  # noqa: A002
+def square(input) -> Tensor:
     """``input ** 2``."""
     return pow(input, 2)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import astype
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 
@@ -18,11 +19,9 @@ class ToDtype(Function):
         return x.astype(target)
 
     def backward(self, grad):
-        from neuronlab.engine.dtypes import from_numpy_dtype
-
         if self.source.kind != "f":
             return (None,)
-        return (grad.to(from_numpy_dtype(self.source)),)
+        return (astype(grad, self.source),)
 
 
 class Clone(Function):
@@ -48,7 +47,7 @@ class Overwrite(Function):
         return np.broadcast_to(value, x.shape).astype(x.dtype)
 
     def backward(self, grad):
-        return (grad * 0.0 if self.parents[0] is not None else None), grad
+        return (grad * 0.0 if self.needs_input_grad[0] else None), grad
 
 
 def to_dtype(t: Tensor, target, copy: bool = False) -> Tensor:

@@ -4,14 +4,16 @@ Convolution is fused (STYLE rule 7): im2col plus one batched matmul per cache-si
 of the batch, in ``neuronlab.ops.im2col``. It is bilinear, so its gradients are again
 convolutions: ``Conv2dInputGrad`` (a transposed convolution) and ``Conv2dWeightGrad`` are
 ops whose own backward passes are written with the three ops, which is what makes double
-backward (``create_graph=True``) work. Each op's ``backward_numpy`` (used when nothing is
-recorded) calls the same array kernels directly.
+backward (``create_graph=True``) work; on arrays (``Function.call``) the same ops run their
+array kernels directly. Only ``Conv2d`` has a second, array-only backward: on arrays its weight
+and bias gradients come from one matmul.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.im2col import (
@@ -43,26 +45,29 @@ class Conv2d(Function):
         self.geometry = geometry
         return conv_output(x, weight, bias, geometry)
 
-    def backward(self, grad):
-        x, weight = self.inputs[0], self.inputs[1]
+    def backward(self, grad, x, weight, bias=None):
+        needs = self.needs_input_grad
         gx = gw = gb = None
-        if self.parents[0] is not None:
-            gx = Conv2dInputGrad.apply(grad, weight, geometry=self.geometry)
-        if self.parents[1] is not None:
-            gw = Conv2dWeightGrad.apply(x, grad, geometry=self.geometry)
-        if len(self.inputs) == 3 and self.parents[2] is not None:
-            gb = grad.sum((0, 2, 3))
+        if needs[0]:
+            gx = Conv2dInputGrad.call(grad, weight, geometry=self.geometry)
+        if needs[1]:
+            gw = Conv2dWeightGrad.call(x, grad, geometry=self.geometry)
+        if bias is not None and needs[2]:
+            gb = sum_of(grad, (0, 2, 3))
         return gx, gw, gb
 
-    def backward_numpy(self, grad):
-        x, weight = self.inputs[0]._data, self.inputs[1]._data
+    def backward_arrays(self, grad, x, weight, bias=None):
+        """The same on arrays, with the weight and bias gradients from one matmul (the bias
+        as a row of ones: a separate sum over the gradient took longer than the whole extra
+        row, see ``conv_weight_bias_grad``). Tensors cannot share that product."""
+        needs = self.needs_input_grad
         gx = gw = gb = None
-        if self.parents[0] is not None:  # not for a network's first layer
+        if needs[0]:  # not for a network's first layer
             gx = conv_input_grad(grad, weight, self.geometry)
-        bias = len(self.inputs) == 3 and self.parents[2] is not None
-        if self.parents[1] is not None:
-            gw, gb = conv_weight_bias_grad(x, grad, self.geometry, bias)
-        elif bias:
+        with_bias = bias is not None and needs[2]
+        if needs[1]:
+            gw, gb = conv_weight_bias_grad(x, grad, self.geometry, with_bias)
+        elif with_bias:
             gb = grad.sum((0, 2, 3))
         return gx, gw, gb
 
@@ -76,22 +81,12 @@ class Conv2dInputGrad(Function):
         self.geometry = geometry
         return conv_input_grad(grad, weight, geometry)
 
-    def backward(self, g):
-        grad, weight = self.inputs
+    def backward(self, g, grad, weight):
         g_grad = g_weight = None
-        if self.parents[0] is not None:
-            g_grad = Conv2d.apply(g, weight, geometry=self.geometry)
-        if self.parents[1] is not None:
-            g_weight = Conv2dWeightGrad.apply(g, grad, geometry=self.geometry)
-        return g_grad, g_weight
-
-    def backward_numpy(self, g):
-        grad, weight = self.inputs[0]._data, self.inputs[1]._data
-        g_grad = g_weight = None
-        if self.parents[0] is not None:
-            g_grad = conv_output(g, weight, None, self.geometry)
-        if self.parents[1] is not None:
-            g_weight = conv_weight_grad(g, grad, self.geometry)
+        if self.needs_input_grad[0]:
+            g_grad = Conv2d.call(g, weight, geometry=self.geometry)
+        if self.needs_input_grad[1]:
+            g_weight = Conv2dWeightGrad.call(g, grad, geometry=self.geometry)
         return g_grad, g_weight
 
 
@@ -104,26 +99,16 @@ class Conv2dWeightGrad(Function):
         self.geometry = geometry
         return conv_weight_grad(x, grad, geometry)
 
-    def backward(self, g):
-        x, grad = self.inputs
+    def backward(self, g, x, grad):
         gx = g_grad = None
-        if self.parents[0] is not None:
-            gx = Conv2dInputGrad.apply(grad, g, geometry=self.geometry)
-        if self.parents[1] is not None:
-            g_grad = Conv2d.apply(x, g, geometry=self.geometry)
-        return gx, g_grad
-
-    def backward_numpy(self, g):
-        x, grad = self.inputs[0]._data, self.inputs[1]._data
-        gx = g_grad = None
-        if self.parents[0] is not None:
-            gx = conv_input_grad(grad, g, self.geometry)
-        if self.parents[1] is not None:
-            g_grad = conv_output(x, g, None, self.geometry)
+        if self.needs_input_grad[0]:
+            gx = Conv2dInputGrad.call(grad, g, geometry=self.geometry)
+        if self.needs_input_grad[1]:
+            g_grad = Conv2d.call(x, g, geometry=self.geometry)
         return gx, g_grad
 
 
-def _check_conv_operands(input, weight, bias, groups) -> None:  # noqa: A002
+def _check_conv_operands(input, weight, bias, groups) -> None:
     if groups != 1:
         raise NotImplementedError(
             f"conv2d(): groups={groups} is not supported; neuronlab implements groups=1 only "
@@ -154,7 +139,7 @@ def _check_conv_operands(input, weight, bias, groups) -> None:  # noqa: A002
             )
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1) -> Tensor:  # noqa: A002
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: int = 1) -> Tensor:
     """2-D cross-correlation of ``input`` (N, C, H, W) or (C, H, W) with ``weight``
     (Co, C, kh, kw), plus ``bias`` (Co,). ``padding`` is an int, a pair, 'valid' or 'same'.
 
@@ -168,7 +153,7 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups: in
     """
     unbatched = input.ndim == 3
     if unbatched:
-        input = input.unsqueeze(0)  # noqa: A001
+        input = input.unsqueeze(0)
     _check_conv_operands(input, weight, bias, groups)
     geo = conv_geometry(tuple(input.shape[2:]), tuple(weight.shape[2:]), stride, padding, dilation)
     args = (input, weight) if bias is None else (input, weight, bias)
@@ -183,7 +168,7 @@ def conv2d_input_grad(grad, weight, input_size, stride=1, padding=0, dilation=1)
     return Conv2dInputGrad.apply(grad, weight, geometry=geo)
 
 
-def conv2d_weight_grad(input, grad, kernel_size, stride=1, padding=0, dilation=1) -> Tensor:  # noqa: A002
+def conv2d_weight_grad(input, grad, kernel_size, stride=1, padding=0, dilation=1) -> Tensor:
     """The gradient of ``conv2d`` with respect to its weight."""
     geo = conv_geometry(tuple(input.shape[2:]), pair(kernel_size), stride, padding, dilation)
     return Conv2dWeightGrad.apply(input, grad, geometry=geo)
@@ -200,10 +185,7 @@ class Unfold(Function):
         return _unfold(x, geometry)
 
     def backward(self, grad):
-        return (Fold.apply(grad, geometry=self.geometry),)
-
-    def backward_numpy(self, grad):
-        return (_fold(grad, self.geometry),)
+        return (Fold.call(grad, geometry=self.geometry),)
 
 
 class Fold(Function):
@@ -217,10 +199,7 @@ class Fold(Function):
         return _fold(cols, geometry)
 
     def backward(self, grad):
-        return (Unfold.apply(grad, geometry=self.geometry),)
-
-    def backward_numpy(self, grad):
-        return (_unfold(grad, self.geometry),)
+        return (Unfold.call(grad, geometry=self.geometry),)
 
 
 def _unfold(x: np.ndarray, geo) -> np.ndarray:
@@ -233,7 +212,7 @@ def _fold(cols: np.ndarray, geo) -> np.ndarray:
     return np.ascontiguousarray(crop(col2im(cols, geo), geo))
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # noqa: A002
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Extract sliding local blocks: (N, C, H, W) -> (N, C·kh·kw, L), L = Ho·Wo."""
     if input.ndim != 4:
         raise ShapeError(f"unfold(): expected a 4D input (N, C, H, W), got shape {tuple(input.shape)}")
@@ -241,7 +220,7 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # no
     return Unfold.apply(input, geometry=geo)
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:  # noqa: A002
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Combine sliding blocks (N, C·kh·kw, L) into an image (N, C, H, W), summing overlaps."""
     geo = conv_geometry(pair(output_size), kernel_size, stride, padding, dilation, op="fold")
     kh, kw = geo.kernel
@@ -268,10 +247,7 @@ class ConstantPad(Function):
         return _constant_pad(x, pads, value)
 
     def backward(self, grad):
-        return (ConstantPad.apply(grad, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)
-
-    def backward_numpy(self, grad):
-        return (_constant_pad(grad, tuple((-lo, -hi) for lo, hi in self.pads), 0),)
+        return (ConstantPad.call(grad, pads=tuple((-lo, -hi) for lo, hi in self.pads), value=0),)
 
 
 def _constant_pad(x: np.ndarray, pads: tuple, value) -> np.ndarray:
@@ -307,7 +283,7 @@ def _pad_index(size: int, lo: int, hi: int, mode: str) -> np.ndarray:
     )
 
 
-def pad(input, pad, mode: str = "constant", value=None) -> Tensor:  # noqa: A002
+def pad(input, pad, mode: str = "constant", value=None) -> Tensor:
     """Pad the last ``len(pad) // 2`` dims: ``pad = (left, right, top, bottom, ...)`` starts
     from the last dim, as in PyTorch. Modes: 'constant' (with ``value``, default 0; negative
     amounts crop), 'reflect', 'replicate', 'circular'.

@@ -90,19 +90,19 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad: bool = Fal
     return _filled((tuple(size),), fill_value, dtype, requires_grad, device, default)
 
 
-def zeros_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def zeros_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def ones_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def ones_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def empty_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def empty_like(input, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -180,15 +180,15 @@ def randperm(n: int, *, generator=None, dtype=None, device=None) -> Tensor:
     return _finish(rng_of(generator).permutation(n).astype(np_dtype), False, device)
 
 
-def rand_like(input, *, dtype=None, generator=None) -> Tensor:  # noqa: A002
+def rand_like(input, *, dtype=None, generator=None) -> Tensor:
     return rand(input.shape, dtype=dtype or input.dtype, generator=generator)
 
 
-def randn_like(input, *, dtype=None, generator=None) -> Tensor:  # noqa: A002
+def randn_like(input, *, dtype=None, generator=None) -> Tensor:
     return randn(input.shape, dtype=dtype or input.dtype, generator=generator)
 
 
-def randint_like(input, low, high=None, *, dtype=None, generator=None) -> Tensor:  # noqa: A002
+def randint_like(input, low, high=None, *, dtype=None, generator=None) -> Tensor:
     return randint(low, high, tuple(input.shape), dtype=dtype or input.dtype, generator=generator)
 
 
@@ -204,7 +204,7 @@ def normal(mean, std, size=None, *, generator=None) -> Tensor:
     return Tensor._wrap(np.asarray(rng.normal(m, s, shape)).astype(dt))
 
 
-def bernoulli(input, p=None, *, generator=None) -> Tensor:  # noqa: A002
+def bernoulli(input, p=None, *, generator=None) -> Tensor:
     """0/1 samples: 1 with probability ``input`` (elementwise)."""
     probs = input._data if p is None else np.full(input.shape, p)
     if (probs < 0).any() or (probs > 1).any():
@@ -212,7 +212,7 @@ def bernoulli(input, p=None, *, generator=None) -> Tensor:  # noqa: A002
     return Tensor._wrap((rng_of(generator).random(probs.shape) < probs).astype(input._data.dtype))
 
 
-def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:  # noqa: A002
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None) -> Tensor:
     """Indices drawn from the (unnormalized) probabilities in each row of ``input``."""
     rng = rng_of(generator)
     probs = np.atleast_2d(input._data).astype(np.float64)

@@ -8,11 +8,12 @@ from collections import namedtuple
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import data, like
+from neuronlab.engine.array_or_tensor import where as where_of
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
-from neuronlab.ops.join import Slice
 from neuronlab.ops.operands import NUMBER, binary, cast
 
 SortResult = namedtuple("sort", ["values", "indices"])
@@ -100,8 +101,8 @@ def _two_stage(items: tuple) -> TwoStageIndex:
     return TwoStageIndex((tuple(basic), tuple(advanced)))
 
 
-def _select(array: np.ndarray, index) -> np.ndarray:
-    """``array[index]`` (see ``TwoStageIndex``)."""
+def _select(array, index):
+    """``array[index]`` (see ``TwoStageIndex``), for an array or a Tensor (in a backward)."""
     if type(index) is TwoStageIndex:
         return array[index[0]][index[1]]
     return array[index]
@@ -133,11 +134,28 @@ def _is_basic(index) -> bool:
     )
 
 
+class Slice(Function):
+    """out = x[index] for a basic (view-making) index;  grad_x = zeros with grad at index."""
+
+    view = True
+    saves_inputs = False
+    formula = "{0}[{index}]"
+
+    def forward(self, x, index):
+        self.index = index
+        self.input_shape = x.shape
+        return x[index]
+
+    def backward(self, grad):
+        return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
+
+
 class Index(Function):
     """out = x[index] for an advanced (copying) index;  grad_x = zeros with grad added at index
     (repeated positions accumulate)."""
 
     saves_inputs = False
+    formula = "{0}[{index}]"
 
     def forward(self, x, index):
         self.index = index
@@ -145,7 +163,7 @@ class Index(Function):
         return _select(x, index)
 
     def backward(self, grad):
-        return (IndexScatter.apply(grad, index=self.index, shape=self.input_shape),)
+        return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
 
 
 class IndexScatter(Function):
@@ -163,7 +181,7 @@ class IndexScatter(Function):
         return out
 
     def backward(self, grad):
-        return (getitem(grad, self.index),)
+        return (_select(grad, self.index),)
 
 
 class IndexPut(Function):
@@ -179,12 +197,8 @@ class IndexPut(Function):
         return out
 
     def backward(self, grad):
-        g = grad.clone() if STATE.enabled else Tensor._wrap(grad._data.copy())
-        if STATE.enabled:
-            g = IndexPut.apply(g, Tensor._wrap(np.zeros((), grad._data.dtype)), index=self.index)
-        else:
-            _assign(g._data, self.index, 0)
-        return g, getitem(grad, self.index)
+        zero = like(np.zeros((), data(grad).dtype), grad)
+        return IndexPut.call(grad, zero, index=self.index), _select(grad, self.index)
 
 
 class Gather(Function):
@@ -198,7 +212,7 @@ class Gather(Function):
         return np.take_along_axis(x[region], index, axis=dim)
 
     def backward(self, grad):
-        return (ScatterAdd.apply(grad, index=self.index, dim=self.dim, shape=self.input_shape),)
+        return (ScatterAdd.call(grad, index=self.index, dim=self.dim, shape=self.input_shape),)
 
 
 class ScatterAdd(Function):
@@ -218,7 +232,7 @@ class ScatterAdd(Function):
         return out
 
     def backward(self, grad):
-        return (Gather.apply(grad, index=self.index, dim=self.dim),)
+        return (Gather.call(grad, index=self.index, dim=self.dim),)
 
 
 class Where(Function):
@@ -231,10 +245,10 @@ class Where(Function):
         return np.where(condition, a, b)
 
     def backward(self, grad):
-        zero = Tensor._wrap(np.zeros((), dtype=grad._data.dtype))
-        c = Tensor._wrap(self.condition)
-        ga = where(c, grad, zero) if self.parents[0] is not None else None
-        gb = where(c, zero, grad) if self.parents[1] is not None else None
+        zero = like(np.zeros((), data(grad).dtype), grad)
+        c = self.condition
+        ga = where_of(c, grad, zero) if self.needs_input_grad[0] else None
+        gb = where_of(c, zero, grad) if self.needs_input_grad[1] else None
         return ga, gb
 
 
@@ -310,7 +324,7 @@ def _index_array(index, op: str) -> np.ndarray:
     return array
 
 
-def gather(input, dim: int, index) -> Tensor:  # noqa: A002
+def gather(input, dim: int, index) -> Tensor:
     """Pick values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` (dim = 1)."""
     d = input._dim(dim)
     idx = _index_array(index, "gather")
@@ -332,14 +346,14 @@ def scatter_into(src: Tensor, dim: int, index: np.ndarray, shape) -> Tensor:
     return ScatterAdd.apply(src, index=index, dim=dim, shape=tuple(shape))
 
 
-def scatter_add(input, dim: int, index, src) -> Tensor:  # noqa: A002
+def scatter_add(input, dim: int, index, src) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
     idx = _index_array(index, "scatter_add")
     src = src[tuple(slice(0, s) for s in idx.shape)]  # only src's part the size of index is used
     return input + ScatterAdd.apply(src, index=idx, dim=input._dim(dim), shape=tuple(input.shape))
 
 
-def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
+def scatter(input, dim: int, index, src) -> Tensor:
     """A copy of ``input`` with ``src`` written at ``index`` along ``dim`` (value or tensor)."""
     idx = _index_array(index, "scatter")
     d = input._dim(dim)
@@ -354,13 +368,13 @@ def scatter(input, dim: int, index, src) -> Tensor:  # noqa: A002
     return where(Tensor._wrap(mask), placed, input)
 
 
-def index_select(input, dim: int, index) -> Tensor:  # noqa: A002
+def index_select(input, dim: int, index) -> Tensor:
     """The slices of ``input`` at the positions ``index`` (1-D) along ``dim``."""
     idx = _index_array(index, "index_select")
     return getitem(input, (slice(None),) * input._dim(dim) + (idx,))
 
 
-def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
+def masked_fill(input, mask, value) -> Tensor:
     """``input`` with ``value`` wherever ``mask`` is True."""
     m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     if m.dtype != np.bool_:
@@ -372,7 +386,7 @@ def masked_fill(input, mask, value) -> Tensor:  # noqa: A002
     return where(Tensor._wrap(m), value, input)
 
 
-def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
+def where(condition, input=None, other=None) -> Tensor:
     """Elementwise choice: ``input`` where ``condition`` holds, else ``other``.
     ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
     if input is None and other is None:
@@ -414,7 +428,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     return Tensor._wrap(out)
 
 
-def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
+def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an (N, ndim) int64 tensor, or one tensor per dim."""
     found = np.nonzero(input._data if isinstance(input, Tensor) else np.asarray(input))
     if as_tuple:
@@ -422,7 +436,7 @@ def nonzero(input, *, as_tuple: bool = False):  # noqa: A002
     return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
 
 
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:  # noqa: A002
+def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (int64)."""
     d = input._dim(dim)
     if input._data.ndim == 0:  # one element: its position is 0
@@ -436,13 +450,13 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     return Tensor._wrap(order.astype(np.int64))
 
 
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):  # noqa: A002
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
     indices = argsort(input, dim, descending)
     return SortResult(gather(input, dim, indices), indices)
 
 
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     d = input._dim(dim)
     size = input._data.shape[d] if input._data.ndim else 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import split as split_of
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.indexing import Slice
 from neuronlab.ops.operands import cast
 
 
@@ -21,24 +23,7 @@ class Cat(Function):
         return np.concatenate(arrays, axis=dim)
 
     def backward(self, grad):
-        return tuple(grad.split(self.sizes, self.dim))
-
-
-class Slice(Function):
-    """out = x[index] for a basic (view-making) index;  grad_x = zeros with grad at index."""
-
-    view = True
-    saves_inputs = False
-
-    def forward(self, x, index):
-        self.index = index
-        self.input_shape = x.shape
-        return x[index]
-
-    def backward(self, grad):
-        from neuronlab.ops.indexing import IndexScatter
-
-        return (IndexScatter.apply(grad, index=self.index, shape=self.input_shape),)
+        return tuple(split_of(grad, self.sizes, self.dim))
 
 
 def _common_dtype(tensors, op: str) -> list[Tensor]:
@@ -123,7 +108,7 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor,
     return tuple(pieces)
 
 
-def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (the last may be smaller)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
@@ -135,7 +120,7 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:  # no
     return split(input, max(-(-length // chunks), 1), dim)
 
 
-def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:  # noqa: A002
+def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along ``dim`` as a tuple (what iterating over a tensor gives)."""
     d = input._dim(dim)
     return tuple(Slice.apply(input, index=(slice(None),) * d + (i,)) for i in range(input._data.shape[d]))

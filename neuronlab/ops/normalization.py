@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine.array_or_tensor import mean as mean_of
+from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, ShapeError
-from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 
 __all__ = ["batch_norm", "layer_norm"]
@@ -27,9 +28,11 @@ class BatchNorm(Function):
     biased variance σ²_B of each channel over (N, *spatial); gradients as in the module
     docstring, summed over the same dims. Inputs (x, γ, β), each of γ, β of shape (C,).
 
-    The per-channel sums use ``einsum`` over an (N, C, L) view, about 3x faster than
-    ``sum(axis=(0, 2, 3))``. The backward pass is written twice: on arrays when no graph is
-    recorded (the training hot path), and with tensor ops for higher derivatives.
+    The backward has two forms. ``backward`` (recorded under ``create_graph``) recomputes x̂
+    and 1/σ from x with tensor ops, so that the graph reaches x through them.
+    ``backward_arrays`` (an ordinary backward pass) reuses the x̂ and 1/σ the forward pass
+    kept and sums per channel with ``einsum`` over an (N, C, L) view, about 3x faster than
+    ``sum(axis=(0, 2, 3))``: the array code must differ to be fast.
     """
 
     def forward(self, x, weight, bias, *, eps, stats_sink=None):
@@ -50,29 +53,7 @@ class BatchNorm(Function):
         out += bias.reshape(shape)
         return out
 
-    def backward(self, grad):
-        if STATE.enabled:
-            return self._backward_recorded(grad)
-        weight = self.inputs[1]._data
-        g, xhat = grad._data, self.xhat
-        n, c = g.shape[:2]
-        count = g.size // c
-        shape = channel_shape(g.ndim, c)
-        g_bias = np.einsum("ncl->c", g.reshape(n, c, -1))
-        g_weight = np.einsum("ncl,ncl->c", g.reshape(n, c, -1), xhat.reshape(n, c, -1))
-        gx = None
-        if self.parents[0] is not None:
-            scale = weight * self.invstd  # γ/σ per channel
-            gx = g * scale.reshape(shape)
-            gx -= xhat * (scale * g_weight / count).reshape(shape)
-            gx -= (scale * g_bias / count).reshape(shape)
-            gx = Tensor._wrap(gx)
-        return gx, Tensor._wrap(g_weight), Tensor._wrap(g_bias)
-
-    def _backward_recorded(self, grad):
-        """The same formula with tensor ops, x̂ and 1/σ recomputed from x so that the graph
-        reaches it (``create_graph=True``)."""
-        x, weight = self.inputs[0], self.inputs[1]
+    def backward(self, grad, x, weight, bias):
         axes = (0,) + tuple(range(2, x.ndim))
         shape = channel_shape(x.ndim, x.shape[1])
         centered = x - x.mean(axes, keepdim=True)
@@ -81,7 +62,7 @@ class BatchNorm(Function):
         g_bias = grad.sum(axes)
         g_weight = (grad * xhat).sum(axes)
         gx = None
-        if self.parents[0] is not None:
+        if self.needs_input_grad[0]:
             count = x.numel() // x.shape[1]
             scale = weight.reshape(shape) * invstd  # γ/σ per channel
             gx = (
@@ -91,10 +72,30 @@ class BatchNorm(Function):
             )
         return gx, g_weight, g_bias
 
+    def backward_arrays(self, grad, x, weight, bias):
+        xhat = self.xhat
+        n, c = grad.shape[:2]
+        count = grad.size // c
+        shape = channel_shape(grad.ndim, c)
+        g_bias = np.einsum("ncl->c", grad.reshape(n, c, -1))
+        g_weight = np.einsum("ncl,ncl->c", grad.reshape(n, c, -1), xhat.reshape(n, c, -1))
+        gx = None
+        if self.needs_input_grad[0]:
+            scale = weight * self.invstd  # γ/σ per channel
+            gx = grad * scale.reshape(shape)
+            gx -= xhat * (scale * g_weight / count).reshape(shape)
+            gx -= (scale * g_bias / count).reshape(shape)
+        return gx, g_weight, g_bias
+
 
 class LayerNorm(Function):
     """out = γ·(x - μ)/√(σ² + ε) + β with μ, σ² the mean and biased variance over the trailing
-    ``len(γ.shape)`` dims of each sample; gradients as in the module docstring."""
+    ``len(γ.shape)`` dims of each sample; gradients as in the module docstring.
+
+    Two forms of the backward, as for ``BatchNorm``: ``backward`` recomputes x̂ and 1/σ from x
+    (recorded, so the graph reaches x through them); ``backward_arrays`` reuses the ones the
+    forward pass kept.
+    """
 
     def forward(self, x, weight, bias, *, eps, dims):
         self.eps, self.dims = eps, dims
@@ -111,26 +112,27 @@ class LayerNorm(Function):
         out += bias
         return out
 
-    def normalized(self) -> tuple[Tensor, Tensor]:
-        if not STATE.enabled:
-            return Tensor._wrap(self.xhat), Tensor._wrap(self.invstd)
-        x = self.inputs[0]
+    def backward(self, grad, x, weight, bias):
         axes = tuple(range(x.ndim - self.dims, x.ndim))
         centered = x - x.mean(axes, keepdim=True)
         invstd = ((centered * centered).mean(axes, keepdim=True) + self.eps).rsqrt()
-        return centered * invstd, invstd
+        return self._grads(grad, weight, centered * invstd, invstd)
 
-    def backward(self, grad):
-        weight = self.inputs[1]
-        xhat, invstd = self.normalized()
+    def backward_arrays(self, grad, x, weight, bias):
+        return self._grads(grad, weight, self.xhat, self.invstd)
+
+    def _grads(self, grad, weight, xhat, invstd) -> tuple:
+        """The gradients from x̂ and 1/σ, one formula for arrays and tensors."""
         inner = tuple(range(grad.ndim - self.dims, grad.ndim))
         outer = tuple(range(grad.ndim - self.dims))
-        g_weight = (grad * xhat).sum(outer) if outer else grad * xhat
-        g_bias = grad.sum(outer) if outer else grad
+        g_weight = sum_of(grad * xhat, outer) if outer else grad * xhat
+        g_bias = sum_of(grad, outer) if outer else grad
         gx = None
-        if self.parents[0] is not None:
+        if self.needs_input_grad[0]:
             g = grad * weight
-            gx = (g - g.mean(inner, keepdim=True) - xhat * (g * xhat).mean(inner, keepdim=True)) * invstd
+            gx = (
+                g - mean_of(g, inner, keepdim=True) - xhat * mean_of(g * xhat, inner, keepdim=True)
+            ) * invstd
         return gx, g_weight, g_bias
 
 
@@ -151,7 +153,7 @@ def _update_running(buffer: Tensor, batch_value: np.ndarray, momentum: float) ->
     buffer._version[0] += 1
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,  # noqa: A002
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training: bool = False,
                momentum: float = 0.1, eps: float = 1e-5) -> Tensor:  # fmt: skip
     """Batch normalization over dim 1 of (N, C, *): out = γ (x - μ)/√(σ² + ε) + β.
 
@@ -207,7 +209,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:  # noqa: A002
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-5) -> Tensor:
     """Layer normalization over the trailing ``normalized_shape`` dims of each sample:
     out = γ (x - μ)/√(σ² + ε) + β (biased variance), γ and β of shape ``normalized_shape``.
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.cast import to_dtype
 
 NUMBER = (int, float, bool, np.number, np.bool_)
 
@@ -58,8 +59,6 @@ def binary(a, b, op: str) -> tuple[Tensor, Tensor]:
 def cast(t: Tensor, target: np.dtype) -> Tensor:
     if t._data.dtype == target:
         return t
-    from neuronlab.ops.cast import to_dtype
-
     return to_dtype(t, dtypes.from_numpy_dtype(target))
 
 

@@ -1,7 +1,8 @@
 """Pointwise math: exp, log, sqrt, abs, sign, trigonometry, erf, rounding, clamp, maximum/minimum.
 
 Integer inputs are promoted to the default float dtype first, as PyTorch does for
-``exp(int_tensor)``. Ops whose derivative is cheapest from their output (exp, sqrt) save it.
+``exp(int_tensor)``. Ops whose derivative is cheapest from their output (exp, expm1, sqrt)
+save it (``saves_output``) instead of their input.
 """
 
 from __future__ import annotations
@@ -11,54 +12,39 @@ import math
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import cos as cos_of
+from neuronlab.engine.array_or_tensor import data, erf_array, masked, where, zeros_like
+from neuronlab.engine.array_or_tensor import exp as exp_of
+from neuronlab.engine.array_or_tensor import sign as sign_of
+from neuronlab.engine.array_or_tensor import sin as sin_of
 from neuronlab.engine.function import Function
-from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, cast, floating, not_bool
 
 
-class SavedOutput(Function):
-    """Base for ops whose backward uses their own output ``out``.
-
-    Without ``create_graph`` the saved array is used directly; when higher derivatives are
-    being recorded, the output is recomputed from the input so the graph stays connected.
-    The saved array is the output tensor's storage: ``saves_output`` makes the engine refuse
-    a backward after the output was modified in place.
-    """
-
-    saves_output = True
-
-    def output(self) -> Tensor:
-        if STATE.enabled:
-            return type(self).apply(*self.inputs, **getattr(self, "params", {}))
-        return Tensor._wrap(self.out)
-
-
-class Exp(SavedOutput):
+class Exp(Function):
     """out = e^x;  d/dx = out."""
 
+    saves_inputs, saves_output = False, True
+    formula, local_derivatives = "exp({0})", ("exp({0})",)
+
     def forward(self, x):
-        self.out = np.exp(x)
-        return self.out
+        return np.exp(x)
 
-    def backward(self, grad):
-        return (grad * self.output(),)
-
-    def backward_numpy(self, grad):
-        return (grad * self.out,)
+    def backward(self, grad, out):
+        return (grad * out,)
 
 
 class Log(Function):
     """out = ln x;  d/dx = 1 / x."""
 
+    formula, local_derivatives = "log({0})", ("1/{0}",)
+
     def forward(self, x):
         return np.log(x)
 
-    def backward(self, grad):
-        return (grad / self.inputs[0],)
-
-    def backward_numpy(self, grad):
-        return (grad / self.inputs[0]._data,)
+    def backward(self, grad, x):
+        return (grad / x,)
 
 
 class Log1p(Function):
@@ -67,30 +53,32 @@ class Log1p(Function):
     def forward(self, x):
         return np.log1p(x)
 
-    def backward(self, grad):
-        return (grad / (self.inputs[0] + 1.0),)
+    def backward(self, grad, x):
+        return (grad / (x + 1.0),)
 
 
-class Expm1(SavedOutput):
+class Expm1(Function):
     """out = e^x - 1;  d/dx = out + 1."""
 
+    saves_inputs, saves_output = False, True
+
     def forward(self, x):
-        self.out = np.expm1(x)
-        return self.out
+        return np.expm1(x)
 
-    def backward(self, grad):
-        return (grad * (self.output() + 1.0),)
+    def backward(self, grad, out):
+        return (grad * (out + 1.0),)
 
 
-class Sqrt(SavedOutput):
+class Sqrt(Function):
     """out = √x;  d/dx = 1 / (2 out)."""
 
-    def forward(self, x):
-        self.out = np.sqrt(x)
-        return self.out
+    saves_inputs, saves_output = False, True
 
-    def backward(self, grad):
-        return (grad / (self.output() * 2.0),)
+    def forward(self, x):
+        return np.sqrt(x)
+
+    def backward(self, grad, out):
+        return (grad / (out * 2.0),)
 
 
 class Abs(Function):
@@ -99,8 +87,8 @@ class Abs(Function):
     def forward(self, x):
         return np.abs(x)
 
-    def backward(self, grad):
-        return (grad * sign(self.inputs[0]),)
+    def backward(self, grad, x):
+        return (grad * sign_of(x),)
 
 
 class Sin(Function):
@@ -109,8 +97,8 @@ class Sin(Function):
     def forward(self, x):
         return np.sin(x)
 
-    def backward(self, grad):
-        return (grad * cos(self.inputs[0]),)
+    def backward(self, grad, x):
+        return (grad * cos_of(x),)
 
 
 class Cos(Function):
@@ -119,8 +107,8 @@ class Cos(Function):
     def forward(self, x):
         return np.cos(x)
 
-    def backward(self, grad):
-        return (-grad * sin(self.inputs[0]),)
+    def backward(self, grad, x):
+        return (-grad * sin_of(x),)
 
 
 class Erf(Function):
@@ -129,9 +117,8 @@ class Erf(Function):
     def forward(self, x):
         return erf_array(x)
 
-    def backward(self, grad):
-        x = self.inputs[0]
-        return (grad * exp(-(x * x)) * (2.0 / math.sqrt(math.pi)),)
+    def backward(self, grad, x):
+        return (grad * exp_of(-(x * x)) * (2.0 / math.sqrt(math.pi)),)
 
 
 class ZeroGrad(Function):
@@ -146,12 +133,14 @@ class ZeroGrad(Function):
         return func(x)
 
     def backward(self, grad):
-        return (Tensor._wrap(np.zeros_like(grad._data)),)
+        return (zeros_like(grad),)
 
 
 class Clamp(Function):
     """out = min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0 (PyTorch's choice at
     the bounds: the gradient passes)."""
+
+    saves_inputs = False
 
     def forward(self, x, lo, hi):
         self.mask = np.ones(x.shape, dtype=bool)
@@ -179,10 +168,10 @@ class Maximum(Function):
     def forward(self, a, b):
         return np.maximum(a, b)
 
-    def backward(self, grad):
-        a, b = self.inputs
-        ties = a._data == b._data
-        return _routed(grad, a._data > b._data, ties), _routed(grad, b._data > a._data, ties)
+    def backward(self, grad, a, b):
+        a, b = data(a), data(b)
+        ties = a == b
+        return _routed(grad, a > b, ties), _routed(grad, b > a, ties)
 
 
 class Minimum(Function):
@@ -191,99 +180,63 @@ class Minimum(Function):
     def forward(self, a, b):
         return np.minimum(a, b)
 
-    def backward(self, grad):
-        a, b = self.inputs
-        ties = a._data == b._data
-        return _routed(grad, a._data < b._data, ties), _routed(grad, b._data < a._data, ties)
+    def backward(self, grad, a, b):
+        a, b = data(a), data(b)
+        ties = a == b
+        return _routed(grad, a < b, ties), _routed(grad, b < a, ties)
 
 
-def masked(grad: Tensor, keep: np.ndarray) -> Tensor:
-    """``grad`` where ``keep``, exactly 0 elsewhere: selected, not multiplied by a 0/1 mask,
-    so that an infinite grad (√ at 0 after a clamp or a relu) gives 0, not ∞ · 0 = NaN, as
-    in PyTorch."""
-    from neuronlab.ops.indexing import where
-
-    if not STATE.enabled:
-        return Tensor._wrap(masked_array(grad._data, keep))
-    return where(Tensor._wrap(keep), grad, 0.0)
-
-
-def masked_array(grad: np.ndarray, keep: np.ndarray) -> np.ndarray:
-    """``masked`` on arrays (nothing recorded)."""
-    if np.isfinite(grad).all():
-        # Fast path (measured ~15x faster than np.where here): with finite values,
-        # multiplying by the 0/1 mask gives the same exact zeros.
-        return np.multiply(grad, keep, dtype=grad.dtype)
-    return np.where(keep, grad, grad.dtype.type(0))
-
-
-def _routed(grad: Tensor, wins: np.ndarray, ties: np.ndarray) -> Tensor:
+def _routed(grad, wins: np.ndarray, ties: np.ndarray):
     """The gradient of one input of maximum/minimum: all of it where the input wins, half
     on ties, 0 where it loses."""
-    from neuronlab.ops.indexing import where
-
-    return where(Tensor._wrap(wins), grad, masked(grad * 0.5, ties))
+    return where(wins, grad, masked(grad * 0.5, ties))
 
 
-def erf_array(x: np.ndarray) -> np.ndarray:
-    """erf on an array: SciPy's when installed (exact to float64 precision; imported on first
-    use because it is slow to import), else Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7)."""
-    try:
-        from scipy.special import erf as scipy_erf
-    except ImportError:  # pragma: no cover - exercised only without SciPy
-        scipy_erf = None
-    if scipy_erf is not None:
-        return scipy_erf(x).astype(x.dtype, copy=False)
-    t = 1.0 / (1.0 + 0.3275911 * np.abs(x))
-    poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))))
-    return (np.sign(x) * (1.0 - poly * np.exp(-x * x))).astype(x.dtype, copy=False)
-
-
-def _unary(cls, input, **params) -> Tensor:  # noqa: A002
+def _unary(cls, input, **params) -> Tensor:
     return cls.apply(floating(input), **params)
 
 
-def exp(input) -> Tensor:  # noqa: A002
+def exp(input) -> Tensor:
     """e^input."""
     return _unary(Exp, input)
 
 
-def log(input) -> Tensor:  # noqa: A002
+def log(input) -> Tensor:
     """Natural logarithm."""
     return _unary(Log, input)
 
 
-def log2(input) -> Tensor:  # noqa: A002
+def log2(input) -> Tensor:
     """Base-2 logarithm."""
     return log(input) / math.log(2.0)
 
 
-def log10(input) -> Tensor:  # noqa: A002
+def log10(input) -> Tensor:
     """Base-10 logarithm."""
     return log(input) / math.log(10.0)
 
 
-def log1p(input) -> Tensor:  # noqa: A002
+def log1p(input) -> Tensor:
     """ln(1 + input), accurate for small inputs."""
     return _unary(Log1p, input)
 
 
-def expm1(input) -> Tensor:  # noqa: A002
+def expm1(input) -> Tensor:
     """e^input - 1, accurate for small inputs."""
     return _unary(Expm1, input)
 
 
-def sqrt(input) -> Tensor:  # noqa: A002
+def sqrt(input) -> Tensor:
     """Square root."""
     return _unary(Sqrt, input)
 
 
-def rsqrt(input) -> Tensor:  # noqa: A002
+def rsqrt(input) -> Tensor:
     """1 / √input."""
     return 1.0 / sqrt(input)
 
 
-def abs(input) -> Tensor:  # noqa: A001, A002
+def abs(input) -> Tensor:
     """|input|."""
     not_bool(input, "abs")
     if input._data.dtype.kind != "f":
@@ -294,22 +247,22 @@ def abs(input) -> Tensor:  # noqa: A001, A002
 absolute = abs
 
 
-def sin(input) -> Tensor:  # noqa: A002
+def sin(input) -> Tensor:
     """Sine."""
     return _unary(Sin, input)
 
 
-def cos(input) -> Tensor:  # noqa: A002
+def cos(input) -> Tensor:
     """Cosine."""
     return _unary(Cos, input)
 
 
-def erf(input) -> Tensor:  # noqa: A002
+def erf(input) -> Tensor:
     """The error function."""
     return _unary(Erf, input)
 
 
-def _piecewise_constant(input, func, op: str = "") -> Tensor:  # noqa: A002
+def _piecewise_constant(input, func, op: str = "") -> Tensor:
     if op:
         not_bool(input, op)
     if input._data.dtype.kind != "f":
@@ -317,7 +270,7 @@ def _piecewise_constant(input, func, op: str = "") -> Tensor:  # noqa: A002
     return ZeroGrad.apply(input, func=func)
 
 
-def sign(input) -> Tensor:  # noqa: A002
+def sign(input) -> Tensor:
     """-1, 0 or +1 by the sign of each element (the M-P neuron's sgn); zero gradient."""
     if input._data.dtype.kind == "b":
         return input.clone()
@@ -327,33 +280,33 @@ def sign(input) -> Tensor:  # noqa: A002
 sgn = sign
 
 
-def heaviside(input, values) -> Tensor:  # noqa: A002
+def heaviside(input, values) -> Tensor:
     """The step function: 0 for x < 0, 1 for x > 0, ``values`` at x = 0; zero gradient."""
     v = values._data if isinstance(values, Tensor) else values
     return _piecewise_constant(input, lambda x: np.heaviside(x, v).astype(x.dtype))
 
 
-def floor(input) -> Tensor:  # noqa: A002
+def floor(input) -> Tensor:
     """Round down; zero gradient."""
     return _piecewise_constant(input, np.floor, "floor")
 
 
-def ceil(input) -> Tensor:  # noqa: A002
+def ceil(input) -> Tensor:
     """Round up; zero gradient."""
     return _piecewise_constant(input, np.ceil, "ceil")
 
 
-def trunc(input) -> Tensor:  # noqa: A002
+def trunc(input) -> Tensor:
     """Round toward zero; zero gradient."""
     return _piecewise_constant(input, np.trunc, "trunc")
 
 
-def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001, A002
+def round(input, *, decimals: int = 0) -> Tensor:
     """Round half to even (as PyTorch does); zero gradient."""
     return _piecewise_constant(input, lambda x: np.round(x, decimals), "round")
 
 
-def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
+def clamp(input, min=None, max=None, *, out=None) -> Tensor:
     """Limit every element to ``[min, max]``; either bound may be ``None`` or a tensor."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
@@ -381,13 +334,13 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:  # noqa: A001, A002
 clip = clamp
 
 
-def maximum(input, other) -> Tensor:  # noqa: A002
+def maximum(input, other) -> Tensor:
     """Elementwise maximum of two tensors."""
     a, b = binary(input, other, "maximum")
     return Maximum.apply(a, b)
 
 
-def minimum(input, other) -> Tensor:  # noqa: A002
+def minimum(input, other) -> Tensor:
     """Elementwise minimum of two tensors."""
     a, b = binary(input, other, "minimum")
     return Minimum.apply(a, b)

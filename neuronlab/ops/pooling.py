@@ -7,8 +7,9 @@ Max pooling records, for every output, which offset held the maximum (the first 
 row-major window order on ties, as PyTorch does), so its backward pass sends the whole
 gradient to that one element. Both backward passes are linear maps of the gradient, written
 as ops whose own backward is the matching forward map, so double backward works. Each map is
-one array function (``max_pool``, ``max_pool_scatter``, ...) that the op's ``forward``,
-its ``backward_numpy`` and the adjoint op's ``forward`` share.
+one array function (``max_pool``, ``max_pool_scatter``, ...) that the op's ``forward`` and
+the adjoint op's ``forward`` share; in an ordinary backward pass ``Function.call`` runs that
+forward on arrays directly.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import numpy as np
 
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.im2col import ConvGeometry, empty, pair, zeros
+from neuronlab.ops.block_cache import empty, zeros
+from neuronlab.ops.im2col import ConvGeometry, pair
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "max_pool2d", "pool_geometry"]
 
@@ -193,11 +195,8 @@ class MaxPool2d(Function):
 
     def backward(self, grad):
         return (
-            MaxPool2dScatter.apply(grad, argmax=self.argmax, geometry=self.geometry, shape=self.input_shape),
+            MaxPool2dScatter.call(grad, argmax=self.argmax, geometry=self.geometry, shape=self.input_shape),
         )
-
-    def backward_numpy(self, grad):
-        return (max_pool_scatter(grad, self.argmax, self.geometry, self.input_shape),)
 
 
 class MaxPool2dScatter(Function):
@@ -211,10 +210,7 @@ class MaxPool2dScatter(Function):
         return max_pool_scatter(grad, argmax, geometry, shape)
 
     def backward(self, g):
-        return (MaxPool2dGather.apply(g, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
-
-    def backward_numpy(self, g):
-        return (max_pool_gather(g, self.argmax, self.geometry),)
+        return (MaxPool2dGather.call(g, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
 
 
 class MaxPool2dGather(Function):
@@ -227,10 +223,7 @@ class MaxPool2dGather(Function):
         return max_pool_gather(x, argmax, geometry)
 
     def backward(self, grad):
-        return (MaxPool2dScatter.apply(grad, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
-
-    def backward_numpy(self, grad):
-        return (max_pool_scatter(grad, self.argmax, self.geometry, self.shape),)
+        return (MaxPool2dScatter.call(grad, argmax=self.argmax, geometry=self.geometry, shape=self.shape),)
 
 
 def _flat_indices(argmax: np.ndarray, geo: ConvGeometry) -> np.ndarray:
@@ -243,7 +236,7 @@ def _flat_indices(argmax: np.ndarray, geo: ConvGeometry) -> np.ndarray:
     return rows * geo.in_size[1] + columns
 
 
-def _batched(input, op: str):  # noqa: A002
+def _batched(input, op: str):
     if input.ndim not in (3, 4):
         raise ShapeError(
             f"{op}(): expected 3D or 4D input (C, H, W) or (N, C, H, W), got shape {tuple(input.shape)}"
@@ -251,7 +244,7 @@ def _batched(input, op: str):  # noqa: A002
     return (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
 
 
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,  # noqa: A002
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):  # fmt: skip
     """Maximum over kh × kw windows: out[n, c, y, x] = max_{i,j} x_pad[n, c, s·y + d·i, s·x + d·j]
     (padding counts as -∞). ``stride`` defaults to ``kernel_size``. With ``return_indices``
@@ -326,13 +319,8 @@ class AvgPool2d(Function):
 
     def backward(self, grad):
         return (
-            AvgPool2dScatter.apply(
-                grad, geometry=self.geometry, divisor=self.divisor, shape=self.input_shape
-            ),
+            AvgPool2dScatter.call(grad, geometry=self.geometry, divisor=self.divisor, shape=self.input_shape),
         )
-
-    def backward_numpy(self, grad):
-        return (avg_pool_scatter(grad, self.geometry, self.divisor, self.input_shape),)
 
 
 class AvgPool2dScatter(Function):
@@ -346,13 +334,10 @@ class AvgPool2dScatter(Function):
         return avg_pool_scatter(grad, geometry, divisor, shape)
 
     def backward(self, g):
-        return (AvgPool2d.apply(g, geometry=self.geometry, divisor=self.divisor),)
-
-    def backward_numpy(self, g):
-        return (avg_pool(g, self.geometry, self.divisor),)
+        return (AvgPool2d.call(g, geometry=self.geometry, divisor=self.divisor),)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,  # noqa: A002
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override=None) -> Tensor:  # fmt: skip
     """Mean over kh × kw windows (zero padding counts towards the mean when
     ``count_include_pad``). ``stride`` defaults to ``kernel_size``.
@@ -378,7 +363,7 @@ def _averaging_matrix(size: int, out: int, dtype) -> np.ndarray:
     return matrix
 
 
-def adaptive_avg_pool2d(input, output_size) -> Tensor:  # noqa: A002
+def adaptive_avg_pool2d(input, output_size) -> Tensor:
     """Average pooling to a fixed output size (Ho, Wo) whatever the input size; cell i covers
     input rows ⌊i·H/Ho⌋ to ⌈(i+1)·H/Ho⌉ (PyTorch's rule). ``output_size=1`` is global
     average pooling. A ``None`` entry keeps that input size.

@@ -13,9 +13,18 @@ from collections import namedtuple
 import numpy as np
 
 from neuronlab.engine import dtypes
+from neuronlab.engine.array_or_tensor import broadcast_to, data, flip, where
+from neuronlab.engine.array_or_tensor import cumsum as cumsum_of
+from neuronlab.engine.array_or_tensor import exp as exp_of
+from neuronlab.engine.array_or_tensor import mean as mean_of
+from neuronlab.engine.array_or_tensor import prod as prod_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.pointwise import SavedOutput, exp, sqrt
+from neuronlab.ops.indexing import ScatterAdd
+from neuronlab.ops.indexing import where as where_op
+from neuronlab.ops.operands import floating
+from neuronlab.ops.pointwise import abs as abs_
+from neuronlab.ops.pointwise import maximum, minimum, sqrt
 
 MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
@@ -41,14 +50,15 @@ def normalize_dims(t: Tensor, dim) -> tuple[int, ...]:
     return axes if t._data.ndim else ()
 
 
-def restore_dims(grad: Tensor, axes: tuple[int, ...], keepdim: bool, ndim: int) -> Tensor:
-    """Put size-1 dimensions back where a reduction without ``keepdim`` removed them."""
-    if keepdim or not axes:
+def restore_dims(grad, axes: tuple[int, ...], keepdim: bool, ndim: int):
+    """Put size-1 dimensions back where a reduction without ``keepdim`` removed them
+    (``grad`` an array or a Tensor)."""
+    if keepdim or not axes or not ndim:
         return grad
     shape = list(grad.shape)
     for a in axes:
         shape.insert(a, 1)
-    return grad.reshape(shape) if ndim else grad
+    return grad.reshape(shape)
 
 
 class Sum(Function):
@@ -57,18 +67,12 @@ class Sum(Function):
     saves_inputs = False
 
     def forward(self, x, axes, keepdim):
-        self.axes, self.keepdim = axes, keepdim
+        self.axes, self.keepdim, self.input_shape = axes, keepdim, x.shape
         return x.sum(axis=axes, keepdims=keepdim)
 
     def backward(self, grad):
-        x = self.inputs[0]
-        return (restore_dims(grad, self.axes, self.keepdim, x.ndim).expand(x.shape),)
-
-    def backward_numpy(self, grad):
-        shape = self.inputs[0]._data.shape
-        if not self.keepdim and self.axes and shape:
-            grad = np.expand_dims(grad, self.axes)
-        return (np.broadcast_to(grad, shape),)
+        shape = self.input_shape
+        return (broadcast_to(restore_dims(grad, self.axes, self.keepdim, len(shape)), shape),)
 
 
 class Var(Function):
@@ -80,10 +84,9 @@ class Var(Function):
         self.denominator = builtins.max(n - correction, 0)
         return x.var(axis=axes, ddof=correction, keepdims=keepdim)
 
-    def backward(self, grad):
-        x = self.inputs[0]
+    def backward(self, grad, x):
         g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
-        centered = x - x.mean(self.axes, keepdim=True)
+        centered = x - mean_of(x, self.axes, keepdim=True)
         return (g * centered * (2.0 / self.denominator if self.denominator else float("inf")),)
 
 
@@ -101,40 +104,40 @@ class Prod(Function):
         self.axes, self.keepdim = axes, keepdim
         return x.prod(axis=axes, keepdims=keepdim)
 
-    def backward(self, grad):
-        from neuronlab.ops.indexing import where
-
-        x, axes, keepdim = self.inputs[0], self.axes, self.keepdim
-        zero = x._data == 0
+    def backward(self, grad, x):
+        axes, keepdim, ndim = self.axes, self.keepdim, x.ndim
+        zero = data(x) == 0
         zeros_in_slice = zero.sum(axis=axes, keepdims=True)
-        nonzero = where(Tensor._wrap(zero), 1.0, x)
-        product = restore_dims(prod(nonzero, axes, keepdim), axes, keepdim, x.ndim)  # P
-        alive = Tensor._wrap((zeros_in_slice == 0) | ((zeros_in_slice == 1) & zero))
-        return (restore_dims(grad, axes, keepdim, x.ndim) * where(alive, product / nonzero, 0.0),)
+        nonzero = where(zero, 1.0, x)
+        product = restore_dims(prod_of(nonzero, axes, keepdim), axes, keepdim, ndim)  # P
+        alive = (zeros_in_slice == 0) | ((zeros_in_slice == 1) & zero)
+        return (restore_dims(grad, axes, keepdim, ndim) * where(alive, product / nonzero, 0.0),)
 
 
 class Extreme(Function):
     """out = max (or min) over ``axes``;  the gradient is shared evenly by tied maxima."""
+
+    saves_inputs = False
 
     def forward(self, x, axes, keepdim, largest):
         self.axes, self.keepdim = axes, keepdim
         reduce = np.max if largest else np.min
         out = reduce(x, axis=axes, keepdims=True)
         mask = x == out
-        self.share = mask / mask.sum(axis=axes, keepdims=True)
+        self.share = (mask / mask.sum(axis=axes, keepdims=True)).astype(x.dtype)
         return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
 
     def backward(self, grad):
-        x = self.inputs[0]
-        g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
-        return (g * Tensor._wrap(self.share.astype(grad._data.dtype)),)
+        return (restore_dims(grad, self.axes, self.keepdim, self.share.ndim) * self.share,)
 
 
 class ExtremeAlongDim(Function):
     """values, indices = max (or min) along one dim;  the gradient goes to ``indices``."""
 
+    saves_inputs = False
+
     def forward(self, x, dim, keepdim, largest):
-        self.dim, self.keepdim = dim, keepdim
+        self.dim, self.keepdim, self.input_shape = dim, keepdim, x.shape
         if x.ndim == 0:
             self.indices = np.zeros((), dtype=np.int64)
             return x.copy()
@@ -146,20 +149,19 @@ class ExtremeAlongDim(Function):
         return values if keepdim else values.squeeze(dim)
 
     def backward(self, grad):
-        from neuronlab.ops.indexing import scatter_into
-
-        x = self.inputs[0]
-        if x.ndim == 0:
+        if not self.input_shape:
             return (grad,)
-        g = grad if self.keepdim else grad.unsqueeze(self.dim)
-        return (scatter_into(g, self.dim, self.index, x.shape),)
+        g = restore_dims(grad, (self.dim,), self.keepdim, len(self.input_shape))
+        return (ScatterAdd.call(g, index=self.index, dim=self.dim, shape=self.input_shape),)
 
 
-class LogSumExp(SavedOutput):
+class LogSumExp(Function):
     """out = log Σ e^x (stable: the maximum is factored out);  grad_x = grad · e^(x - out)."""
 
+    saves_output = True
+
     def forward(self, x, axes, keepdim):
-        self.params = {"axes": axes, "keepdim": keepdim}
+        self.axes, self.keepdim = axes, keepdim
         m = (
             x.max(axis=axes, keepdims=True)
             if x.size
@@ -167,31 +169,27 @@ class LogSumExp(SavedOutput):
         )
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
-        self.out = out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
-        return self.out
+        return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
 
-    def backward(self, grad):
-        x = self.inputs[0]
-        axes, keepdim = self.params["axes"], self.params["keepdim"]
-        out = restore_dims(self.output(), axes, keepdim, x.ndim)
-        return (restore_dims(grad, axes, keepdim, x.ndim) * exp(x - out),)
+    def backward(self, grad, x, out):
+        axes, keepdim, ndim = self.axes, self.keepdim, x.ndim
+        out = restore_dims(out, axes, keepdim, ndim)
+        return (restore_dims(grad, axes, keepdim, ndim) * exp_of(x - out),)
 
 
 class Norm2(Function):
     """out = √(Σ x²);  grad_x = grad · x / out (0 where out = 0, as PyTorch defines it)."""
 
+    saves_output = True
+
     def forward(self, x, axes, keepdim):
         self.axes, self.keepdim = axes, keepdim
-        self.out = np.sqrt(np.square(x).sum(axis=axes, keepdims=keepdim))
-        return self.out
+        return np.sqrt(np.square(x).sum(axis=axes, keepdims=keepdim))
 
-    def backward(self, grad):
-        from neuronlab.ops.indexing import where
-
-        x = self.inputs[0]
-        out = restore_dims(norm(x, 2, self.axes, self.keepdim), self.axes, self.keepdim, x.ndim)
+    def backward(self, grad, x, out):
+        out = restore_dims(out, self.axes, self.keepdim, x.ndim)
         g = restore_dims(grad, self.axes, self.keepdim, x.ndim)
-        return (g * x / where(out == 0, 1.0, out),)
+        return (g * x / where(data(out) == 0, 1.0, out),)
 
 
 class Cumsum(Function):
@@ -208,10 +206,11 @@ class Cumsum(Function):
     def backward(self, grad):
         if grad.ndim == 0:
             return (grad,)
-        return (grad.flip([self.dim]).cumsum(self.dim).flip([self.dim]),)
+        dims = (self.dim,)
+        return (flip(cumsum_of(flip(grad, dims), self.dim), dims),)
 
 
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001, A002
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Sum over ``dim`` (all elements by default). Bool and integer tensors sum to int64."""
     if dtype is not None:
         input = input.to(dtype)
@@ -220,7 +219,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noq
     return Sum.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Arithmetic mean over ``dim`` (floating tensors only, as in PyTorch)."""
     if dtype is not None:
         input = input.to(dtype)
@@ -240,7 +239,7 @@ def _correction(unbiased, correction) -> float:
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"var(): std and var only support floating point dtypes, got {input.dtype}")
@@ -250,24 +249,22 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
                      correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
 
 
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:  # noqa: A002
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Standard deviation: √var. Where var = 0 (a constant slice) the gradient is 0, as in
     PyTorch, instead of the 0 · ∞ = NaN that √'s derivative at 0 would give."""
-    from neuronlab.ops.indexing import where
-
     variance = var(input, dim, unbiased, keepdim, correction=correction)
     constant = variance == 0
-    return where(constant, 0.0, sqrt(where(constant, 1.0, variance)))
+    return where_op(constant, 0.0, sqrt(where_op(constant, 1.0, variance)))
 
 
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A002
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product over ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
     return Prod.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:  # noqa: A002
+def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:
     """The axes of a max/min/argmax-like reduction over ``dim``, with PyTorch's errors when a
     reduced dimension is empty (these reductions have no value for no elements)."""
     axes = normalize_dims(input, dim)
@@ -280,9 +277,7 @@ def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:  # noqa: A002
     return axes
 
 
-def _extreme(input, dim, keepdim, largest: bool, result_type):  # noqa: A002
-    from neuronlab.ops.pointwise import maximum, minimum
-
+def _extreme(input, dim, keepdim, largest: bool, result_type):
     op = "max" if largest else "min"
     if isinstance(dim, Tensor):  # max(x, y): elementwise
         return (maximum if largest else minimum)(input, dim)
@@ -301,7 +296,7 @@ def _extreme(input, dim, keepdim, largest: bool, result_type):  # noqa: A002
     return result_type(values, Tensor._wrap(indices))
 
 
-def _indices(input, dim, keepdim, largest) -> np.ndarray:  # noqa: A002
+def _indices(input, dim, keepdim, largest) -> np.ndarray:
     if input._data.ndim == 0:
         return np.zeros((), dtype=np.int64)
     arg = np.argmax if largest else np.argmin
@@ -309,28 +304,28 @@ def _indices(input, dim, keepdim, largest) -> np.ndarray:  # noqa: A002
     return index.astype(np.int64)
 
 
-def max(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+def max(input, dim=None, keepdim: bool = False):
     """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)`` along ``dim``;
     ``max(x, y)``: the elementwise maximum."""
     return _extreme(input, dim, keepdim, True, MaxResult)
 
 
-def min(input, dim=None, keepdim: bool = False):  # noqa: A001, A002
+def min(input, dim=None, keepdim: bool = False):
     """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or ``min(x, y)`` elementwise."""
     return _extreme(input, dim, keepdim, False, MinResult)
 
 
-def amax(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amax(input, dim=(), keepdim: bool = False) -> Tensor:
     """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
     return Extreme.apply(input, axes=_extreme_axes(input, dim, "amax"), keepdim=keepdim, largest=True)
 
 
-def amin(input, dim=(), keepdim: bool = False) -> Tensor:  # noqa: A002
+def amin(input, dim=(), keepdim: bool = False) -> Tensor:
     """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
     return Extreme.apply(input, axes=_extreme_axes(input, dim, "amin"), keepdim=keepdim, largest=False)
 
 
-def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:  # noqa: A002
+def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:
     if input._data.size == 0 and (dim is None or (isinstance(dim, tuple | list) and len(dim) == 0)):
         raise RuntimeError(  # a RuntimeError here, an IndexError for an empty named dim (PyTorch)
             f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
@@ -339,17 +334,17 @@ def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:  # noqa: A002
     return _check_nonempty(input, dim, op)
 
 
-def argmax(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
     return _arg_extreme(input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A002
+def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the minimum, as int64."""
     return _arg_extreme(input, dim, keepdim, False)
 
 
-def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:  # noqa: A002
+def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:
     op = "argmax" if largest else "argmin"
     if input._data.dtype.kind == "b":
         raise RuntimeError(f"{op}(): does not support bool input")
@@ -362,17 +357,13 @@ def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:  # noqa: A
     return Tensor._wrap(_indices(input, input._dim(dim), keepdim, largest))
 
 
-def logsumexp(input, dim, keepdim: bool = False) -> Tensor:  # noqa: A002
+def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
     """log Σ e^x over ``dim``, computed without overflow (integers are promoted to float)."""
-    from neuronlab.ops.operands import floating
-
     return LogSumExp.apply(floating(input), axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:  # noqa: A002
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """The p-norm over ``dim`` (all elements by default): 2/'fro', 1, inf, -inf or any p > 0."""
-    from neuronlab.ops.pointwise import abs as abs_
-
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -389,15 +380,13 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     if p == 0:
         return sum((input != 0).to(input.dtype), axes, keepdim)
     if isinstance(p, int | float) and p > 0:
-        from neuronlab.ops.indexing import where
-
         total = sum(abs_(input) ** p, axes, keepdim)
         zero = total == 0  # the gradient of an all-zero slice is 0, as in PyTorch (not NaN)
-        return where(zero, 0.0, where(zero, 1.0, total) ** (1.0 / p))
+        return where_op(zero, 0.0, where_op(zero, 1.0, total) ** (1.0 / p))
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
 
 
-def cumsum(input, dim, *, dtype=None) -> Tensor:  # noqa: A002
+def cumsum(input, dim, *, dtype=None) -> Tensor:
     """Cumulative sum along ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
@@ -406,7 +395,7 @@ def cumsum(input, dim, *, dtype=None) -> Tensor:  # noqa: A002
     return Cumsum.apply(input, dim=input._dim(dim))
 
 
-def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def all(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where every element (along ``dim``) is non-zero."""
     if isinstance(dim, tuple | list) and len(dim) == 0:  # no dim reduced (PyTorch's reading of ())
         return input != 0
@@ -414,7 +403,7 @@ def all(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     return Tensor._wrap(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)))
 
 
-def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
+def any(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where any element (along ``dim``) is non-zero."""
     if isinstance(dim, tuple | list) and len(dim) == 0:
         return input != 0
@@ -422,7 +411,7 @@ def any(input, dim=None, keepdim: bool = False) -> Tensor:  # noqa: A001, A002
     return Tensor._wrap(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)))
 
 
-def count_nonzero(input, dim=None) -> Tensor:  # noqa: A002
+def count_nonzero(input, dim=None) -> Tensor:
     """How many elements (along ``dim``) are non-zero, as int64."""
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))

@@ -1,5 +1,6 @@
 """Shape ops: reshape/view, flatten, squeeze/unsqueeze, permute/transpose, expand, repeat,
-flip, and ``sum_to`` (the engine's reduction of a broadcast gradient).
+flip. (``sum_to``, the engine's reduction of a broadcast gradient, lives in
+``engine/array_or_tensor.py``.)
 
 Most return NumPy views that share storage with their input, as PyTorch's views do.
 """
@@ -8,7 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError, sum_to_array
+from neuronlab.engine.array_or_tensor import flip as flip_of
+from neuronlab.engine.array_or_tensor import permute as permute_of
+from neuronlab.engine.array_or_tensor import sum as sum_of
+from neuronlab.engine.array_or_tensor import sum_to
+from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Size, Tensor
 
 
@@ -33,9 +38,6 @@ class Reshape(Function):
     def backward(self, grad):
         return (grad.reshape(self.input_shape),)
 
-    def backward_numpy(self, grad):
-        return (grad.reshape(self.input_shape),)
-
 
 class Permute(Function):
     """out = x with its axes reordered;  grad_x = grad with the inverse order."""
@@ -48,10 +50,7 @@ class Permute(Function):
         return x.transpose(dims)
 
     def backward(self, grad):
-        return (grad.permute(*np.argsort(self.dims).tolist()),)
-
-    def backward_numpy(self, grad):
-        return (grad.transpose(np.argsort(self.dims)),)
+        return (permute_of(grad, tuple(np.argsort(self.dims).tolist())),)
 
 
 class Expand(Function):
@@ -66,23 +65,6 @@ class Expand(Function):
 
     def backward(self, grad):
         return (sum_to(grad, self.input_shape),)
-
-    def backward_numpy(self, grad):
-        return (sum_to_array(grad, self.input_shape),)
-
-
-class SumTo(Function):
-    """out = grad summed over the dimensions that broadcasting added or stretched;
-    grad_x = grad expanded back (so higher derivatives flow through broadcasting)."""
-
-    saves_inputs = False
-
-    def forward(self, x, shape):
-        self.input_shape = x.shape
-        return sum_to_array(x, shape)
-
-    def backward(self, grad):
-        return (grad.expand(self.input_shape),)
 
 
 class Repeat(Function):
@@ -102,7 +84,7 @@ class Repeat(Function):
         split = []
         for r, s in zip(self.sizes, full):
             split += [r, s]
-        g = grad.reshape(split).sum(tuple(range(0, len(split), 2)))
+        g = sum_of(grad.reshape(split), tuple(range(0, len(split), 2)))
         return (g.reshape(shape),)
 
 
@@ -117,10 +99,10 @@ class Flip(Function):
         return np.flip(x, dims)
 
     def backward(self, grad):
-        return (grad.flip(self.dims),)
+        return (flip_of(grad, self.dims),)
 
 
-def reshape(input, *shape) -> Tensor:  # noqa: A002
+def reshape(input, *shape) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _shape_arg(shape)
     try:
@@ -132,7 +114,7 @@ def reshape(input, *shape) -> Tensor:  # noqa: A002
         ) from None
 
 
-def view(input, *shape) -> Tensor:  # noqa: A002
+def view(input, *shape) -> Tensor:
     """Like ``reshape``, but (as in PyTorch) only for inputs whose memory layout allows a view."""
     shape = _shape_arg(shape)
     if not input._data.flags.c_contiguous and input._data.size > 1:
@@ -147,7 +129,7 @@ def view(input, *shape) -> Tensor:  # noqa: A002
     return reshape(input, shape)
 
 
-def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A002
+def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge dims ``start_dim..end_dim`` into one."""
     if input._data.ndim == 0:
         return reshape(input, 1)
@@ -159,7 +141,7 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:  # noqa: A0
     return reshape(input, shape[:start] + (merged,) + shape[end + 1 :])
 
 
-def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
+def unflatten(input, dim: int, sizes) -> Tensor:
     """Split dimension ``dim`` into ``sizes``."""
     if input._data.ndim == 0:
         raise RuntimeError("unflatten(): Dimension specified as 0 but tensor has no dimensions")
@@ -172,7 +154,7 @@ def unflatten(input, dim: int, sizes) -> Tensor:  # noqa: A002
     return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
 
 
-def squeeze(input, dim=None) -> Tensor:  # noqa: A002
+def squeeze(input, dim=None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or only ``dim``, which may be a tuple)."""
     shape = input._data.shape
     if dim is None:
@@ -185,7 +167,7 @@ def squeeze(input, dim=None) -> Tensor:  # noqa: A002
     return reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes))
 
 
-def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
+def unsqueeze(input, dim: int) -> Tensor:
     """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
     n = input._data.ndim + 1
     if not -n <= dim < n:
@@ -197,7 +179,7 @@ def unsqueeze(input, dim: int) -> Tensor:  # noqa: A002
     return reshape(input, shape)
 
 
-def permute(input, *dims) -> Tensor:  # noqa: A002
+def permute(input, *dims) -> Tensor:
     """Reorder dimensions: ``x.permute(2, 0, 1)``."""
     dims = _shape_arg(dims, "permute")
     if len(dims) != input._data.ndim:
@@ -212,7 +194,7 @@ def permute(input, *dims) -> Tensor:  # noqa: A002
     return Permute.apply(input, dims=dims)
 
 
-def transpose(input, dim0: int, dim1: int) -> Tensor:  # noqa: A002
+def transpose(input, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions."""
     n = input._data.ndim
     if n == 0:
@@ -226,14 +208,14 @@ def transpose(input, dim0: int, dim1: int) -> Tensor:  # noqa: A002
 swapaxes = swapdims = transpose
 
 
-def t(input) -> Tensor:  # noqa: A002
+def t(input) -> Tensor:
     """Transpose a matrix (tensors with at most 2 dimensions)."""
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
     return transpose(input, 0, 1) if input._data.ndim == 2 else input
 
 
-def expand(input, *sizes) -> Tensor:  # noqa: A002
+def expand(input, *sizes) -> Tensor:
     """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
     sizes = _shape_arg(sizes, "expand")
     shape = input._data.shape
@@ -258,14 +240,7 @@ def expand(input, *sizes) -> Tensor:  # noqa: A002
 broadcast_to = expand
 
 
-def sum_to(grad: Tensor, shape: tuple) -> Tensor:
-    """Sum ``grad`` down to ``shape`` (undo broadcasting); the identity if shapes match."""
-    if grad._data.shape == tuple(shape):
-        return grad
-    return SumTo.apply(grad, shape=tuple(shape))
-
-
-def repeat(input, *sizes) -> Tensor:  # noqa: A002
+def repeat(input, *sizes) -> Tensor:
     """Tile the tensor: ``x.repeat(2, 1)`` stacks two copies along dim 0."""
     sizes = _shape_arg(sizes, "repeat")
     if len(sizes) < input._data.ndim:
@@ -275,7 +250,7 @@ def repeat(input, *sizes) -> Tensor:  # noqa: A002
     return Repeat.apply(input, sizes=sizes)
 
 
-def flip(input, dims) -> Tensor:  # noqa: A002
+def flip(input, dims) -> Tensor:
     """Reverse the order of elements along ``dims``."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     axes = tuple(input._dim(d) for d in dims)

@@ -131,6 +131,11 @@ class Adagrad(Optimizer):
         state["step"] = step_tensor()
         state["sum"] = zeros_state(p, group["initial_accumulator_value"])
 
+    @staticmethod
+    def state_buffers(group: dict) -> int:
+        """The sum of squared gradients."""
+        return 1
+
     def _update(self, param, grad, state, group, work) -> None:
         adagrad_update(
             param,

@@ -169,6 +169,11 @@ class Adam(Optimizer):
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = zeros_state(p)
 
+    @staticmethod
+    def state_buffers(group: dict) -> int:
+        """m and v, and the running maximum of v with AMSGrad."""
+        return 2 + bool(group.get("amsgrad", False))
+
     def _update(self, param, grad, state, group, work) -> None:
         adam_update(
             param,

@@ -185,6 +185,15 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
+        for i, group in enumerate(self.param_groups):  # checked first: a refused step changes nothing
+            lr = group.get("lr", 0.0)
+            # The constructor's rule (lr >= 0), checked again because groups are mutable
+            # (schedulers and users assign group["lr"]); nan and None fail here, not halfway.
+            if not (isinstance(lr, int | float | np.number | Tensor) and 0 <= float(lr)):
+                raise ValueError(
+                    f"{type(self).__name__}.step: param group {i} has lr={lr!r}; the learning rate must be a "
+                    "number >= 0 (no parameter was updated)"
+                )
         with np.errstate(all="ignore"):  # IEEE results (inf, nan) without warnings, as in PyTorch
             for group in self.param_groups:
                 self._step_group(group)
@@ -214,6 +223,13 @@ class Optimizer:
 
     def _init_state(self, p: Tensor, state: dict[str, Any], group: dict[str, Any]) -> None:
         """Create ``p``'s state buffers (called before its first update)."""
+
+    @staticmethod
+    def state_buffers(group: dict[str, Any]) -> int:
+        """How many parameter-shaped state buffers this optimizer keeps per parameter with the
+        options of ``group`` (missing options take the constructor's defaults); step counters
+        (0-dim) are not counted. ``analysis.memory`` reads it."""
+        raise NotImplementedError
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any],
                 work: tuple[np.ndarray, np.ndarray]) -> None:  # fmt: skip
@@ -339,6 +355,11 @@ def _cast_state(param: Tensor, key: str, value: Any) -> Any:
         return step_tensor(float(value))
     if isinstance(value, Tensor | np.ndarray):
         array = value._data if isinstance(value, Tensor) else value
+        if array.ndim and array.shape != param._data.shape:
+            raise ValueError(
+                f"loaded optimizer state {key!r} has shape {tuple(array.shape)} but its parameter has shape "
+                f"{tuple(param._data.shape)}: the state dict belongs to another model (nothing was loaded)"
+            )
         dtype = param._data.dtype if array.dtype.kind == "f" else array.dtype
         return Tensor._wrap(np.array(array, dtype=dtype, copy=True))
     return value

@@ -155,6 +155,11 @@ class RMSprop(Optimizer):
         if group["centered"]:
             state["grad_avg"] = zeros_state(p)
 
+    @staticmethod
+    def state_buffers(group: dict) -> int:
+        """The mean square, plus the mean gradient when centered, plus the momentum buffer."""
+        return 1 + bool(group.get("centered", False)) + (group.get("momentum", 0) > 0)
+
     def _update(self, param, grad, state, group, work) -> None:
         rmsprop_update(
             param,

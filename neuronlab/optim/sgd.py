@@ -146,6 +146,11 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
+    @staticmethod
+    def state_buffers(group: dict) -> int:
+        """The momentum buffer, with momentum ≠ 0."""
+        return int(group.get("momentum", 0) != 0)
+
     def _update(self, param, grad, state, group, work) -> None:
         sgd_update(
             param,

@@ -1,4 +1,5 @@
-"""``neuronlab.train``: the ``Trainer`` loop, its ``History`` and callbacks."""
+"""``neuronlab.train``: the ``Trainer`` loop, its ``History`` and callbacks, and scikit-learn
+estimators around it (``NeuralNetClassifier``, ``NeuralNetRegressor``)."""
 
 from neuronlab.train.callbacks import (
     Callback,
@@ -9,10 +10,12 @@ from neuronlab.train.callbacks import (
     ProgressBar,
     TensorBoardLogger,
 )
+from neuronlab.train.estimator import NeuralNetClassifier, NeuralNetRegressor
 from neuronlab.train.history import History
 from neuronlab.train.trainer import Trainer, iterations_per_epoch, make_loader
 
 __all__ = [
     "Callback", "Checkpoint", "DivergenceGuard", "EarlyStopping", "History", "LRSchedulerCallback",
-    "ProgressBar", "TensorBoardLogger", "Trainer", "iterations_per_epoch", "make_loader",
+    "NeuralNetClassifier", "NeuralNetRegressor", "ProgressBar", "TensorBoardLogger", "Trainer",
+    "iterations_per_epoch", "make_loader",
 ]  # fmt: skip

@@ -20,7 +20,7 @@ from neuronlab.analysis import (
 from neuronlab.analysis.plotting import plot_contour, plot_landscape, plot_surface
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
+import matplotlib.pyplot as plt
 
 X = torch.tensor([[0.5], [1.0], [1.5], [2.0]])
 Y = torch.tensor([0.0, 1.0, 1.0, 0.0])

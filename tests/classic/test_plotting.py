@@ -68,3 +68,15 @@ def test_plot_mistakes(fitted):
     assert "converged" in ax.get_title()
     with pytest.raises(NotFittedError):
         plot_mistakes(Perceptron())
+
+
+def test_decision_boundary_of_any_module():
+    import neuronlab as nl
+    from neuronlab import nn
+
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    nl.manual_seed(0)
+    for model in (nn.Sequential(nn.Linear(2, 4), nn.Tanh(), nn.Linear(4, 2)), nn.Linear(2, 1)):
+        model.train()
+        ax = plot_decision_boundary(model, X, [0, 1, 1, 0])
+        assert ax.get_title().endswith("decision boundary") and model.training  # mode restored

@@ -1,5 +1,4 @@
 """DataLoader and samplers against torch.utils.data on the same data."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import numpy as np
 import pytest

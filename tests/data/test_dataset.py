@@ -1,5 +1,4 @@
 """Dataset, TensorDataset, Subset, ConcatDataset and random_split against torch.utils.data."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import numpy as np
 import pytest

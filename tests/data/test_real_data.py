@@ -1,5 +1,4 @@
 """scikit-learn's digits, MNIST-1D, and the IDX reader for MNIST / Fashion-MNIST."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import gzip
 import random

@@ -1,5 +1,4 @@
 """The d2l polynomial and high-dimensional linear generators reproduce their formulas."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import math
 

@@ -1,5 +1,4 @@
 """Stratified three-way split, Standardizer (against scikit-learn) and to_tensor_dataset."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import numpy as np
 import pytest

@@ -1,5 +1,4 @@
 """Toy classification data: the seed's double moon is linearly separable, the others are not."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import numpy as np
 import pytest

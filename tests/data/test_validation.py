@@ -1,5 +1,4 @@
 """Input checks say what is wrong, how much of it, and where."""
-# ruff: noqa: N803, N806 - X is the data matrix, as in scikit-learn (STYLE: estimator conventions)
 
 import numpy as np
 import pytest

@@ -122,7 +122,7 @@ def run(m, fn, args) -> tuple[list, object]:
             # NaN and inf are results here, as in PyTorch (log(-1), 1/0): not warnings.
             warnings.simplefilter("ignore", RuntimeWarning)
             result = fn(m, *built)
-    except Exception as error:  # noqa: BLE001 - every exception is compared with PyTorch's
+    except Exception as error:  # every exception is compared with PyTorch's
         return leaves, error
     return leaves, flatten(result)
 

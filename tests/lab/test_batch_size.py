@@ -1,57 +1,50 @@
-"""The batch-size experiment's claims, checked on a quick run."""
+"""batch-size (000/001 A2.1, 002 6): structure of a quick run (counts, tuned rates recorded,
+warm-up runs, timings apart) and its figures. The claims are asserted by test_claims.py."""
 
-import json
 import math
-import re
 
-import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments import batch_size
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.batch_size.counting import COUNT_N, count_check
 
 
-@pytest.fixture(scope="module")
-def results():
-    return batch_size.run(LabConfig(quick=True, seed=0))
+def _runs(payload):
+    return [r["results"] for r in payload["runs"]]
 
 
-def test_trainer_counts_epochs_iterations_and_batches_as_defined(results):
-    assert results["counting"] and all(c["matches"] for c in results["counting"])
-    n, epochs = results["n_train"], results["epochs"]
-    for r in results["fixed_lr"]:
-        assert r["iterations_per_epoch"] == math.ceil(n / r["batch_size"])
-        assert r["iterations"] == r["steps_recorded"] == r["iterations_per_epoch"] * epochs
-        assert r["samples"] == n * epochs
+def test_counting_covers_batches_that_do_not_divide_n():
+    checks = count_check(0)
+    assert any(COUNT_N % c["batch_size"] for c in checks) and any(c["drop_last"] for c in checks)
+    for c in checks:
+        expected = COUNT_N // c["batch_size"] if c["drop_last"] else math.ceil(COUNT_N / c["batch_size"])
+        assert c["formula"] == expected and c["matches"]
 
 
-def test_activations_held_grow_linearly_with_the_batch(results):
-    # Throughput is timed and reported, not asserted: timings are the benchmark's job (SPEC).
-    speed = results["speed"]
-    assert all(r["samples_per_second"] > 0 for r in speed)
-    ratio = speed[-1]["activation_values"] / speed[0]["activation_values"]
-    assert ratio == speed[-1]["batch_size"] / speed[0]["batch_size"]
+def test_both_batch_sizes_get_tuned_rates_under_both_budgets(quick_run):
+    for r in _runs(quick_run("batch-size")):
+        for budget in ("at_epochs", "at_updates"):
+            expected = {r["small"], r["large"]} | ({r["moderate"]} if budget == "at_epochs" else set())
+            assert set(r[budget]) == {str(b) for b in expected}
+            for run in r[budget].values():
+                assert run["lr"] in run["lr_grid"]
+                assert run["lr_interior"] == (run["lr_grid"][0] < run["lr"] < run["lr_grid"][-1])
+        assert r["at_epochs"][str(r["small"])]["updates"] == r["epochs"] * math.ceil(
+            r["n_train"] / r["small"]
+        )
+        assert r["at_updates"][str(r["large"])]["updates"] == r["updates"]
+        assert r["warmup"]["lr"] == 2 * r["at_epochs"][str(r["large"])]["lr"]
 
 
-def test_larger_batches_give_less_noisy_gradients(results):
-    cos = results["noise"]["mean_cosine"]
-    assert all(a < b for a, b in zip(cos, cos[1:]))
-    assert cos[0] < 0.5 < cos[-1]
+def test_timings_are_apart(quick_run):
+    payload = quick_run("batch-size")
+    assert all("timings" not in r for r in _runs(payload))
+    assert all(len(t) == 2 and min(t.values()) > 0 for t in payload["timings"]["per_seed"])
 
 
-def test_linear_lr_scaling_evens_out_accuracy_across_batch_sizes(results):
-    fixed = [r["test_accuracy"] for r in results["fixed_lr"]]
-    scaled = [r["test_accuracy"] for r in results["scaled_lr"]]
-    assert fixed[0] > fixed[-1] + 0.2  # a fixed lr starves large batches of updates
-    assert max(scaled) - min(scaled) < (max(fixed) - min(fixed)) / 2
-    assert scaled[-1] > fixed[-1] + 0.2
-
-
-def test_report_parts(results):
-    figures = batch_size.figures(results)
-    assert 1 <= len(figures) <= 4 and all(isinstance(f, Figure) for f in figures.values())
-    assert batch_size.table(results).rows
-    text = batch_size.conclusion(results)
-    assert text and re.search(r"\d\.\d", text)
-    assert json.loads(json.dumps(results, default=_default))["n_train"] == results["n_train"]
+def test_figures_and_table_draw_from_all_seeds(quick_run):
+    runs = _runs(quick_run("batch-size"))
+    figs = batch_size.figures(runs)
+    assert figs and all(isinstance(f, Figure) for f in figs.values())
+    rows = batch_size.table(runs).rows
+    assert len(rows) == 3 + 2 + 2 + 1  # batches at equal epochs, at equal updates, warm-up, the reference

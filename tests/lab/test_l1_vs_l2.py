@@ -1,63 +1,67 @@
-"""The l1-vs-l2 experiment's claims, checked on a quick run."""
+"""l1-vs-l2: structure of a quick run's results, figures and table, and the measuring functions
+(the claims themselves are asserted by test_claims.py)."""
 
-import json
-
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments import l1_vs_l2
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.l1_vs_l2 import measure
 
 
 @pytest.fixture(scope="module")
-def results():
-    return l1_vs_l2.run(LabConfig(quick=True, seed=0))
+def runs(quick_run):
+    return [r["results"] for r in quick_run("l1-vs-l2")["runs"]]
 
 
-def test_proximal_l1_zeroes_noise_weights_and_l2_does_not(results):
-    chosen = results["chosen"]
-    assert chosen["l1-proximal"]["exact_zeros_noise"] >= 30
-    assert chosen["l2"]["exact_zeros_noise"] == 0
-    assert chosen["l1-proximal"]["exact_zeros_informative"] == 0
+def test_each_seed_draws_its_own_data_and_chooses_lambda_on_validation(runs):
+    assert len(runs) == 3
+    assert runs[0]["true_w"] != runs[1]["true_w"]
+    for r in runs:
+        for method in ("l1-proximal", "l2"):
+            c, path = r["chosen"][method], r["paths"][method]
+            assert c["lambda"] == path["lambdas"][int(np.argmin(path["val_mse"]))]
+            assert isinstance(c["interior"], bool)
 
 
-def test_subgradient_l1_does_not_land_on_zero(results):
-    chosen = results["chosen"]
-    assert chosen["l1-subgradient"]["exact_zeros_noise"] < chosen["l1-proximal"]["exact_zeros_noise"] / 10
+def test_gradient_descent_reaches_the_exact_optima(runs):
+    for r in runs:
+        assert r["optimality"]["lasso_kkt"] < 1e-2
+        assert r["optimality"]["ridge"] < 1e-2
 
 
-def test_l2_shrinks_the_weights_and_spreads_correlated_copies(results):
-    chosen, corr = results["chosen"], results["correlated"]
-    assert chosen["l2"]["max_abs_noise"] < chosen["none"]["max_abs_noise"]
-    assert chosen["l2"]["norm2"] < chosen["none"]["norm2"]
-    assert corr["l2"]["std"] < corr["l1-proximal"]["std"] and corr["l2"]["std"] < corr["none"]["std"]
+def test_baseline_and_noise_floor_recorded(runs):
+    for r in runs:
+        assert r["noise_floor"] == measure.NOISE_STD**2
+        assert r["baseline_test_mse"] > r["chosen"]["l1-proximal"]["test_mse"] > 0.9 * r["noise_floor"]
 
 
-def test_regularization_beats_no_penalty_on_test_error(results):
-    chosen = results["chosen"]
-    assert chosen["l1-proximal"]["test_mse"] < chosen["l2"]["test_mse"] < chosen["none"]["test_mse"]
+def test_figures_and_table_draw_from_all_seeds(runs):
+    figs = l1_vs_l2.figures(runs)
+    assert set(figs) == {"weights", "paths", "error_vs_lambda", "one_dimensional"}
+    assert all(isinstance(f, Figure) for f in figs.values())
+    assert len(l1_vs_l2.table(runs).rows) == 6
 
 
-def test_solutions_are_optimal_and_the_update_rule_holds(results):
-    assert results["optimality"]["lasso_kkt"] < 1e-2
-    assert results["optimality"]["ridge"] < 1e-2
-    assert results["update_rule"]["max_abs_diff"] < 1e-5
+def test_proximal_step_lands_on_zero_and_subgradient_does_not():
+    data = measure.make_data(3)
+    lam = [measure.lambda_grid(data, "l1", 4)[2]]
+    prox = measure.fit_path(data, lam, "l1-proximal", 300)
+    sub = measure.fit_path(data, lam, "l1-subgradient", 300)
+    assert prox["exact_zeros"][0] > 30
+    assert sub["exact_zeros"][0] == 0
 
 
-def test_one_weight_snaps_to_zero_only_with_l1(results):
-    one = results["one_dimensional"]
-    assert one["zero_fraction_l1"] > 0.3
-    assert one["zero_fraction_l2"] < 0.01
-    pull = results["penalty_pull"]
+def test_one_weight_minimizers_match_soft_and_ridge_shrinkage():
+    one = measure.one_dimensional(lam=1.0)
+    a = np.asarray(one["a"])
+    np.testing.assert_allclose(one["argmin_l1"], np.sign(a) * np.maximum(np.abs(a) - 1.0, 0), atol=1e-3)
+    np.testing.assert_allclose(one["argmin_l2"], a / 2, atol=1e-3)
+    pull = measure.penalty_pull()
     assert pull["l1"][-1] == pytest.approx(pull["l1"][0])
     assert pull["l2"][-1] == pytest.approx(pull["l2"][0] / 100, rel=1e-5)
 
 
-def test_report_parts(results):
-    figs = l1_vs_l2.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert l1_vs_l2.table(results).rows
-    text = l1_vs_l2.conclusion(results)
-    assert str(results["chosen"]["l1-proximal"]["exact_zeros_noise"]) in text
-    assert json.loads(json.dumps(results, default=_default))["steps"] == results["steps"]
+def test_update_rule_check_detects_a_wrong_step():
+    assert measure.l1_update_check(0)["max_abs_diff"] < 1e-6
+    assert measure.l1_update_check(0, lam=0.0)["max_abs_diff"] == pytest.approx(0, abs=1e-6)

@@ -1,65 +1,66 @@
-"""The metrics experiment's claims, checked on a quick run."""
-
-import json
-import re
+"""The metrics experiment (002 12): structure of a quick run, figures, and its measuring functions."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments import metrics
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.metrics.measure import (
+    THRESHOLD_SHARE,
+    best_f1_threshold,
+    imbalanced_moons,
+    majority,
+    scores,
+    sklearn_scores,
+)
 
 
 @pytest.fixture(scope="module")
-def results():
-    return metrics.run(LabConfig(quick=True, seed=0))
+def payload(quick_run):
+    return quick_run("metrics")
 
 
-def test_majority_classifier_has_high_accuracy_and_zero_minority_recall(results):
-    sweep = results["sweep"]
-    for share, trivial in zip(sweep["shares"], sweep["trivial"]):
-        assert trivial["accuracy"] == pytest.approx(1 - share, abs=0.01)
-        assert trivial["recall"] == 0 and trivial["f1"] == 0
-    i = int(np.argmin(sweep["shares"]))
-    assert sweep["trivial"][i]["accuracy"] > 0.98  # the seed's 99/1 example
+def test_every_seed_has_the_seed_example_and_the_threshold_share(payload):
+    for run in payload["runs"]:
+        shares = [m["share"] for m in run["results"]["moons"]]
+        assert 0.01 in shares and THRESHOLD_SHARE in shares
+        for m in run["results"]["moons"]:
+            assert 0.02 <= m["threshold"] <= 0.98  # chosen on validation data from the grid
+            assert m["test_minority"] >= 1
 
 
-def test_trained_classifier_finds_the_minority(results):
-    at = results["sweep"]["shares"].index(0.05)
-    trained, trivial = results["sweep"]["trained"][at], results["sweep"]["trivial"][at]
-    assert trained["f1"] > 0.2 > trivial["f1"]
-    assert trained["accuracy"] - trivial["accuracy"] < trained["f1"] - trivial["f1"]  # accuracy hides it
+def test_seeds_give_different_data(payload):
+    errors = [r["results"]["regression"]["gaussian_errors"]["mse"] for r in payload["runs"]]
+    assert len(set(errors)) == len(errors)
 
 
-def test_threshold_trades_precision_for_recall(results):
-    th = results["thresholds"]
-    assert np.all(np.diff(th["recall"]) <= 1e-12)  # recall never rises with the threshold
-    assert th["precision"][0] < th["at_half"]["precision"]
-    assert th["at_best"]["f1"] >= th["at_half"]["f1"]
-    assert th["average_precision"] > 3 * th["minority_share_test"]
+def test_equal_mae_by_construction(payload):
+    for run in payload["runs"]:
+        a, b = run["results"]["regression"].values()
+        assert a["mae"] == pytest.approx(b["mae"], rel=1e-9)
 
 
-def test_macro_micro_weighted_f1(results):
-    trained, trivial = results["digits"]["trained"], results["digits"]["trivial"]
-    assert trained["f1_micro"] == pytest.approx(trained["accuracy"], abs=1e-12)
-    assert trivial["f1_micro"] == pytest.approx(trivial["accuracy"], abs=1e-12)
-    assert trivial["f1_macro"] < 0.1 < trivial["f1_micro"]
-    assert trained["f1_macro"] > 0.7
+def test_figures_and_table_draw(payload):
+    runs = [r["results"] for r in payload["runs"]]
+    figs = metrics.figures(runs)
+    assert figs and all(isinstance(f, Figure) for f in figs.values())
+    assert len(metrics.table(runs).rows) == 2 * len(runs[0]["moons"]) + 3
 
 
-def test_mse_punishes_large_errors_mae_does_not(results):
-    a, b = results["regression"]["gaussian_errors"], results["regression"]["rare_large_errors"]
-    assert a["mae"] == pytest.approx(b["mae"], rel=1e-9)
-    assert b["mse"] > 3 * a["mse"] and b["r2"] < a["r2"]
-    assert a["exact_match"] == 0 and max(a["max_formula_error"], b["max_formula_error"]) < 1e-9
+def test_majority_baseline_and_scores_match_scikit_learn():
+    X_tr, X_va, X_te, y_tr, y_va, y_te = imbalanced_moons(0, 600, 0.1)
+    assert 0.05 < y_tr.mean() < 0.15 and len(y_va) and len(y_te)
+    baseline = majority(y_tr, len(y_te))
+    assert (baseline == 0).all()
+    ours = scores(y_te, baseline, 1)
+    assert ours["recall"] == 0 and ours["accuracy"] == pytest.approx(1 - y_te.mean())
+    rng = np.random.default_rng(1)
+    predicted = np.where(rng.random(len(y_te)) < 0.8, y_te, 1 - y_te)
+    assert scores(y_te, predicted, 1) == pytest.approx(sklearn_scores(y_te, predicted, 1), abs=1e-12)
 
 
-def test_report_parts(results):
-    figs = metrics.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert metrics.table(results).rows
-    text = metrics.conclusion(results)
-    assert text and re.search(r"\d", text)
-    assert json.loads(json.dumps(results, default=_default))["sweep"]["shares"] == results["sweep"]["shares"]
+def test_best_f1_threshold_picks_the_separating_value():
+    y = np.array([0, 0, 0, 1, 1])
+    p = np.array([0.1, 0.2, 0.3, 0.35, 0.9])
+    threshold, curve = best_f1_threshold(y, p, np.array([0.25, 0.32, 0.5]))
+    assert threshold == 0.32 and curve[1] == 1.0 and curve[2] < 1.0

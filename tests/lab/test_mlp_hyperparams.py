@@ -1,63 +1,78 @@
-"""The mlp-hyperparams experiment's claims, checked on a quick run (003 §4.2, §4.3 ex. 1)."""
+"""The mlp-hyperparams experiment (003 4.2, 4.3 ex. 1): structure of a quick run (tuned rates
+recorded and interior, equal budgets, the test set read once), figures, and the search code."""
 
-import copy
-import json
-import sys
+import math
 
+import optuna
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments import mlp_hyperparams
-from neuronlab.lab.experiments._mlp_hyperparams_helpers import grid_configs, grid_levels, tpe_search
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.mlp_hyperparams.annealing import SimulatedAnnealingSampler
+from neuronlab.lab.experiments.mlp_hyperparams.search import STRATEGIES, grid_levels, grid_values, search
+
+SPACE = {"x": (0.01, 10.0, "log"), "k": (1, 5, "int")}
 
 
 @pytest.fixture(scope="module")
-def results():
-    return mlp_hyperparams.run(LabConfig(quick=True, seed=0))
+def runs(quick_run):
+    return [r["results"] for r in quick_run("mlp-hyperparams")["runs"]]
 
 
-def test_learning_rate_extremes_on_the_digits(results):
-    trials = results["sweeps"]["digits"]["lr"]
-    low, mid, high = (t["val_accuracy"] for t in trials)  # quick lrs: 0.01, 0.3, 3.0
-    assert [t["hp"]["lr"] for t in trials] == [0.01, 0.3, 3.0]
-    assert mid > low + 0.2  # too small a learning rate learns too slowly
-    assert high < 0.3 < mid  # too large a learning rate does not converge
+def test_every_architecture_has_its_own_interior_learning_rate(runs):
+    for r in runs:
+        for key in ("width", "depth"):
+            for t in r["sweeps"][key]:
+                assert t["lr"] in t["lr_grid"] and t["lr_interior"], (key, t[key], t["lr_grid"])
+                assert t["val_accuracy"] == max(s for s in t["val_accuracy_by_lr"] if s is not None)
 
 
-def test_every_strategy_gets_the_same_budget(results):
-    search = results["search"]
-    budget = search["budget"]
-    assert len(search["grid"]["trials"]) <= budget and len(search["random"]["trials"]) == budget
-    if search["optuna_available"]:
-        assert len(search["tpe"]["trials"]) == budget
-    for name in ("grid", "random", "tpe"):
-        if search[name] is None:
-            continue
-        best = max(t["val_accuracy"] for t in search[name]["trials"])
-        assert search[name]["best"]["val_accuracy"] == best == search[name]["best_so_far"][-1]
+def test_every_strategy_gets_the_same_budget(runs):
+    for r in runs:
+        search_results = r["search"]
+        budget = search_results["budget"]
+        assert set(search_results["strategies"]) == set(STRATEGIES)
+        for name, s in search_results["strategies"].items():
+            assert len(s["trials"]) == budget or (name == "grid" and len(s["trials"]) <= budget)
+            assert s["best"] == max(t["value"] for t in s["trials"]) == s["best_so_far"][-1]
+        chosen = search_results["chosen"]
+        assert chosen["val_accuracy"] == max(s["best"] for s in search_results["strategies"].values())
+        assert 0 < chosen["test_accuracy"] <= 1
 
 
-def test_grid_respects_the_budget():
+def test_figures_and_table_draw(runs):
+    figs = mlp_hyperparams.figures(runs)
+    assert figs and all(isinstance(f, Figure) for f in figs.values())
+    assert any("reference recipe" in row[0] for row in mlp_hyperparams.table(runs).rows)
+
+
+def test_grid_fits_the_budget():
     assert grid_levels(8, ["a", "b", "c", "d"]) == {"a": 2, "b": 2, "c": 2, "d": 1}
-    assert len(grid_configs(8)) == 8 and len(grid_configs(4)) == 4
+    values = grid_values(8, {"lr": (0.01, 3.0, "log"), "depth": (1, 3, "int"), "w": (16, 256, "logint"),
+                             "e": (4, 20, "int")})  # fmt: skip
+    assert (
+        values["depth"] == [2, 3] and values["e"] == [12] and math.prod(len(v) for v in values.values()) == 8
+    )
 
 
-def test_report_parts(results):
-    figs = mlp_hyperparams.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert len(mlp_hyperparams.table(results).rows) > 10
-    text = mlp_hyperparams.conclusion(results)
-    assert text and any(ch.isdigit() for ch in text)
-    assert json.loads(json.dumps(results, default=_default, allow_nan=False))["space"] == results["space"]
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_each_strategy_uses_the_budget_and_is_seeded(strategy):
+    def objective(hp):
+        return -((math.log10(hp["x"]) - 0.3) ** 2) - 0.1 * (hp["k"] - 3) ** 2
+
+    first = search(strategy, objective, 9, seed=1, space=SPACE)
+    assert len(first) == 9 or (strategy == "grid" and len(first) <= 9)
+    assert first == search(strategy, objective, 9, seed=1, space=SPACE)
+    assert all(0.01 <= t["hp"]["x"] <= 10 and 1 <= t["hp"]["k"] <= 5 for t in first)
 
 
-def test_without_optuna_tpe_is_skipped_and_said_so(results, monkeypatch):
-    monkeypatch.setitem(sys.modules, "optuna", None)  # makes `import optuna` raise ImportError
-    assert tpe_search(lambda hp: {"val_accuracy": 0.0}, 2, 0) is None
-    skipped = copy.deepcopy(results)
-    skipped["search"]["tpe"], skipped["search"]["optuna_available"] = None, False
-    assert "Optuna is not installed" in mlp_hyperparams.conclusion(skipped)
-    assert any("skipped" in str(row[2]) for row in mlp_hyperparams.table(skipped).rows)
-    assert len(mlp_hyperparams.figures(skipped)) == 4
+def test_simulated_annealing_climbs_a_smooth_objective():
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study(direction="maximize", sampler=SimulatedAnnealingSampler(seed=0))
+    study.optimize(
+        lambda t: -((t.suggest_float("x", -1, 1) - 0.3) ** 2) - 0.01 * t.suggest_int("n", 0, 10), n_trials=30
+    )
+    xs = [t.params["x"] for t in study.trials]
+    assert abs(study.best_params["x"] - 0.3) < 0.05 < abs(xs[0] - 0.3)
+    steps = [abs(b - a) for a, b in zip(xs, xs[1:])]
+    assert max(steps[-10:]) < max(steps[:10])  # the neighbourhood shrinks as it cools

@@ -1,70 +1,79 @@
-"""The polynomial experiment's claims, checked on a quick run (seed 003 §4.4)."""
-
-import json
+"""polynomial: structure of a quick run's results, figures and table, and the measuring
+functions (the claims themselves are asserted by test_claims.py)."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
+from neuronlab.datasets import make_polynomial
 from neuronlab.lab.experiments import polynomial
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.polynomial import measure
 
 
 @pytest.fixture(scope="module")
-def results():
-    return polynomial.run(LabConfig(quick=True, seed=0))
+def runs(quick_run):
+    return [r["results"] for r in quick_run("polynomial")["runs"]]
 
 
-def test_exact_solution_recovers_the_cubic_and_training_loss_falls_with_degree(results):
-    exact = results["exact"]
-    w = np.array(exact["weights"][polynomial.RIGHT - 1])
-    assert np.allclose(w, results["true_w"], atol=0.3)
-    assert all(b <= a * (1 + 1e-9) for a, b in zip(exact["train"], exact["train"][1:]))
-    assert exact["train"][-1] > 0.005  # degree 20 cannot interpolate 100 noisy points
+def test_results_structure(runs):
+    assert len(runs) == 3
+    assert runs[0]["baseline_test"] != runs[1]["baseline_test"]  # each seed draws its own data
+    for r in runs:
+        assert len(r["exact"]["train"]) == len(r["degrees"]) == 20
+        size = r["data_size"]
+        assert len(size["exact_train"]) == len(size["sizes"]) and len(size["sgd_train"]) == len(size["sizes"])
+        assert r["baseline_test"] > 100 * r["noise"]["true_function_test"]
 
 
-def test_high_degree_exact_fit_overfits_and_interpolation_needs_n_minus_1(results):
-    exact, noise = results["exact"], results["noise"]
-    assert exact["test"][-1] > 100 * exact["test"][polynomial.RIGHT - 1]
-    assert noise["interpolation_train"] < 1e-12
-    assert noise["interpolation_test"] > 1.0
+def test_exact_cubic_is_close_to_the_true_weights(runs):
+    for r in runs:
+        w = np.asarray(r["exact"]["weights"][measure.RIGHT - 1])
+        np.testing.assert_allclose(w, r["true_w"], atol=0.3)
 
 
-def test_more_data_tames_overfitting_but_not_underfitting(results):
-    size = results["data_size"]
-    over, under = size["degrees"].index(polynomial.OVER), size["degrees"].index(polynomial.UNDER)
-    assert size["exact_test"][-1][over] < 1e-3 * size["exact_test"][0][over]
-    assert size["exact_test"][-1][under] > 10 * polynomial.NOISE_VARIANCE
+def test_figures_and_table(runs):
+    figs = polynomial.figures(runs)
+    assert set(figs) == {"degree_sweep", "data_size", "scaling"}
+    assert all(isinstance(f, Figure) for f in figs.values())
+    assert len(polynomial.table(runs).rows) == 23
 
 
-def test_raw_powers_make_sgd_diverge_as_the_curvature_predicts(results):
-    s = results["scaling"]
-    assert s["lambda_max_raw"][-1] > 1e10 * s["lambda_max_scaled"][-1]
-    assert s["raw_diverged_epoch"][-1] is not None and s["raw_diverged_epoch"][0] is None
-    assert all(v is not None for v in results["sgd"]["test"])  # the 1/i! features never diverge
-    predicted = [c < results["lr"] for c in s["critical_lr_raw"]]
-    observed = [e is not None for e in s["raw_diverged_epoch"]]
-    assert sum(p == o for p, o in zip(predicted, observed)) >= 18
+def test_bank_trains_each_degree_as_its_own_model():
+    data = make_polynomial(n_train=30, n_test=10, max_degree=5, random_state=0)
+    arrays = (data.X_train, data.y_train, data.X_test, data.y_test)
+    both = measure.train_bank(arrays, [1, 3], epochs=3, seed=0)
+    mask = measure.degree_mask(5, [1, 3])
+    assert mask[:, 0].tolist() == [1, 1, 0, 0, 0] and mask[:, 1].tolist() == [1, 1, 1, 1, 0]
+    assert np.all(both["weights"][2:, 0] == 0)
+    assert both["train"].shape == (3, 2)
 
 
-def test_standardizing_fixes_the_raw_features(results):
-    s = results["scaling"]
-    assert all(v is not None for v in s["standardized_test"])
-    assert s["standardized_test"][polynomial.RIGHT - 1] < 0.1
-    assert all(v is not None for v in s["raw_small_lr_test"])  # a stable lr does not diverge either
+def test_exact_fit_is_least_squares_and_curvature_predicts_the_limit():
+    data = make_polynomial(n_train=50, n_test=10, max_degree=6, random_state=1)
+    w = measure.exact_fit(data.X_train, data.y_train, 3)
+    ref = np.linalg.lstsq(
+        data.X_train[:, :4].astype(np.float64), data.y_train[:, 0].astype(np.float64), rcond=None
+    )[0]
+    np.testing.assert_allclose(w, ref, rtol=1e-6, atol=1e-9)
+    c = measure.curvature(data.X_train, 3)
+    assert c["critical_lr"] == pytest.approx(2 / c["lambda_max"])
+    assert measure.first_diverged_epoch(np.array([1.0, 2.0, np.inf])) == 3
+    assert measure.first_diverged_epoch(np.array([1.0, 2.0])) is None
 
 
-def test_noise_floor(results):
-    noise = results["noise"]
-    assert noise["noise_free_test"] < 1e-20
-    assert 0.5 * polynomial.NOISE_VARIANCE < min(results["exact"]["test"]) < 2 * polynomial.NOISE_VARIANCE
+def test_expected_test_mse_is_the_noise_floor_plus_the_error_against_the_true_function():
+    true_w = make_polynomial(n_train=1, n_test=1, max_degree=measure.N_FEATURES, random_state=0).true_w
+    exact = np.zeros(measure.N_FEATURES)
+    exact[:4] = true_w[:4]
+    off = exact.copy()
+    off[0] += 0.1  # a constant error of 0.1 everywhere adds exactly 0.01
+    floor, shifted = measure.expected_test_mse([exact, off], 0, measure.N_FEATURES, draws=1000)
+    assert floor == pytest.approx(measure.NOISE_VARIANCE, rel=1e-9)
+    assert shifted == pytest.approx(measure.NOISE_VARIANCE + 0.01, rel=1e-6)
 
 
-def test_report_parts(results):
-    figs = polynomial.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert len(polynomial.table(results).rows) == len(results["degrees"])
-    text = polynomial.conclusion(results)
-    assert text and any(ch.isdigit() for ch in text)
-    assert json.loads(json.dumps(results, default=_default, allow_nan=False))["degrees"] == results["degrees"]
+def test_expected_test_mse_of_every_model_is_above_the_noise_floor(runs):
+    for r in runs:
+        values = r["expected_test"]["exact"] + r["expected_test"]["sgd"]
+        finite = [v for v in values if v is not None]
+        assert len(values) == 2 * len(r["degrees"]) and min(finite) > measure.NOISE_VARIANCE

@@ -1,58 +1,48 @@
-"""The residual experiment's claims, checked on a quick run (002 question 11)."""
+"""residual: the structure of a quick run's results, the tuned rates recorded, the figures, and
+the networks (the claims themselves are asserted by test_claims.py)."""
 
-import json
-
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
 from neuronlab.lab.experiments import residual
-from neuronlab.lab.experiments._residual_helpers import build, linear_layers
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.residual.networks import VARIANTS, build, first_over_last, linear_layers
 
 
 @pytest.fixture(scope="module")
-def results():
-    return residual.run(LabConfig(quick=True, seed=0))
+def payload(quick_run):
+    return quick_run("residual")
 
 
-def _run(results, variant, depth):
-    return next(r for r in results["runs"] if r["variant"] == variant and r["depth"] == depth)
-
-
-def test_twins_have_the_same_parameters():
-    plain, res = build(5, "plain"), build(5, "residual")
-    assert sum(p.numel() for p in plain.parameters()) == sum(p.numel() for p in res.parameters())
+def test_twins_have_the_same_parameters_and_he_init_is_kaiming():
+    plain, res, he = build(5, "plain"), build(5, "residual"), build(5, "plain_he")
+    count = [sum(p.numel() for p in m.parameters()) for m in (plain, res, he)]
+    assert count[0] == count[1] == count[2]
     assert len(linear_layers(plain)) == len(linear_layers(res)) == 7
+    w = linear_layers(he)[3].weight.detach().numpy()
+    assert w.std() == pytest.approx(np.sqrt(2 / 64), rel=0.1)
+    with pytest.raises(ValueError, match="variant"):
+        build(2, "dense")
 
 
-def test_deep_plain_network_trains_worse_than_its_residual_twin(results):
-    deepest = max(results["settings"]["depths"])
-    plain, res = _run(results, "plain", deepest), _run(results, "residual", deepest)
-    assert plain["train_loss"] > res["train_loss"] + 0.3
-    assert plain["test_accuracy"] < res["test_accuracy"]
+def test_first_over_last_reads_the_hidden_blocks():
+    assert first_over_last([5.0, 1e-3, 0.5, 1e-1, 7.0]) == pytest.approx(-2.0)
 
 
-def test_degradation_deeper_plain_is_worse_than_shallower_plain(results):
-    shallow, deep = min(results["settings"]["depths"]), max(results["settings"]["depths"])
-    assert _run(results, "plain", deep)["train_loss"] > _run(results, "plain", shallow)["train_loss"]
+def test_every_variant_and_depth_has_an_interior_tuned_rate(payload):
+    runs = [r["results"] for r in payload["runs"]]
+    for r in runs:
+        assert set(r["runs"]) == {f"{v}/{d}" for v in VARIANTS for d in r["depths"]}
+        for one in r["runs"].values():
+            assert one["lr"] in one["lr_grid"] and one["lr_interior"]
+            assert len(one["grad_norms_first_last_block"]) == r["sizes"]["epochs"]
+    assert runs[0]["runs"]["plain/2"]["init_grad_norms"] != runs[1]["runs"]["plain/2"]["init_grad_norms"]
 
 
-def test_plain_gradients_vanish_towards_the_input_and_residual_ones_do_not(results):
-    deepest = max(results["settings"]["depths"])
-    plain = _run(results, "plain", deepest)["init_grad_norms"]
-    res = _run(results, "residual", deepest)["init_grad_norms"]
-    assert plain[1] / plain[-2] < 1e-3
-    assert res[1] / res[-2] > 1e-2
-    assert all(row[1] < 1e-3 for row in _run(results, "plain", deepest)["grad_norms"])
-
-
-def test_report_parts(results):
-    figs = residual.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert len(residual.table(results).rows) == len(results["runs"])
-    text = residual.conclusion(results)
-    assert text and any(ch.isdigit() for ch in text)
-    assert (
-        json.loads(json.dumps(results, default=_default, allow_nan=False))["settings"] == results["settings"]
+def test_figures_and_table_draw_from_all_seeds(payload):
+    runs = [r["results"] for r in payload["runs"]]
+    figs = residual.figures(runs)
+    assert set(figs) == {"degradation", "gradients", "training_curves"} and all(
+        isinstance(f, Figure) for f in figs.values()
     )
+    assert len(residual.table(runs).rows) == 2 * len(VARIANTS) + 1

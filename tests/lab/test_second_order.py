@@ -1,71 +1,54 @@
-"""The second-order experiment's claims, checked on a quick run (seed 003 §4.7 exercise 5)."""
+"""The second-order experiment (003 4.7 ex. 5): structure of a quick run, timings kept apart,
+figures, and its measuring functions."""
 
-import json
-
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from neuronlab.lab.experiment import LabConfig
+import neuronlab
 from neuronlab.lab.experiments import second_order
-from neuronlab.lab.results_io import _default
+from neuronlab.lab.experiments.second_order.measure import finite_difference_hvp, flat_hvp, graph_size
 
 
 @pytest.fixture(scope="module")
-def results():
-    return second_order.run(LabConfig(quick=True, seed=0))
+def payload(quick_run):
+    return quick_run("second-order")
 
 
-def test_hvp_costs_two_backward_passes_and_the_hessian_n_plus_one(results):
-    for row in results["sizes"]:
-        assert row["hvp_backward_passes"] == 2
-        assert row["hessian_backward_passes"] == row["n"] + 1
-    big = results["sizes"][-1]
-    # 50 passes against 2 (about 25x the time); only a wide margin is asserted, since wall
-    # time on a shared machine is noisy (the pass counts above are the exact claim).
-    assert big["hessian_seconds"] > big["hvp_seconds"]
+def test_timings_are_kept_apart_and_alternate_all_three(payload):
+    assert all("timings" not in r["results"] for r in payload["runs"])
+    for timing in payload["timings"]["per_seed"]:
+        assert {"gradient_min_seconds", "hvp_min_seconds", "hessian_min_seconds"} <= set(timing)
+        assert timing["gradient_min_seconds"] <= timing["gradient_median_seconds"]
 
 
-def test_the_gradient_graph_is_larger_than_the_loss_graph(results):
-    for row in results["sizes"]:
-        assert row["gradient_graph"][0] > row["loss_graph"][0]
-        assert row["gradient_graph"][1] > row["loss_graph"][1]
+def test_sizes_and_seeds(payload):
+    runs = [r["results"] for r in payload["runs"]]
+    assert [s["n"] for s in runs[0]["sizes"]] == [3 * w + 1 for w in second_order.SIZES["widths"][1]]
+    tops = [r["sizes"][-1]["power_top"] for r in runs]
+    assert len(set(tops)) == len(tops)  # seeds differ (initialization and noise)
 
 
-def test_hvp_agrees_with_the_full_hessian_and_finite_differences(results):
-    for row in results["sizes"]:
-        assert row["hvp_vs_hessian_max_diff"] < 1e-10
-        assert row["fd_relative_error"] < 1e-6
-        assert row["power_top_rel_error"] < 1e-6
-        low, high = row["power_extremes"]
-        assert low == pytest.approx(row["lambda_min"], rel=1e-5) and high == pytest.approx(
-            row["lambda_max"], rel=1e-5
-        )
-    q = results["quadratic"]
-    assert q["hessian_max_diff"] < 1e-10
-    assert q["lambda_power"] == pytest.approx(q["lambda_exact"], rel=1e-8)
+def test_figures_and_table_draw(payload):
+    runs = [r["results"] for r in payload["runs"]]
+    figs = second_order.figures(runs)
+    assert figs and all(isinstance(f, Figure) for f in figs.values())
+    assert len(second_order.table(runs).rows) == len(runs[0]["sizes"])
 
 
-def test_negative_curvature_at_init_nearly_gone_after_training(results):
-    init, trained = results["spectrum"]["init"], results["spectrum"]["trained"]
-    assert init["negative"] > 0 and init["min_over_max"] < -0.05
-    assert abs(trained["min_over_max"]) < 1e-2
-    assert trained["loss"] < 0.1 * init["loss"]
+def test_hvp_and_finite_differences_on_a_cubic():
+    w = neuronlab.tensor(np.array([1.0, -2.0, 0.5]), requires_grad=True)
+    loss_fn = lambda: (w**3).sum() + w[0] * w[1]  # noqa: E731
+    v = np.array([0.3, -1.0, 2.0])
+    exact = np.array([[6.0, 1.0, 0.0], [1.0, -12.0, 0.0], [0.0, 0.0, 3.0]]) @ v
+    assert flat_hvp(loss_fn, [w], v) == pytest.approx(exact, rel=1e-12)
+    assert finite_difference_hvp(loss_fn, [w], v) == pytest.approx(exact, rel=1e-6)
+    assert w.detach().numpy().tolist() == [1.0, -2.0, 0.5]  # restored
 
 
-def test_gd_is_stable_below_two_over_lambda_and_diverges_above_on_the_quadratic(results):
-    for run in results["quadratic"]["runs"]:
-        assert (run["outcome"] == "stable") == (run["factor"] < 1)
-        if run["factor"] > 1:
-            assert run["last_step_ratio"] == pytest.approx(run["top_direction_factor"], rel=0.01)
-    net = {r["factor"]: r for r in results["net_gd"]}
-    assert net[0.5]["outcome"] == net[0.9]["outcome"] == "stable"
-    assert net[1.5]["outcome"] == "diverged" and net[1.1]["max_over_start"] > 2
-
-
-def test_report_parts(results):
-    figs = second_order.figures(results)
-    assert 1 <= len(figs) <= 4 and all(isinstance(f, Figure) for f in figs.values())
-    assert len(second_order.table(results).rows) == len(results["sizes"])
-    text = second_order.conclusion(results)
-    assert text and any(ch.isdigit() for ch in text)
-    assert json.loads(json.dumps(results, default=_default, allow_nan=False))["widths"] == results["widths"]
+def test_graph_size_counts_ops_once():
+    x = neuronlab.tensor(np.ones(3), requires_grad=True)
+    y = x * 2
+    z = (y + y).sum()
+    ops, nbytes = graph_size([z])
+    assert ops == 3 and nbytes > 0

@@ -16,7 +16,7 @@ import neuronlab as nl
 import neuronlab.nn as nn
 import neuronlab.nn.functional as F
 from neuronlab.autograd import gradcheck, gradgradcheck
-from neuronlab.ops import im2col
+from neuronlab.ops import block_cache, im2col
 
 TOLERANCE = {np.float32: dict(rtol=1e-4, atol=1e-5), np.float64: dict(rtol=1e-10, atol=1e-11)}
 
@@ -184,34 +184,34 @@ def test_conv2d_array_and_tensor_backward_agree(case):
 
 
 def test_buffer_cache_hands_out_only_arrays_nothing_uses():
-    """``im2col.empty`` reuses a block once no array refers to it (a view counts), never while
+    """``block_cache.empty`` reuses a block once no array refers to it (a view counts), never while
     one does, and never while tracemalloc traces."""
     import tracemalloc
 
     def address(array):
         return array.__array_interface__["data"][0]
 
-    im2col.release_buffers()
-    a = im2col.empty((64, 1024), np.float32)
+    block_cache.release_buffers()
+    a = block_cache.empty((64, 1024), np.float32)
     first = address(a)
-    b = im2col.empty((64, 1024), np.float32)
+    b = block_cache.empty((64, 1024), np.float32)
     assert not np.shares_memory(a, b)
     view = a[1:]
     del a
-    c = im2col.empty((64, 1024), np.float32)
+    c = block_cache.empty((64, 1024), np.float32)
     assert not np.shares_memory(c, view)  # the view keeps a's block in use
     del view
-    d = im2col.empty((1024, 64), np.int32)  # any request of the same size may take it
+    d = block_cache.empty((1024, 64), np.int32)  # any request of the same size may take it
     assert address(d) == first and d.shape == (1024, 64) and d.flags.c_contiguous
     del d
     tracemalloc.start()
     try:
-        assert im2col.empty((64, 1024), np.float32).base is None
+        assert block_cache.empty((64, 1024), np.float32).base is None
     finally:
         tracemalloc.stop()
-    assert address(im2col.empty((64, 1024), np.float32)) == first
-    im2col.release_buffers()
-    assert im2col.empty((64, 1024), np.float32).nbytes == 64 * 1024 * 4
+    assert address(block_cache.empty((64, 1024), np.float32)) == first
+    block_cache.release_buffers()
+    assert block_cache.empty((64, 1024), np.float32).nbytes == 64 * 1024 * 4
 
 
 def test_buffer_cache_never_gives_one_block_to_two_threads():
@@ -220,7 +220,7 @@ def test_buffer_cache_never_gives_one_block_to_two_threads():
     def work(seed: int) -> bool:
         held = []
         for i in range(200):
-            a = im2col.empty((128, 128), np.float32)
+            a = block_cache.empty((128, 128), np.float32)
             a.fill(seed)
             held.append(a)
             if len(held) > 3:

@@ -22,7 +22,7 @@ import neuronlab as nl
 import neuronlab.nn as nn
 import neuronlab.nn.functional as F
 from neuronlab.autograd import gradcheck
-from neuronlab.nn.functional.loss import TargetError
+from neuronlab.nn.functional.loss_arguments import TargetError
 
 TOL = {np.float32: dict(rtol=2e-5, atol=2e-6), np.float64: dict(rtol=1e-9, atol=1e-11)}
 DTYPES = [np.float32, np.float64]
@@ -34,14 +34,14 @@ def _torch_reduce(loss, reduction):
     return loss.mean() if reduction == "mean" else loss.sum() if reduction == "sum" else loss
 
 
-def torch_hinge(input, target, margin=1.0, reduction="mean"):  # noqa: A002
+def torch_hinge(input, target, margin=1.0, reduction="mean"):
     y = target.to(input.dtype)
     if bool((target != -1).all()):  # {0, 1} labels
         y = 2 * y - 1
     return _torch_reduce(torch.clamp(margin - y * input, min=0), reduction)
 
 
-def torch_focal(input, target, gamma=2.0, alpha=None, reduction="mean"):  # noqa: A002
+def torch_focal(input, target, gamma=2.0, alpha=None, reduction="mean"):
     """-α_y (1 - p_y)^γ log p_y from log_softmax (Lin et al., 2017)."""
     logp = torch.log_softmax(input, 1 if input.ndim > 1 else 0)
     logp_y = logp.gather(1, target.unsqueeze(1)).squeeze(1) if input.ndim > 1 else logp[target]

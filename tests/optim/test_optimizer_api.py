@@ -306,3 +306,40 @@ def test_scheduled_lr_is_read_at_every_step():
             history.append(run.values())
         histories.append(history)
     assert_same_trajectory(*histories, "float64")
+
+
+def test_a_refused_step_or_state_changes_nothing():
+    import neuronlab as nl
+
+    a, b = nl.ones(2, requires_grad=True), nl.ones(3, requires_grad=True)
+    opt = nl.optim.Adam([a, b], lr=0.1)
+    a.grad, b.grad = nl.ones(2), nl.ones(3)
+    opt.param_groups[0]["lr"] = float("nan")
+    with pytest.raises(ValueError, match="no parameter was updated"):
+        opt.step()
+    assert a.tolist() == [1.0, 1.0] and not opt.state
+    opt.param_groups[0]["lr"] = 0.1
+    opt.step()
+    saved = opt.state_dict()
+    saved["state"][1]["exp_avg"] = nl.zeros(2)  # belongs to a 2-element parameter, not b
+    other = nl.optim.Adam([nl.ones(2, requires_grad=True), nl.ones(3, requires_grad=True)], lr=0.1)
+    with pytest.raises(ValueError, match="shape"):
+        other.load_state_dict(saved)
+    assert not other.state
+
+
+@pytest.mark.parametrize(
+    "cls, options",
+    [(optim.SGD, {}), (optim.SGD, {"momentum": 0.9}), (optim.Adam, {}), (optim.Adam, {"amsgrad": True}),
+     (optim.AdamW, {"amsgrad": True}), (optim.RMSprop, {}), (optim.RMSprop, {"centered": True, "momentum": 0.9}),
+     (optim.Adagrad, {})],
+)  # fmt: skip
+def test_state_buffers_counts_the_state_an_optimizer_keeps(cls, options):
+    """``state_buffers`` (what analysis.memory reads) equals the parameter-shaped buffers after a step."""
+    w = neuronlab.ones(3, 2, requires_grad=True)
+    optimizer = cls([w], lr=0.1, **options)
+    (w * w).sum().backward()
+    optimizer.step()
+    kept = [v for v in optimizer.state[w].values() if isinstance(v, neuronlab.Tensor) and v.shape == w.shape]
+    assert cls.state_buffers(optimizer.param_groups[0]) == len(kept)
+    assert cls.state_buffers(options) == len(kept)

@@ -325,11 +325,86 @@ def test_torch_save_file_is_refused(tmp_path, torch_module):
     assert not (tmp_path / "pwned").exists()
 
 
-def test_plain_safetensors_file_is_not_a_checkpoint(tmp_path):
+def test_plain_safetensors_file_loads_by_name_with_a_warning(tmp_path):
     safetensors_numpy = pytest.importorskip("safetensors.numpy")
-    safetensors_numpy.save_file({"w": np.ones(2)}, tmp_path / "plain.safetensors")
-    with pytest.raises(CheckpointError, match="not a neuronlab checkpoint"):
-        load(tmp_path / "plain.safetensors")
+    safetensors_numpy.save_file(
+        {"w": np.ones(2), "b": np.arange(3, dtype=np.int64)}, tmp_path / "plain.safetensors"
+    )
+    with pytest.warns(UserWarning, match="no checksum to verify"):
+        state = load(tmp_path / "plain.safetensors")
+    assert set(state) == {"w", "b"} and isinstance(state["w"], neuronlab.Tensor)
+    np.testing.assert_array_equal(state["b"].numpy(), np.arange(3))
+
+
+def test_a_flat_state_dict_is_stored_under_its_own_keys(tmp_path):
+    safetensors_numpy = pytest.importorskip("safetensors.numpy")
+    model = neuronlab.nn.Sequential(neuronlab.nn.Linear(3, 4), neuronlab.nn.ReLU(), neuronlab.nn.Linear(4, 2))
+    save(model.state_dict(), tmp_path / "m.safetensors")
+    arrays = safetensors_numpy.load_file(tmp_path / "m.safetensors")
+    assert set(arrays) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+    nested = {"model": model.state_dict(), "epoch": 3}
+    save(nested, tmp_path / "n.safetensors")
+    assert set(safetensors_numpy.load_file(tmp_path / "n.safetensors")) == {f"model.{k}" for k in arrays}
+
+
+def test_colliding_paths_get_distinct_names(tmp_path):
+    obj = {"a.b": np.ones(1), "a": {"b": np.zeros(1)}}
+    save(obj, tmp_path / "c.safetensors")
+    assert_same(load(tmp_path / "c.safetensors"), obj)
+
+
+def test_torch_reads_a_neuronlab_state_dict_and_predicts_the_same(tmp_path, torch_module):
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    model = neuronlab.nn.Sequential(neuronlab.nn.Linear(3, 4), neuronlab.nn.Tanh(), neuronlab.nn.Linear(4, 2))
+    save(model.state_dict(), tmp_path / "m.safetensors")
+    reference = torch_module.nn.Sequential(
+        torch_module.nn.Linear(3, 4), torch_module.nn.Tanh(), torch_module.nn.Linear(4, 2)
+    )
+    reference.load_state_dict(safetensors_torch.load_file(tmp_path / "m.safetensors"))
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    with torch_module.no_grad():
+        expected = reference(torch_module.from_numpy(x)).numpy()
+    np.testing.assert_allclose(
+        model(neuronlab.from_numpy(x)).detach().numpy(), expected, rtol=1e-6, atol=1e-6
+    )
+
+
+def test_neuronlab_reads_a_torch_saved_safetensors_state_dict(tmp_path, torch_module):
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    reference = torch_module.nn.Sequential(torch_module.nn.Linear(3, 4), torch_module.nn.ReLU())
+    safetensors_torch.save_file(reference.state_dict(), tmp_path / "t.safetensors")
+    model = neuronlab.nn.Sequential(neuronlab.nn.Linear(3, 4), neuronlab.nn.ReLU())
+    with pytest.warns(UserWarning, match="plain safetensors"):
+        model.load_state_dict(load(tmp_path / "t.safetensors"))
+    x = np.ones((2, 3), dtype=np.float32)
+    with torch_module.no_grad():
+        expected = reference(torch_module.from_numpy(x)).numpy()
+    np.testing.assert_allclose(model(neuronlab.from_numpy(x)).detach().numpy(), expected, rtol=1e-6)
+
+
+def test_bfloat16_tensors_are_refused_with_a_clear_message(tmp_path, torch_module):
+    safetensors_torch = pytest.importorskip("safetensors.torch")
+    safetensors_torch.save_file(
+        {"w": torch_module.ones(2, dtype=torch_module.bfloat16)}, tmp_path / "b.safetensors"
+    )
+    with pytest.raises(CheckpointError, match="BF16"):
+        load(tmp_path / "b.safetensors")
+
+
+def test_save_refuses_a_header_that_load_would_refuse(tmp_path, monkeypatch):
+    monkeypatch.setattr(serialization, "_MAX_HEADER", 10_000)
+    with pytest.raises(ValueError, match="nothing was written"):
+        save({"numbers": list(range(5_000))}, tmp_path / "big.safetensors")
+    assert not (tmp_path / "big.safetensors").exists()
+
+
+def test_version_1_files_with_numbered_names_still_load(tmp_path, monkeypatch):
+    obj = {"model": {"w": neuronlab.ones(2)}, "step": 4}
+    monkeypatch.setattr(serialization, "FORMAT_VERSION", "1")
+    monkeypatch.setattr(serialization, "_join", lambda path, key: "")  # v1 named arrays by counter
+    save(obj, tmp_path / "v1.safetensors")
+    monkeypatch.undo()
+    assert_same(load(tmp_path / "v1.safetensors"), obj)
 
 
 def test_builtin_codec_writes_and_reads_the_same_format(tmp_path, monkeypatch):

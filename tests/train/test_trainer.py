@@ -257,3 +257,102 @@ def test_same_seed_repeats_a_whole_run_bit_for_bit():
 
     first, second = run(), run()
     np.testing.assert_array_equal(first, second)
+
+
+def test_a_million_iterations_of_history_checkpoint_and_load(tmp_path):
+    """A long SGD run's history (batch 1 on 60,000 samples for 17 epochs) fits in a loadable
+    checkpoint: records are stored as arrays, not JSON in the header."""
+    torch.manual_seed(0)
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    n = 1_000_000
+    iterations = np.arange(1, n + 1)
+    trainer.history.steps = [
+        {"epoch": int(i // 60_000) + 1, "iteration": int(i), "batch_size": 1, "loss": float(i) * 1e-6, "lr": 0.1,
+         "time": 1e-4} for i in iterations
+    ]  # fmt: skip
+    trainer.history.steps[7]["rolled_back"] = True  # a field present in some records only
+    trainer.save_checkpoint(tmp_path / "long.safetensors")
+    assert (tmp_path / "long.safetensors").stat().st_size < 60 * 2**20
+    restored = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    restored.load_checkpoint(tmp_path / "long.safetensors")
+    assert len(restored.history.steps) == n
+    assert (
+        restored.history.steps[7] == trainer.history.steps[7]
+        and "rolled_back" not in restored.history.steps[8]
+    )
+    assert restored.history.steps[-1] == trainer.history.steps[-1]
+    assert type(restored.history.steps[-1]["iteration"]) is int
+
+
+def test_history_epoch_keeps_only_epoch_records():
+    X, y = moons()
+    model = mlp([2, 8, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False,
+                      history="epoch")  # fmt: skip
+    history = trainer.fit((X, y), epochs=3, batch_size=16)
+    assert history.steps == [] and len(history.epochs) == 3 and trainer.iteration == 3 * 13
+    with pytest.raises(ValueError, match="history"):
+        Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), history="batch")
+
+
+def test_bad_data_and_settings_are_refused_before_training():
+    X, y = moons()
+    model = mlp([2, 4, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), progress=False)
+    Xn = X.numpy().copy()
+    Xn[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        trainer.fit(torch.utils.data.TensorDataset(torch.tensor(Xn), y), epochs=1)
+    with pytest.raises(ValueError, match="drop_last"):
+        trainer.fit((X, y), epochs=1, batch_size=500, drop_last=True)
+    assert trainer.iteration == 0 and trainer.history.epochs == []
+
+
+def test_a_non_finite_loss_warns_once_without_a_guard():
+    X, y = moons()
+    torch.manual_seed(0)
+    model = mlp([2, 8, 2])
+    trainer = Trainer(model, optim.SGD(model.parameters(), lr=1e12), nn.CrossEntropyLoss(), progress=False)
+    with pytest.warns(UserWarning, match="DivergenceGuard") as caught:
+        trainer.fit((X, y), epochs=3, batch_size=16)
+    assert len([w for w in caught if "DivergenceGuard" in str(w.message)]) == 1
+
+
+def test_a_failed_write_names_the_file_and_keeps_the_old_one(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    path = tmp_path / "ckpt.safetensors"
+    torch.save({"w": torch.ones(2)}, path)
+    real_fsync = os.fsync
+
+    def full_disk(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="ckpt.safetensors.*No space left"):
+        torch.save({"w": torch.zeros(2)}, path)
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    assert torch.load(path)["w"].tolist() == [1.0, 1.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["ckpt.safetensors"]
+
+
+def test_accumulated_gradients_equal_the_large_batch_step():
+    X, y = moons(192)
+    results = []
+    for batch, k in ((64, 1), (16, 4), (32, 2)):
+        torch.manual_seed(0)
+        model = mlp([2, 8, 2])
+        trainer = Trainer(model, optim.SGD(model.parameters(), lr=0.5, momentum=0.9), nn.CrossEntropyLoss(),
+                          progress=False, accumulate=k, metrics=["accuracy"])  # fmt: skip
+        history = trainer.fit((X, y), epochs=3, batch_size=batch, shuffle=False)
+        assert trainer.iterations_per_epoch == 3 and trainer.iteration == 9
+        assert [s["batch_size"] for s in history.steps] == [64] * 9
+        results.append(([p.detach().numpy().copy() for p in model.parameters()], history.column("loss")))
+    for weights, losses in results[1:]:
+        for a, b in zip(results[0][0], weights):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(results[0][1], losses, rtol=1e-5)
+    with pytest.raises(ValueError, match="accumulate"):
+        Trainer(model, optim.SGD(model.parameters(), lr=0.1), nn.CrossEntropyLoss(), accumulate=0)

@@ -27,16 +27,16 @@ __all__ = [
 ]  # fmt: skip
 
 
-def softmin(input, dim=None, dtype=None):  # noqa: A002
+def softmin(input, dim=None, dtype=None):
     """softmax(-x) along ``dim``."""
     return softmax(-input, dim, dtype)
 
 
-def softsign(input):  # noqa: A002
+def softsign(input):
     """x / (1 + |x|)."""
     return input / (input.abs() + 1.0)
 
 
-def step(input):  # noqa: A002
+def step(input):
     """The M-P neuron's unit step: 1 where x >= 0, else 0 (zero gradient)."""
     return heaviside(input, 1.0)

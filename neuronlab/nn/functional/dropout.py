@@ -34,13 +34,13 @@ def _keep_mask(shape: tuple, p: float, dtype: np.dtype, generator: Generator | N
     return Tensor._wrap(keep.astype(dtype) * scale)
 
 
-def _masked(input: Tensor, mask: Tensor, inplace: bool, name: str) -> Tensor:  # noqa: A002
+def _masked(input: Tensor, mask: Tensor, inplace: bool, name: str) -> Tensor:
     if inplace:
         return input._inplace(name, input._operand_for_inplace() * mask)
     return input * mask
 
 
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
             generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Zero each element with probability ``p`` and scale the rest by 1/(1 - p), in training;
     the identity when ``training`` is False or p = 0.
@@ -57,14 +57,14 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return _masked(input, mask, inplace, "dropout_")
 
 
-def _feature_dropout(input: Tensor, p: float, inplace: bool, generator, name: str) -> Tensor:  # noqa: A002
+def _feature_dropout(input: Tensor, p: float, inplace: bool, generator, name: str) -> Tensor:
     """One mask value per (sample, channel), broadcast over the remaining dims."""
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
     mask = _keep_mask(shape, p, input._data.dtype, generator)
     return _masked(input, mask, inplace, name)
 
 
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
               generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Zero whole channels of a (N, C, L) or (C, L) input with probability ``p``, scaling the
     rest by 1/(1 - p) (Tompson et al., 2015: neighbouring values are correlated, so
@@ -84,7 +84,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _feature_dropout(input, p, inplace, generator, "dropout1d_")
 
 
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,  # noqa: A002
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False, *,
               generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Zero whole channels (feature maps) of a (N, C, H, W) input with probability ``p``,
     scaling the rest by 1/(1 - p). As in PyTorch, a 3-D input is read as (N, C, L)."""
@@ -101,7 +101,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
     return _feature_dropout(input, p, inplace, generator, "dropout2d_")
 
 
-def gaussian_noise(input: Tensor, std: float = 0.1, training: bool = True, *,  # noqa: A002
+def gaussian_noise(input: Tensor, std: float = 0.1, training: bool = True, *,
                    generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Add noise ε ~ N(0, std²) to every element in training (noise injection, Bishop 1995:
     equivalent to Tikhonov regularization for small std); the identity otherwise.

@@ -23,7 +23,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool, name: str) -> Tensor:  # noqa: A002
+def _apply(fn: Callable[[Tensor], Tensor], input: Tensor, inplace: bool, name: str) -> Tensor:
     """``fn(input)``, written back into ``input`` when ``inplace``; the op is recorded on a
     copy of the old value so its backward never reads the overwritten storage."""
     if not inplace:
@@ -47,7 +47,7 @@ class Sign(Module):
         tensor([-1.,  0.,  1.])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.sign(input)
 
 
@@ -59,7 +59,7 @@ class Step(Module):
         tensor([0., 1., 1.])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.step(input)
 
 
@@ -72,7 +72,7 @@ class Sigmoid(Module):
         tensor([0.5000])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.sigmoid(input)
 
 
@@ -84,7 +84,7 @@ class Tanh(Module):
         tensor([0.])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.tanh(input)
 
 
@@ -96,7 +96,7 @@ class LogSigmoid(Module):
         tensor([-0.6931])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.logsigmoid(input)
 
 
@@ -108,7 +108,7 @@ class Softsign(Module):
         tensor([0.5000])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.softsign(input)
 
 
@@ -125,7 +125,7 @@ class ReLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.relu(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
@@ -145,7 +145,7 @@ class LeakyReLU(Module):
         self.negative_slope = negative_slope
         self.inplace = inplace
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return _apply(lambda x: F.leaky_relu(x, self.negative_slope), input, self.inplace, "leaky_relu_")
 
     def extra_repr(self) -> str:
@@ -175,7 +175,7 @@ class PReLU(Module):
         """Set every slope back to ``init``."""
         nn_init.constant_(self.weight, self.init)
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.prelu(input, self.weight)
 
     def extra_repr(self) -> str:
@@ -195,7 +195,7 @@ class ELU(Module):
         self.alpha = alpha
         self.inplace = inplace
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return _apply(lambda x: F.elu(x, self.alpha), input, self.inplace, "elu_")
 
     def extra_repr(self) -> str:
@@ -216,7 +216,7 @@ class GELU(Module):
         super().__init__()
         self.approximate = approximate
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self) -> str:
@@ -235,7 +235,7 @@ class SiLU(Module):
         super().__init__()
         self.inplace = inplace
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return _apply(F.silu, input, self.inplace, "silu_")
 
     def extra_repr(self) -> str:
@@ -255,7 +255,7 @@ class Softplus(Module):
         self.beta = beta
         self.threshold = threshold
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.softplus(input, self.beta, self.threshold)
 
     def extra_repr(self) -> str:
@@ -287,7 +287,7 @@ class Hardtanh(Module):
         self.max_val = max_val
         self.inplace = inplace
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return _apply(lambda x: F.hardtanh(x, self.min_val, self.max_val), input, self.inplace, "hardtanh_")
 
     def extra_repr(self) -> str:
@@ -331,7 +331,7 @@ class Softmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         dim = self.dim if self.dim is not None else _implicit_dim("softmax", input.ndim)
         return F.softmax(input, dim)
 
@@ -351,7 +351,7 @@ class Softmin(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         dim = self.dim if self.dim is not None else _implicit_dim("softmin", input.ndim)
         return F.softmin(input, dim)
 
@@ -371,7 +371,7 @@ class LogSoftmax(Module):
         super().__init__()
         self.dim = dim
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         dim = self.dim if self.dim is not None else _implicit_dim("log_softmax", input.ndim)
         return F.log_softmax(input, dim)
 

@@ -53,9 +53,9 @@ class Sequential(Module):
             for idx, module in enumerate(args):
                 self.add_module(str(idx), module)
 
-    def forward(self, input):  # noqa: A002
+    def forward(self, input):
         for module in self:
-            input = module(input)  # noqa: A001
+            input = module(input)
         return input
 
     # -- list behaviour --------------------------------------------------------------------------

@@ -83,7 +83,7 @@ class Conv2d(Module):
         """Redraw the weights from PyTorch's default distribution (see the class docstring)."""
         init.default_layer_init_(self.weight, self.bias)
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         if self.padding_mode == "zeros":
             return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation)
         padded = F.pad(input, self._explicit_padding(), mode=self.padding_mode)

@@ -43,7 +43,7 @@ class Dropout(_DropoutNd):
         tensor([1., 1., 1.])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
 
 
@@ -56,7 +56,7 @@ class Dropout1d(_DropoutNd):
         neuronlab.Size([2, 3, 4])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
@@ -69,7 +69,7 @@ class Dropout2d(_DropoutNd):
         neuronlab.Size([2, 3, 4, 4])
     """
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.dropout2d(input, self.p, self.training, self.inplace)
 
 
@@ -95,7 +95,7 @@ class DropConnect(Linear):
         super().__init__(in_features, out_features, bias, device=device, dtype=dtype)
         self.p = p
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return linear(input, F.dropout(self.weight, self.p, self.training), self.bias)
 
     def extra_repr(self) -> str:
@@ -118,7 +118,7 @@ class GaussianNoise(Module):
             raise ValueError(f"GaussianNoise: std must be non-negative, got {std}")
         self.std = std
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.gaussian_noise(input, self.std, self.training)
 
     def extra_repr(self) -> str:

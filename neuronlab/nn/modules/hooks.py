@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 
+from neuronlab.engine.array_or_tensor import as_tensor
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 
@@ -29,7 +30,8 @@ class RemovableHandle:
 
 
 class _GradTap(Function):
-    """Identity in the forward pass; in the backward pass hands the gradient to ``callback``."""
+    """Identity in the forward pass; in the backward pass hands the gradient to ``callback``
+    (as a Tensor in both backward modes, as hooks always see it)."""
 
     saves_inputs = False
 
@@ -38,7 +40,7 @@ class _GradTap(Function):
         return x
 
     def backward(self, grad):
-        self.callback(grad)
+        self.callback(as_tensor(grad))
         return (grad,)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn import functional as F
-from neuronlab.nn.functional.loss import legacy_reduction
+from neuronlab.nn.functional.loss_arguments import legacy_reduction
 from neuronlab.nn.modules.module import Module
 
 __all__ = [
@@ -36,7 +36,7 @@ class _Loss(Module):
     reduction: str
     _valid_reductions: tuple[str, ...] = _REDUCTIONS
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:  # noqa: A002
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
         reduction = legacy_reduction(size_average, reduce, reduction)
         if reduction not in self._valid_reductions:
@@ -50,7 +50,7 @@ class _Loss(Module):
 class _WeightedLoss(_Loss):
     """A loss with an optional ``weight`` tensor, registered as a buffer (PyTorch's layout)."""
 
-    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,  # noqa: A002
+    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:  # fmt: skip
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
@@ -63,7 +63,7 @@ class L1Loss(_Loss):
     Shape: input and target of the same shape; output scalar, or that shape for 'none'.
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -73,7 +73,7 @@ class MSELoss(_Loss):
     Shape: input and target of the same shape; output scalar, or that shape for 'none'.
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -84,18 +84,18 @@ class HuberLoss(_Loss):
         super().__init__(reduction=reduction)
         self.delta = delta
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class SmoothL1Loss(_Loss):
     """½d²/beta where |d| < beta, else |d| - ½beta: Huber divided by beta (L1 for beta = 0)."""
 
-    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0) -> None:  # noqa: A002
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean", beta: float = 1.0) -> None:
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -108,14 +108,14 @@ class GaussianNLLLoss(_Loss):
         self.full = full
         self.eps = eps
 
-    def forward(self, input: Tensor, target: Tensor, var) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor, var) -> Tensor:
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
 
 
 class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood: e^input - target·input for log-rates (``log_input``)."""
 
-    def __init__(self, log_input: bool = True, full: bool = False, size_average=None, eps: float = 1e-8,  # noqa: A002
+    def __init__(self, log_input: bool = True, full: bool = False, size_average=None, eps: float = 1e-8,
                  reduce=None, reduction: str = "mean") -> None:  # fmt: skip
         super().__init__(size_average, reduce, reduction)
         self.log_input = log_input
@@ -132,11 +132,11 @@ class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities: -w (t ln p + (1 - t) ln(1 - p)), logs clamped at -100.
     Prefer ``BCEWithLogitsLoss`` on logits: it is stable without the clamp."""
 
-    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,  # noqa: A002
+    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
@@ -145,13 +145,13 @@ class BCEWithLogitsLoss(_Loss):
     -w (pw·t ln σ(x) + (1 - t) ln(1 - σ(x))). ``pos_weight`` (one per class, broadcast along
     the last dimension) trades recall for precision; ``weight`` rescales each element."""
 
-    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,  # noqa: A002
+    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean", pos_weight: Tensor | None = None) -> None:  # fmt: skip
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(input, target, self.weight, reduction=self.reduction,
                                                   pos_weight=self.pos_weight)  # fmt: skip
 
@@ -168,32 +168,32 @@ class HingeLoss(_Loss):
         super().__init__(reduction=reduction)
         self.margin = margin
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.hinge_loss(input, target, margin=self.margin, reduction=self.reduction)
 
 
 class SoftMarginLoss(_Loss):
     """Two-class logistic loss ln(1 + e^(-y·x)) for labels y in {-1, 1}."""
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class HingeEmbeddingLoss(_Loss):
     """x where y = 1, max(0, margin - x) where y = -1 (x is usually a distance between a pair)."""
 
-    def __init__(self, margin: float = 1.0, size_average=None, reduce=None, reduction: str = "mean") -> None:  # noqa: A002
+    def __init__(self, margin: float = 1.0, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
 
 
 class MarginRankingLoss(_Loss):
     """max(0, -y·(x1 - x2) + margin): y = 1 asks x1 to rank above x2."""
 
-    def __init__(self, margin: float = 0.0, size_average=None, reduce=None, reduction: str = "mean") -> None:  # noqa: A002
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
@@ -212,7 +212,7 @@ class CrossEntropyLoss(_WeightedLoss):
     Shape: input (N, C), (N, C, d1, ...) or (C,); target (N,), (N, d1, ...) or () of indices.
     """
 
-    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,  # noqa: A002
+    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
         if not 0.0 <= label_smoothing <= 1.0:
@@ -222,7 +222,7 @@ class CrossEntropyLoss(_WeightedLoss):
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(input, target, weight=self.weight, ignore_index=self.ignore_index,
                                reduction=self.reduction, label_smoothing=self.label_smoothing)  # fmt: skip
 
@@ -230,12 +230,12 @@ class CrossEntropyLoss(_WeightedLoss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood -w[y]·input[y] of log-probabilities (put ``LogSoftmax`` before it)."""
 
-    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,  # noqa: A002
+    def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
                  reduce=None, reduction: str = "mean") -> None:  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
                           reduction=self.reduction)  # fmt: skip
 
@@ -249,11 +249,11 @@ class KLDivLoss(_Loss):
 
     def __init__(
         self, size_average=None, reduce=None, reduction: str = "mean", log_target: bool = False
-    ) -> None:  # noqa: A002
+    ) -> None:
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
@@ -261,7 +261,7 @@ class MultiMarginLoss(_WeightedLoss):
     """Multi-class hinge loss: Σ_{j≠y} w_y·max(0, margin - x_y + x_j)^p / C per sample, p ∈ {1, 2}."""
 
     def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
-                 size_average=None, reduce=None, reduction: str = "mean") -> None:  # fmt: skip  # noqa: A002
+                 size_average=None, reduce=None, reduction: str = "mean") -> None:  # fmt: skip
         super().__init__(weight, size_average, reduce, reduction)
         if p not in (1, 2):
             raise ValueError(f"MultiMarginLoss: only p == 1 and p == 2 supported, got p={p}")
@@ -272,7 +272,7 @@ class MultiMarginLoss(_WeightedLoss):
         self.p = p
         self.margin = margin
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.multi_margin_loss(input, target, p=self.p, margin=self.margin, weight=self.weight,
                                    reduction=self.reduction)  # fmt: skip
 
@@ -307,7 +307,7 @@ class FocalLoss(_Loss):
         else:
             self.alpha = alpha
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor, target: Tensor) -> Tensor:
         if not (isinstance(target, Tensor) and target.is_floating_point()):
             return F.focal_loss(input, target, gamma=self.gamma, alpha=self.alpha, reduction=self.reduction)
         if isinstance(self.alpha, Tensor):

@@ -74,12 +74,12 @@ class _BatchNorm(Module):
             if self.bias is not None:
                 self.bias.zero_()
 
-    def _check_input_dim(self, input: Tensor) -> None:  # noqa: A002
+    def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._expected_dims:
             expected = " or ".join(f"{d}D" for d in self._expected_dims)
             raise ValueError(f"expected {expected} input (got {input.ndim}D input)")
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         self._check_input_dim(input)
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
@@ -166,7 +166,7 @@ class LayerNorm(Module):
             if self.bias is not None:
                 self.bias.zero_()
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:

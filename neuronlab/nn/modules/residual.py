@@ -28,6 +28,6 @@ class Residual(Module):
         self.block = block
         self.projection = projection
 
-    def forward(self, input: Tensor) -> Tensor:  # noqa: A002
+    def forward(self, input: Tensor) -> Tensor:
         skip = input if self.projection is None else self.projection(input)
         return skip + self.block(input)

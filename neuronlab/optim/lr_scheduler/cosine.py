@@ -32,7 +32,7 @@ class CosineAnnealingLR(LRScheduler):
         >>> sched = neuronlab.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=50, eta_min=1e-5)
     """
 
-    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:  # noqa: N803
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)

@@ -21,6 +21,10 @@ class Callback:
     def on_epoch_end(self, trainer, record: dict) -> None:
         """After each epoch; ``record`` holds the epoch's losses and metrics (train and val)."""
 
+    def after_epoch(self, trainer, record: dict) -> None:
+        """After every callback's ``on_epoch_end``: the epoch's state is complete (a checkpoint
+        written here holds every callback's state for this epoch, not the one before)."""
+
     def on_fit_end(self, trainer) -> None:
         pass
 

@@ -27,7 +27,9 @@ class Checkpoint(Callback):
         self.best: float | None = None
         self.saved_epochs: list[int] = []
 
-    def on_epoch_end(self, trainer, record: dict) -> None:
+    def after_epoch(self, trainer, record: dict) -> None:
+        # Written after every callback's on_epoch_end, so early stopping's counters and the
+        # scheduler's step of this epoch are in the file (resumed runs then match exactly).
         if record["epoch"] % self.every:
             return
         if self.save_best_only:
@@ -36,8 +38,8 @@ class Checkpoint(Callback):
             if not better:
                 return
             self.best = value
+        self.saved_epochs.append(record["epoch"])  # before saving: the file knows it was saved
         trainer.save_checkpoint(self.path)
-        self.saved_epochs.append(record["epoch"])
 
     def state_dict(self) -> dict:
         return {"best": self.best, "saved_epochs": list(self.saved_epochs)}

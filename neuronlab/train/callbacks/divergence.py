@@ -53,11 +53,15 @@ class DivergenceGuard(Callback):
         self._good = None
         self._pending = None
         self._healthy = 0
+        self._resumed = False
 
     def _snapshot(self, trainer) -> tuple:
         return deep_copy(trainer.model.state_dict()), deep_copy(trainer.optimizer.state_dict())
 
     def on_fit_start(self, trainer) -> None:
+        if self._resumed:  # the snapshots came from the checkpoint: keep them
+            self._resumed = False
+            return
         self._good = self._pending = self._snapshot(trainer)
 
     def diverged(self, loss: float) -> bool:
@@ -98,7 +102,9 @@ class DivergenceGuard(Callback):
         record["rolled_back"] = True
 
     def state_dict(self) -> dict:
-        return {"retries": self.retries, "best_loss": self.best_loss, "events": self.events}
+        snapshots = {} if self._good is None else {"good": list(self._good), "pending": list(self._pending)}
+        return {"retries": self.retries, "best_loss": self.best_loss, "events": self.events,
+                "healthy": self._healthy, **snapshots}  # fmt: skip
 
     def load_state_dict(self, state: dict) -> None:
         self.retries, self.best_loss, self.events = (
@@ -106,3 +112,8 @@ class DivergenceGuard(Callback):
             state["best_loss"],
             list(state["events"]),
         )
+        self._healthy = state.get("healthy", 0)
+        if "good" in state:
+            self._good = tuple(deep_copy(state["good"]))
+            self._pending = tuple(deep_copy(state["pending"]))
+            self._resumed = True

@@ -60,7 +60,11 @@ class EarlyStopping(Callback):
             trainer.model.load_state_dict(self._best_state)
 
     def state_dict(self) -> dict:
-        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait,
+                "stopped_epoch": self.stopped_epoch, "best_state": self._best_state}  # fmt: skip
 
     def load_state_dict(self, state: dict) -> None:
         self.best, self.best_epoch, self.wait = state["best"], state["best_epoch"], state["wait"]
+        self.stopped_epoch = state.get("stopped_epoch")
+        best_state = state.get("best_state")
+        self._best_state = None if best_state is None else deep_copy(best_state)

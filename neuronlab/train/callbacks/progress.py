@@ -1,4 +1,5 @@
-"""``ProgressBar``: a tqdm bar per epoch with the running loss; silent when not a terminal."""
+"""``ProgressBar``: a tqdm bar per epoch with the running loss, in a terminal or a Jupyter
+notebook (``tqdm.auto`` picks the widget there); silent when output goes to a file or a pipe."""
 
 from __future__ import annotations
 
@@ -7,19 +8,34 @@ import sys
 from neuronlab.train.callbacks.base import Callback
 
 
+def in_notebook() -> bool:
+    """Whether this code runs in a Jupyter kernel (where stderr is no terminal, yet a bar shows)."""
+    shell = sys.modules.get("IPython")
+    if shell is None or "ipykernel" not in sys.modules:
+        return False
+    ip = shell.get_ipython()
+    return ip is not None and type(ip).__name__ == "ZMQInteractiveShell"
+
+
+def progress_wanted(force: bool = False) -> bool:
+    """Whether to show a progress bar: tqdm installed, and a terminal, a notebook or ``force``."""
+    try:
+        import tqdm  # noqa: F401
+    except ImportError:
+        return False
+    return force or sys.stderr.isatty() or in_notebook()
+
+
 class ProgressBar(Callback):
-    """Show progress with tqdm (when installed and stderr is a terminal, or ``force=True``)."""
+    """Show progress with tqdm (when installed and stderr is a terminal or a notebook's, or
+    ``force=True``)."""
 
     def __init__(self, force: bool = False) -> None:
         self.force = force
         self._bar = None
 
     def enabled(self) -> bool:
-        try:
-            import tqdm  # noqa: F401
-        except ImportError:
-            return False
-        return self.force or sys.stderr.isatty()
+        return progress_wanted(self.force)
 
     def on_epoch_start(self, trainer) -> None:
         if not self.enabled():

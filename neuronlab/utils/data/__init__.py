@@ -24,6 +24,7 @@ from neuronlab.utils.data.dataset import (
     TensorDataset,
     random_split,
 )
+from neuronlab.utils.data.distributed import DistributedSampler
 from neuronlab.utils.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -39,6 +40,7 @@ __all__ = [
     "ConcatDataset",
     "DataLoader",
     "Dataset",
+    "DistributedSampler",
     "IterableDataset",
     "RandomSampler",
     "Sampler",

@@ -1,0 +1,7 @@
+"""``python -m neuronlab`` runs the ``neuronlab`` command."""
+
+import sys
+
+from neuronlab.cli import main
+
+sys.exit(main())

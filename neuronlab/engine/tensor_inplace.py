@@ -1,0 +1,171 @@
+"""``InPlaceMethods``: writing into a tensor -- ``x.add_(y)``, ``x -= y``, ``fill_``, ``normal_``.
+
+An in-place op computes its result with the out-of-place op (on ``_operand_for_inplace``, the
+old value as a separate graph node) and writes it into this tensor's storage (``_inplace``),
+bumping the version counter that lets saved values notice the change (docs/engine.md, 4).
+``Tensor`` (``tensor.py``) inherits these methods.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from neuronlab.engine.call_time_imports import modules
+from neuronlab.engine.grad_mode import STATE
+
+if TYPE_CHECKING:
+    from neuronlab.engine.tensor import Tensor
+
+
+class InPlaceMethods:
+    """Mixin of ``Tensor`` (empty ``__slots__``, so ``Tensor`` keeps its slots layout)."""
+
+    __slots__ = ()
+
+    # -- in-place modification ------------------------------------------------------------
+    def _check_inplace(self, op: str) -> None:
+        if STATE.enabled and self._requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                f"a leaf Variable that requires grad is being used in an in-place operation "
+                f"({op}); wrap the update in `with neuronlab.no_grad():` or use .data"
+            )
+
+    def _inplace(self, op: str, result) -> Tensor:
+        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage."""
+        self._check_inplace(op)
+        array = result._data if isinstance(result, InPlaceMethods) else result
+        if not self._data.flags.writeable:
+            raise RuntimeError(
+                f"{op}: this tensor is a read-only broadcast view (from expand); "
+                "call .clone() first to write into it"
+            )
+        recorded = isinstance(result, InPlaceMethods) and result._requires_grad and STATE.enabled
+        if recorded and self._data.base is not None and self.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: neuronlab cannot record an in-place operation on a view of another "
+                "tensor; use the out-of-place form instead"
+            )
+        if array.shape != self._data.shape:
+            try:
+                array = np.broadcast_to(array, self._data.shape)
+            except ValueError:
+                raise RuntimeError(
+                    f"{op}: output with shape {tuple(self.shape)} doesn't match the broadcast "
+                    f"shape {tuple(array.shape)}"
+                ) from None
+        np.copyto(self._data, array, casting="unsafe")
+        self._version[0] += 1
+        if recorded:
+            self.grad_fn = result.grad_fn
+            self._requires_grad = True
+        return self
+
+    def _operand_for_inplace(self) -> Tensor:
+        """The value of ``self`` before an in-place op, as a separate graph node."""
+        if self._requires_grad and STATE.enabled:
+            alias = type(self)._wrap(self._data.copy(), True, self.grad_fn)
+            return alias
+        return self
+
+    def _overwrite(self, op: str, value) -> Tensor:
+        """Write ``value`` (a number, array or Tensor; broadcast and cast) over this tensor.
+        In a graph the old values get a zero gradient and ``value`` the new values' gradient,
+        as in PyTorch (not the gradient of the old history, which no longer matters)."""
+        value = value if isinstance(value, InPlaceMethods) else type(self)._wrap(np.asarray(value))
+        if STATE.enabled and (self._requires_grad or value._requires_grad):
+            self._check_inplace(op)
+            value = modules.cast.overwrite(self._operand_for_inplace(), value)
+        return self._inplace(op, value)
+
+    # -- in-place ops (written through Tensor._inplace / _overwrite) -----------------------
+    def zero_(self) -> Tensor:
+        """Fill with zeros, in place."""
+        return self._overwrite("zero_", np.zeros((), dtype=self._data.dtype))
+
+    def fill_(self, value) -> Tensor:
+        """Fill with ``value`` (a number or a 0-d tensor), in place."""
+        return self._overwrite("fill_", value)
+
+    def copy_(self, src, non_blocking: bool = False) -> Tensor:
+        """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+        return self._overwrite("copy_", src)
+
+    def add_(self, other, *, alpha=1) -> Tensor:
+        return self._inplace("add_", modules.arithmetic.add(self._operand_for_inplace(), other, alpha=alpha))
+
+    def sub_(self, other, *, alpha=1) -> Tensor:
+        return self._inplace("sub_", modules.arithmetic.sub(self._operand_for_inplace(), other, alpha=alpha))
+
+    def mul_(self, other) -> Tensor:
+        return self._inplace("mul_", modules.arithmetic.mul(self._operand_for_inplace(), other))
+
+    def div_(self, other, *, rounding_mode=None) -> Tensor:
+        return self._inplace(
+            "div_", modules.arithmetic.div(self._operand_for_inplace(), other, rounding_mode=rounding_mode)
+        )
+
+    def pow_(self, exponent) -> Tensor:
+        return self._inplace("pow_", modules.arithmetic.pow(self._operand_for_inplace(), exponent))
+
+    def neg_(self) -> Tensor:
+        return self._inplace("neg_", modules.arithmetic.neg(self._operand_for_inplace()))
+
+    def clamp_(self, min=None, max=None) -> Tensor:
+        return self._inplace("clamp_", modules.pointwise.clamp(self._operand_for_inplace(), min, max))
+
+    clip_ = clamp_
+
+    def exp_(self) -> Tensor:
+        return self._inplace("exp_", modules.pointwise.exp(self._operand_for_inplace()))
+
+    def sqrt_(self) -> Tensor:
+        return self._inplace("sqrt_", modules.pointwise.sqrt(self._operand_for_inplace()))
+
+    def abs_(self) -> Tensor:
+        return self._inplace("abs_", modules.pointwise.abs(self._operand_for_inplace()))
+
+    def relu_(self) -> Tensor:
+        return self._inplace("relu_", modules.activation.relu(self._operand_for_inplace()))
+
+    def sigmoid_(self) -> Tensor:
+        return self._inplace("sigmoid_", modules.activation.sigmoid(self._operand_for_inplace()))
+
+    def tanh_(self) -> Tensor:
+        return self._inplace("tanh_", modules.activation.tanh(self._operand_for_inplace()))
+
+    def masked_fill_(self, mask, value) -> Tensor:
+        return self._inplace(
+            "masked_fill_", modules.indexing.masked_fill(self._operand_for_inplace(), mask, value)
+        )
+
+    def addcmul_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return self.add_(modules.arithmetic.mul(tensor1, tensor2), alpha=value)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1) -> Tensor:
+        return self.add_(modules.arithmetic.div(tensor1, tensor2), alpha=value)
+
+    def lerp_(self, end, weight) -> Tensor:
+        return self.add_(modules.arithmetic.mul(modules.arithmetic.sub(end, self), weight))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+        """Fill with samples of N(mean, std²), in place."""
+        rng = modules.random.rng_of(generator)
+        return self._overwrite("normal_", rng.normal(mean, std, self._data.shape))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
+        """Fill with samples of U(a, b), in place."""
+        rng = modules.random.rng_of(generator)
+        return self._overwrite("uniform_", rng.uniform(a, b, self._data.shape))
+
+    def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
+        """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
+        rng = modules.random.rng_of(generator)
+        return self._overwrite("bernoulli_", rng.random(self._data.shape) < p)
+
+    def random_(self, from_: int = 0, to: int | None = None, *, generator=None) -> Tensor:
+        rng = modules.random.rng_of(generator)
+        if to is None:
+            from_, to = 0, from_ if from_ else 2**24
+        return self._overwrite("random_", rng.integers(from_, to, self._data.shape))
