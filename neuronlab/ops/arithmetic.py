@@ -121,7 +121,8 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0)."""
+    """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0 and
+    b >= 0, PyTorch's limit; where a = 0 and b < 0 it is ∞ · -∞ = -∞, as in PyTorch)."""
 
     def forward(self, a, b):
         return _integer_power(a, b) if a.dtype.kind in "iu" else np.power(a, b)
@@ -131,8 +132,9 @@ class Pow(Function):
         if self.needs_input_grad[0]:
             ga = grad * b * a ** (b - 1)
         if self.needs_input_grad[1]:
-            zero = data(a) == 0
-            safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
+            zero = (data(a) == 0) & (data(b) >= 0)
+            with np.errstate(divide="ignore"):  # log 0 = -∞ where b < 0
+                safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
             gb = grad * a**b * safe_log
         return ga, gb
 
@@ -272,6 +274,10 @@ def pow(input, exponent, *, out=None) -> Tensor:
             int(exponent) if float(exponent).is_integer() and base._data.dtype.kind in "iu" else exponent
         )
         return _maybe_out(PowScalar.apply(base, exponent=exponent), out)
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b" and isinstance(exponent, bool | np.bool_):
+        # PyTorch's one bool power: a Python bool exponent keeps the bool tensor (x ** True = x,
+        # x ** False = True); any other exponent of a bool tensor is refused below.
+        return _maybe_out(Tensor._wrap(np.logical_or(input._data, not exponent)), out)
     a, b = binary(input, exponent, "pow")
     return _maybe_out(Pow.apply(not_bool(a, "pow"), b), out)
 

@@ -284,26 +284,53 @@ def setitem(t: Tensor, index, value) -> None:
 
 
 def _refuse(t: Tensor, np_index, value) -> None:
-    """PyTorch's refusals of an index that NumPy would take, after (as in PyTorch) an index
-    out of range or of too many dims: a slice step below 1 (tensors have no negative
-    strides) and, for an index_put, a value of another dtype."""
+    """PyTorch's refusals of an index that NumPy would take: a slice step below 1 (tensors
+    have no negative strides) and, for an index_put, a value of another dtype; each after
+    the errors PyTorch finds first (too many indices, an int out of range before the slice,
+    and for the dtype, an index out of range)."""
     items = np_index[0] + np_index[1] if type(np_index) is TwoStageIndex else np_index
     items = items if isinstance(items, tuple) else (items,)
     negative_step = any(isinstance(i, slice) and i.step is not None and i.step <= 0 for i in items)
     mismatch = isinstance(value, Tensor) and value._data.dtype != t._data.dtype and _has_index_array(np_index)
-    if not (negative_step or mismatch):
+    if negative_step:
+        _check_before_step(t._data, np_index)
+        raise ValueError("step must be greater than zero")
+    if not mismatch:
         return
     try:
         _select(t._data, np_index)  # raises IndexError for a bad index
     except IndexError as error:  # PyTorch checks index values only after the dtypes
-        if not (mismatch and "out of bounds" in str(error) and not str(error).endswith("size 0")):
+        if not ("out of bounds" in str(error) and not str(error).endswith("size 0")):
             raise
-    if negative_step:
-        raise ValueError("step must be greater than zero")
     raise RuntimeError(
         "Index put requires the source and destination dtypes match, got "
         f"{t.dtype} for the destination and {value.dtype} for the source."
     )
+
+
+def _check_before_step(array: np.ndarray, np_index) -> None:
+    """The IndexErrors PyTorch raises before a slice step below 1: too many indices, or an
+    int out of range to the left of that slice. Index tensors are checked only after the
+    slices (they are applied last), so here they stand for the dims they consume."""
+    basic = np_index[0] if type(np_index) is TwoStageIndex else np_index
+    basic = basic if isinstance(basic, tuple) else (basic,)
+    prefix, consumed, stepped = [], 0, False
+    for item in basic:
+        if isinstance(item, np.ndarray | list):
+            array_item = np.asarray(item)
+            n = array_item.ndim if array_item.dtype == np.bool_ else 1
+            parts = [slice(None)] * n
+        elif item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
+            n, parts = 0, [None if item is not Ellipsis else item]
+        else:  # an int or a slice
+            n, parts = 1, [item]
+        consumed += n
+        stepped = stepped or (isinstance(item, slice) and item.step is not None and item.step <= 0)
+        if not stepped:
+            prefix.extend(parts)
+    if consumed > array.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {array.ndim}")
+    array[tuple(prefix)]  # an int out of range raises IndexError
 
 
 def _has_index_array(np_index) -> bool:

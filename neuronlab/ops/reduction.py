@@ -30,18 +30,24 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
-def normalize_dims(t: Tensor, dim) -> tuple[int, ...]:
+def normalize_dims(t: Tensor, dim, *, in_order: bool = False) -> tuple[int, ...]:
     """``dim`` as a sorted tuple of non-negative axes (all axes for ``None`` or ``()``).
 
     A 0-d tensor accepts dim 0 or -1, as in PyTorch, and has no axis to reduce: ``()``.
+    As in PyTorch, every dim is range-checked before a repeated one is reported (sum, all,
+    amax, logsumexp, ...), except with ``in_order`` (var and std), where the first bad dim,
+    out of range or repeated, names the error.
     """
     if dim is None or (isinstance(dim, tuple | list) and len(dim) == 0):
         return tuple(range(t._data.ndim))
     if isinstance(dim, int | np.integer):
         axis = t._dim(int(dim))
         return (axis,) if t._data.ndim else ()
+    if not in_order:
+        for d in dim:
+            t._dim(int(d))
     axes = []
-    for d in dim:  # in order, as PyTorch checks: the first bad dim names the error
+    for d in dim:
         axis = t._dim(int(d))
         if axis in axes:
             raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
@@ -245,7 +251,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
         raise RuntimeError(f"var(): std and var only support floating point dtypes, got {input.dtype}")
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
         dim, unbiased = None, dim
-    return Var.apply(input, axes=normalize_dims(input, dim),
+    return Var.apply(input, axes=normalize_dims(input, dim, in_order=True),
                      correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
 
 
@@ -266,7 +272,12 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:
     """The axes of a max/min/argmax-like reduction over ``dim``, with PyTorch's errors when a
-    reduced dimension is empty (these reductions have no value for no elements)."""
+    reduced dimension is empty (these reductions have no value for no elements). As in
+    PyTorch, an empty dim is reported before a repeated or out-of-range one."""
+    shape, ndim = input._data.shape, input._data.ndim
+    for d in () if dim is None else (dim,) if isinstance(dim, int | np.integer) else dim:
+        if ndim and -ndim <= d < ndim and shape[d] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d % ndim} to have non-zero size.")
     axes = normalize_dims(input, dim)
     reduces_all = dim is None or (isinstance(dim, tuple | list) and len(dim) == 0)
     if reduces_all and input._data.size == 0:

@@ -141,3 +141,72 @@ def test_nested_list_indices_and_ragged_lists_read_as_in_pytorch():
     check(lambda m, t: t[[[0, 1], [1, 0]]], Input(np.arange(4.0).reshape(2, 2)))
     check(lambda m: m.tensor([[0], [0, 0]]))
     check(lambda m: m.tensor([0, [0]]))
+
+
+# -- found by the slow profile (5000 cases per test) after the merge of engine core v2 --------
+def test_bool_tensor_to_a_python_bool_power_stays_bool():
+    for exponent in (False, True):
+        check(lambda m, x, e=exponent: x**e, Input(np.array([True, False])))
+    check(lambda m, x: x**2, Input(np.array([True, False])))  # int64
+    check(lambda m, x, y: x**y, Input(np.array([True, False])), Input(np.array(True)))  # refused
+
+
+def test_pow_gradient_at_a_zero_base_with_a_negative_exponent_is_minus_infinity():
+    check(lambda m, x: 0**x, Input(np.array([-1.38, 0.0, 2.0], np.float32), requires_grad=True))
+    check(
+        lambda m, x, y: x**y,
+        Input(np.array([0.0, 0.0, 2.0])),
+        Input(np.array([-1.0, 2.0, 0.0]), requires_grad=True),
+    )
+
+
+def test_reduction_dims_are_range_checked_before_repeats_except_var_and_std():
+    for x in (np.array(5.0, np.float32), np.ones((2, 3))):
+        for dims in ((0, 0, 1), (0, 0, 5), (5, 0, 0), (0, 0)):
+            for op in (lambda m, t, d: t.all(d), lambda m, t, d: t.sum(d), lambda m, t, d: t.var(d)):
+                check(lambda m, t, op=op, d=dims: op(m, t, d), Input(x))
+
+
+def test_a_negative_slice_step_is_refused_before_index_values_are_checked():
+    for shape in ((0, 0), (3, 3), (3, 0)):
+        x = np.zeros(shape, np.int64)
+        for index in (
+            lambda m: (slice(None, None, -1), 0),
+            lambda m: (m.tensor([0, 0]), slice(None, None, -1)),
+            lambda m: (slice(None, None, -1), m.tensor([5])),
+            lambda m: (5, slice(None, None, -1)),  # the int first: its IndexError wins
+            lambda m: (0, 0, slice(None, None, -1)),  # too many indices
+        ):
+            check(lambda m, t, i=index: t[i(m)], Input(x))
+
+            def put(m, t, i=index):
+                t[i(m)] = 0
+                return t
+
+            check(put, Input(x))
+
+
+def test_batched_matmul_with_nothing_to_multiply_accepts_two_dtypes():
+    # PyTorch's bmm path returns before comparing dtypes when there is nothing to multiply;
+    # the result (empty or zeros) has the second operand's dtype.
+    f64, i64, f32 = np.float64, np.int64, np.float32
+    for a, b in [
+        (np.ones((0, 3), i64), np.ones((2, 3, 4), f64)),
+        (np.ones((2, 0), f32), np.ones((2, 0, 4), f64)),
+        (np.ones((2, 2, 0), f64), np.ones((2, 0, 4), i64)),
+        (np.ones((2, 2, 3), f64), np.ones((1, 3, 0), f32)),
+        (np.ones((0, 3), f32), np.ones((3, 4), f64)),  # mm: refused
+        (np.ones((2, 0, 3), f32), np.ones((3, 4), f64)),  # folded into mm: refused
+        (np.ones((0,), f32), np.ones((2, 0, 4), f64)),  # a vector: mv, refused
+    ]:
+        check(lambda m, x, y: x @ y, Input(a), Input(b))
+        if a.dtype.kind == "f":
+            check(lambda m, x, y: x @ y, Input(a, requires_grad=True), Input(b))
+        if b.dtype.kind == "f":
+            check(lambda m, x, y: x @ y, Input(a), Input(b, requires_grad=True))
+
+
+def test_amax_reports_an_empty_dim_before_a_repeated_or_out_of_range_one():
+    for x, dims in [(np.ones(0), (0, 0)), (np.ones(0), (0, 3)), (np.ones((2, 0)), (0, 0, 1))]:
+        check(lambda m, t, d=dims: t.amax(d), Input(x))
+        check(lambda m, t, d=dims: t.amin(d), Input(x))
