@@ -132,6 +132,20 @@ def test_a_missing_matplotlib_is_one_line(tmp_path):
     assert len(lines) == 1 and "neuronlab[lab]" in lines[0]
 
 
+def test_report_language_option(tmp_path, capsys):
+    """``lab run/report --lang``: the same saved results, rendered in Chinese then in English."""
+    out = tmp_path / "r"
+    assert main(["lab", "run", "backprop", "--quick", "--lang", "zh", "--out", str(out)]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh">' in page and "反向传播：手算与自动求导" in page and "判定" in page
+    assert main(["lab", "report", str(out), "--lang", "en"]) == 0
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Backpropagation by hand and by autograd" in page and "verdict" in page
+    with pytest.raises(SystemExit) as refused:  # argparse: one usage line, exit 2
+        main(["lab", "report", str(out), "--lang", "fr"])
+    assert refused.value.code == 2
+
+
 def test_bench_without_torch_says_it_shows_neuronlab_alone(tmp_path):
     code = ("import sys, importlib.util\nfind = importlib.util.find_spec\n"
             "importlib.util.find_spec = lambda name, *a: None if name == 'torch' else find(name, *a)\n"

@@ -71,6 +71,14 @@ def test_lab_list_runs_from_the_installed_wheel(installed):
     assert "not implemented" not in result.stdout
 
 
+def test_the_registry_lists_the_experiments_in_a_bare_interpreter(installed):
+    """Nothing else has loaded ``importlib.util`` here (the CLI's other commands may, which hid
+    the defect behind ``neuronlab lab list``)."""
+    code = "from neuronlab.lab import NAMES, available; assert available() == list(NAMES); print(len(NAMES))"
+    result = _run([str(installed["python"]), "-c", code], installed["cwd"], installed["env"])
+    assert int(result.stdout) >= 23
+
+
 def test_python_dash_m_neuronlab_help_from_the_installed_wheel(installed):
     result = _run([str(installed["python"]), "-m", "neuronlab", "--help"], installed["cwd"], installed["env"])
     assert "lab" in result.stdout and "train" in result.stdout

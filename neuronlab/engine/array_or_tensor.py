@@ -158,7 +158,13 @@ def split(x, sizes: list[int], dim: int):
     """Pieces of ``x`` along ``dim`` of the given ``sizes``."""
     if isinstance(x, Tensor):
         return x.split(sizes, dim)
-    return np.split(x, np.cumsum(sizes)[:-1], axis=dim)
+    # Slices, not np.split: its Python code (array_split, cumsum) took 3.3 µs for two pieces.
+    before = (slice(None),) * (dim % x.ndim)
+    pieces, start = [], 0
+    for size in sizes:
+        pieces.append(x[(*before, slice(start, start + size))])
+        start += size
+    return pieces
 
 
 def broadcast_to(x, shape):

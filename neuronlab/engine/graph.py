@@ -27,10 +27,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     ``retain_graph`` defaults to ``create_graph``; without it the graph's saved values are
     freed and a second backward through it raises ``RuntimeError``.
     """
-    outputs = _as_list(tensors)
-    grads = _as_list(grad_tensors) or [None] * len(outputs)
     if retain_graph is None:
         retain_graph = create_graph
+    if inputs is None and isinstance(tensors, Tensor):
+        # loss.backward(): no lists to build (the common call, once per training step).
+        run_backward([tensors], [grad_tensors], retain_graph, create_graph)
+        return
+    outputs = _as_list(tensors)
+    grads = _as_list(grad_tensors) or [None] * len(outputs)
     if inputs is None:
         run_backward(outputs, grads, retain_graph, create_graph)
         return
@@ -171,11 +175,13 @@ def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
                     f"shape {tuple(out.shape)}: pass gradient= (a tensor of that shape) or "
                     "reduce it first (e.g. .sum() or .mean())"
                 )
-            g = Tensor._wrap(np.ones_like(out._data))
+            # The implicit 1 of a scalar loss: np.array is C code, np.ones_like Python
+            # (0.2 against 1.2 µs, once per backward()).
+            g = Tensor._wrap(np.array(1, dtype=out._data.dtype).reshape(out._data.shape))
         else:
             if not isinstance(g, Tensor):
                 g = Tensor._wrap(np.asarray(g, dtype=out._data.dtype))
-            if g.shape != out.shape:
+            if g._data.shape != out._data.shape:
                 raise RuntimeError(
                     f"backward(): gradient has shape {tuple(g.shape)} but the output has shape "
                     f"{tuple(out.shape)}; they must be equal"

@@ -34,6 +34,7 @@ EXPERIMENTS: tuple[tuple[str, str], ...] = (
     ("stability", "stability"),
     ("second-order", "second_order"),
     ("memory", "memory"),
+    ("parallel", "parallel"),
 )
 
 NAMES = tuple(name for name, _ in EXPERIMENTS)

@@ -8,19 +8,19 @@ the end; ``keepdim=True`` keeps reduced dimensions with size 1.
 from __future__ import annotations
 
 import builtins
+import math
 from collections import namedtuple
 
 import numpy as np
 
 from neuronlab.engine import dtypes
-from neuronlab.engine.array_or_tensor import broadcast_to, data, flip, where
+from neuronlab.engine.array_or_tensor import broadcast_to, data, flip, masked, where
 from neuronlab.engine.array_or_tensor import cumsum as cumsum_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import mean as mean_of
 from neuronlab.engine.array_or_tensor import prod as prod_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.indexing import ScatterAdd
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating
 from neuronlab.ops.pointwise import abs as abs_
@@ -81,6 +81,27 @@ class Sum(Function):
         return (broadcast_to(restore_dims(grad, self.axes, self.keepdim, len(shape)), shape),)
 
 
+class Mean(Function):
+    """out = Σ x / n over ``axes`` (n elements per slice);  grad_x = grad broadcast back to x's
+    shape, / n.
+
+    One op rather than ``sum(x) / n``: one node instead of two in the graph (``a.mean()`` forward
+    + backward 32 → 18 µs on 32×16); the forward sums, then divides, as PyTorch's does.
+    """
+
+    saves_inputs = False
+
+    def forward(self, x, axes, keepdim):
+        self.axes, self.keepdim, self.input_shape = axes, keepdim, x.shape
+        self.n = math.prod(x.shape[a] for a in axes)
+        total = x.sum(axis=axes, keepdims=keepdim)
+        return total / self.n if self.n else total * np.nan
+
+    def backward(self, grad):
+        shape = self.input_shape
+        return (broadcast_to(restore_dims(grad, self.axes, self.keepdim, len(shape)), shape) / self.n,)
+
+
 class Var(Function):
     """out = Σ (x - x̄)² / (N - correction);  grad_x = grad · 2 (x - x̄) / (N - correction)."""
 
@@ -138,7 +159,14 @@ class Extreme(Function):
 
 
 class ExtremeAlongDim(Function):
-    """values, indices = max (or min) along one dim;  the gradient goes to ``indices``."""
+    """values, indices = max (or min) along one dim;  the gradient goes to ``indices``:
+    grad_x = grad where the position along ``dim`` is the index, else 0.
+
+    The values come from a reduction and the gradient from a mask, not from gathering at and
+    scattering to the indices: NumPy's ``take_along_axis`` and ``put_along_axis`` are Python
+    code (8-9 µs each on 32×16, against 3 µs for ``max`` and the mask); ``a.max(dim=1)[0]``
+    forward + backward 26 → 23 µs.
+    """
 
     saves_inputs = False
 
@@ -148,17 +176,18 @@ class ExtremeAlongDim(Function):
             self.indices = np.zeros((), dtype=np.int64)
             return x.copy()
         arg = np.argmax if largest else np.argmin
-        index = np.expand_dims(arg(x, axis=dim), dim)
-        values = np.take_along_axis(x, index, axis=dim)
-        self.index = index
-        self.indices = (index if keepdim else index.squeeze(dim)).astype(np.int64)
-        return values if keepdim else values.squeeze(dim)
+        self.index = arg(x, axis=dim, keepdims=True)
+        self.indices = (self.index if keepdim else self.index.squeeze(dim)).astype(np.int64)
+        # The value at the index (NaN included: argmax points at the first NaN, max returns it).
+        return x.max(axis=dim, keepdims=keepdim) if largest else x.min(axis=dim, keepdims=keepdim)
 
     def backward(self, grad):
-        if not self.input_shape:
+        shape = self.input_shape
+        if not shape:
             return (grad,)
-        g = restore_dims(grad, (self.dim,), self.keepdim, len(self.input_shape))
-        return (ScatterAdd.call(g, index=self.index, dim=self.dim, shape=self.input_shape),)
+        g = restore_dims(grad, (self.dim,), self.keepdim, len(shape))
+        positions = np.arange(shape[self.dim]).reshape([-1 if i == self.dim else 1 for i in range(len(shape))])
+        return (masked(g, positions == self.index),)
 
 
 class LogSumExp(Function):
@@ -234,9 +263,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input.dtype}; convert with .float() first"
         )
-    axes = normalize_dims(input, dim)
-    n = int(np.prod([input._data.shape[a] for a in axes])) if axes else 1
-    return sum(input, axes, keepdim) / float(n) if n else sum(input, axes, keepdim) * float("nan")
+    return Mean.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
 def _correction(unbiased, correction) -> float:

@@ -50,7 +50,10 @@ class Permute(Function):
         return x.transpose(dims)
 
     def backward(self, grad):
-        return (permute_of(grad, tuple(np.argsort(self.dims).tolist())),)
+        # The inverse permutation, argsort of dims, in Python: np.argsort on a tuple goes
+        # through NumPy's Python wrappers (3 µs, more than the rest of this backward).
+        inverse = tuple(sorted(range(len(self.dims)), key=self.dims.__getitem__))
+        return (permute_of(grad, inverse),)
 
 
 class Expand(Function):

@@ -3,13 +3,18 @@ recorded and interior, equal budgets, the test set read once), figures, and the 
 
 import math
 
-import optuna
 import pytest
 from matplotlib.figure import Figure
 
 from neuronlab.lab.experiments import mlp_hyperparams
-from neuronlab.lab.experiments.mlp_hyperparams.annealing import SimulatedAnnealingSampler
-from neuronlab.lab.experiments.mlp_hyperparams.search import STRATEGIES, grid_levels, grid_values, search
+from neuronlab.lab.experiments.mlp_hyperparams.search import (
+    STRATEGIES,
+    grid_levels,
+    grid_values,
+    search,
+    tune_space,
+)
+from neuronlab.tune import SAMPLERS
 
 SPACE = {"x": (0.01, 10.0, "log"), "k": (1, 5, "int")}
 
@@ -66,13 +71,12 @@ def test_each_strategy_uses_the_budget_and_is_seeded(strategy):
     assert all(0.01 <= t["hp"]["x"] <= 10 and 1 <= t["hp"]["k"] <= 5 for t in first)
 
 
-def test_simulated_annealing_climbs_a_smooth_objective():
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(direction="maximize", sampler=SimulatedAnnealingSampler(seed=0))
-    study.optimize(
-        lambda t: -((t.suggest_float("x", -1, 1) - 0.3) ** 2) - 0.01 * t.suggest_int("n", 0, 10), n_trials=30
+def test_the_search_is_neuronlab_tune_with_the_grid_that_fits_the_budget():
+    assert STRATEGIES == SAMPLERS == ("grid", "random", "tpe", "ga", "anneal")
+    params = tune_space(SPACE, 9)
+    assert params["x"].log and params["x"].kind == "float" and params["k"].kind == "int"
+    assert {name: list(p.grid) for name, p in params.items()} == grid_values(9, SPACE)
+    trials = search("grid", lambda hp: -hp["x"], 9, seed=0, space=SPACE)
+    assert sorted((t["hp"]["x"], t["hp"]["k"]) for t in trials) == sorted(
+        (x, k) for x in grid_values(9, SPACE)["x"] for k in grid_values(9, SPACE)["k"]
     )
-    xs = [t.params["x"] for t in study.trials]
-    assert abs(study.best_params["x"] - 0.3) < 0.05 < abs(xs[0] - 0.3)
-    steps = [abs(b - a) for a, b in zip(xs, xs[1:])]
-    assert max(steps[-10:]) < max(steps[:10])  # the neighbourhood shrinks as it cools

@@ -644,3 +644,12 @@ def test_invalid_hyperparameters_and_labels_raise_value_errors():
     for call, match in cases:
         with pytest.raises(ValueError, match=match):
             call()
+
+
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "binary_cross_entropy_with_logits"])
+def test_bce_refuses_targets_outside_zero_one(loss):
+    fn = getattr(F, loss)
+    p = nl.tensor([0.2, 0.7])
+    with pytest.raises(ValueError, match="target should be between 0 and 1"):
+        fn(p, nl.tensor([-1.0, 1.0]))
+    fn(p, nl.tensor([0.0, 1.0]))  # hard labels and soft ones inside [0, 1] are fine

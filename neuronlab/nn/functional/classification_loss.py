@@ -36,12 +36,24 @@ __all__ = [
 ]
 
 
+def _check_probability_targets(target: Tensor, op: str) -> None:
+    """Targets of a binary cross-entropy are probabilities. PyTorch computes a meaningless loss for
+    targets outside [0, 1] (e.g. labels coded -1/+1); neuronlab refuses them (docs/compatibility.md)."""
+    data = target._data
+    if data.size and (np.nanmin(data) < 0 or np.nanmax(data) > 1):
+        raise ValueError(
+            f"{op}(): all elements of target should be between 0 and 1 (got values in "
+            f"[{float(np.nanmin(data)):g}, {float(np.nanmax(data)):g}]); for labels coded -1/+1 use (y + 1) / 2"
+        )
+
+
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction: str = "mean") -> Tensor:  # fmt: skip
     """-w (t ln p + (1 - t) ln(1 - p)) for probabilities p; each log is clamped at -100 as in PyTorch."""
     reduction = legacy_reduction(size_average, reduce, reduction)
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy")
+    _check_probability_targets(target, "binary_cross_entropy")
     data = input._data
     if data.size and (np.nanmin(data) < 0 or np.nanmax(data) > 1):
         raise ValueError(
@@ -61,6 +73,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     reduction = legacy_reduction(size_average, reduce, reduction)
     target = as_target(target, input)
     check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    _check_probability_targets(target, "binary_cross_entropy_with_logits")
     if (
         weight is None
         and pos_weight is None

@@ -68,7 +68,7 @@ def _share(r: dict, method: str) -> float:
 CLAIMS = [
     Claim(
         id="l1-exact-zeros",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="At its validation-chosen λ, L1 (proximal step) sets a larger fraction of the 90 noise weights "
         "exactly to 0 than L2 does",
         course_says="000 A2.5: L1正则化……鼓励模型在某个方向上取零值; 001 A2.5: 某些参数可能会被推到零，从而使得模型变得稀疏",
@@ -82,7 +82,7 @@ CLAIMS = [
     ),
     Claim(
         id="l2-no-exact-zeros",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="At its validation-chosen λ, L2 leaves every one of the 100 weights non-zero",
         course_says="001 A2.5: L2……会使得所有参数都变得较小，但通常不会等于零",
         course_agrees=True,
@@ -95,7 +95,7 @@ CLAIMS = [
     ),
     Claim(
         id="l2-smaller-noise-weights",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="L2 makes the weights smaller: the largest noise weight shrinks against the unpenalized fit",
         course_says="000 A2.5: L2正则化……鼓励模型参数尽可能小（但是不为0），从而得到平滑的解",
         course_agrees=True,
@@ -108,7 +108,7 @@ CLAIMS = [
     ),
     Claim(
         id="l2-spreads-correlated",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="'Smooth' as evenness: over 5 near-copies of one feature, L2 spreads the weight more evenly "
         "than L1 (its largest copy carries a smaller share of the total)",
         metric="largest copy's share of Σ|w|: L1 − L2",
@@ -118,7 +118,7 @@ CLAIMS = [
     ),
     Claim(
         id="one-weight-dead-zone",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="For one weight, min ½(w − a)² + λ|w| is exactly 0 on a whole band of a (|a| ≤ λ), while the "
         "L2 minimizer a/(1 + λ) is 0 only at a = 0",
         course_says="000 A2.5: 当模型参数的值变化时，L1正则化对损失函数的增加是常数的",
@@ -158,7 +158,7 @@ CLAIMS = [
     ),
     Claim(
         id="l1-better-on-sparse-truth",
-        question="A2.5",
+        question="000/001 A2.5",
         statement="On this sparse truth (10 of 100 features matter), L1 at its validation-chosen λ has a lower "
         "test MSE than L2 at its own",
         metric="log10(test MSE of L2 / test MSE of L1 proximal)",

@@ -1,18 +1,19 @@
-"""Joint hyperparameter search (003 4.2 ex. 4–6): grid, random, TPE, a genetic algorithm and
-simulated annealing, each an Optuna sampler given the same objective and the same trial budget.
+"""Joint hyperparameter search (003 4.2 ex. 4–6) with the library's ``neuronlab.tune``: grid,
+random, TPE, a genetic algorithm and simulated annealing, each an Optuna sampler given the same
+objective, the same trial budget and the same seed.
 
 ==========  =====================================================================================
-strategy    sampler
+strategy    sampler (``neuronlab.tune.make_sampler``, except the grid's values)
 ==========  =====================================================================================
 grid        ``GridSampler`` over k values per hyperparameter at the quantiles (i + ½)/k of its
             (log) range, k grown round-robin while the grid fits the budget (so it may use fewer)
 random      ``RandomSampler``: independent uniform draws on each (log) range
-tpe         ``TPESampler`` (Bergstra et al. 2011): after a third of the budget at random, draws
+tpe         ``TPESampler`` (Bergstra et al. 2011): after a quarter of the budget at random, draws
             where good trials are dense relative to bad ones
 ga          ``NSGAIISampler`` on the single objective: a genetic algorithm (tournament selection,
-            uniform crossover, mutation) with a population of a third of the budget
-sa          ``SimulatedAnnealingSampler`` (``annealing.py``): moves to a neighbour, accepts a worse
-            one with probability exp(Δ/T), cools
+            uniform crossover, mutation, elitism) with a population of a quarter of the budget (≥ 4)
+anneal      ``neuronlab.tune.SimulatedAnnealingSampler``: after 3 random trials, a Gaussian step from
+            the current configuration, a worse one accepted with probability exp(−Δ/T), T cooling
 ==========  =====================================================================================
 """
 
@@ -23,9 +24,10 @@ from collections.abc import Callable
 
 import optuna
 
-from neuronlab.lab.experiments.mlp_hyperparams.annealing import SimulatedAnnealingSampler
+from neuronlab.tune import SAMPLERS, Param
+from neuronlab.tune import search as tune_search
 
-STRATEGIES = ("grid", "random", "tpe", "ga", "sa")
+STRATEGIES = SAMPLERS  # ("grid", "random", "tpe", "ga", "anneal")
 
 
 def grid_levels(budget: int, names) -> dict:
@@ -59,50 +61,43 @@ def grid_values(budget: int, space: dict) -> dict:
     }
 
 
-def sampler(strategy: str, budget: int, seed: int, space: dict) -> optuna.samplers.BaseSampler:
-    """The Optuna sampler of one strategy, seeded."""
-    if strategy == "grid":
-        return optuna.samplers.GridSampler(grid_values(budget, space), seed=seed)
-    if strategy == "random":
-        return optuna.samplers.RandomSampler(seed=seed)
-    if strategy == "tpe":
-        return optuna.samplers.TPESampler(seed=seed, n_startup_trials=max(2, budget // 3))
-    if strategy == "ga":
-        return optuna.samplers.NSGAIISampler(seed=seed, population_size=max(2, budget // 3))
-    if strategy == "sa":
-        return SimulatedAnnealingSampler(seed=seed)
-    raise ValueError(f"unknown strategy {strategy!r}; one of {STRATEGIES}")
-
-
-def suggest(trial, space: dict) -> dict:
-    """One configuration from an Optuna trial: floats for "log", integers for "int"/"logint"."""
-    hp = {}
-    for name, (low, high, kind) in space.items():
-        if kind == "log":
-            hp[name] = trial.suggest_float(name, low, high, log=True)
-        else:
-            hp[name] = trial.suggest_int(name, low, high, log=kind == "logint")
-    return hp
+def tune_space(space: dict, budget: int) -> dict[str, Param]:
+    """The experiment's ``{name: (low, high, kind)}`` as ``neuronlab.tune`` parameters, each carrying
+    its grid values (so the grid is the largest that fits the budget, not 3 points per axis)."""
+    grid = grid_values(budget, space)
+    return {
+        name: Param(
+            "float" if kind == "log" else "int",
+            low,
+            high,
+            log=kind in ("log", "logint"),
+            grid=tuple(grid[name]),
+        )  # fmt: skip
+        for name, (low, high, kind) in space.items()
+    }
 
 
 def search(
     strategy: str, objective: Callable[[dict], float], budget: int, seed: int, space: dict
 ) -> list[dict]:
-    """Run one strategy for ``budget`` trials (the grid: its size, at most ``budget``), maximizing
-    ``objective(hp)``; returns ``[{"hp", "value"}, ...]`` in trial order."""
+    """Run one strategy with ``neuronlab.tune.search`` for ``budget`` trials (the grid: its size,
+    at most ``budget``), maximizing ``objective(hp)``; returns ``[{"hp", "value"}, ...]`` in trial
+    order."""
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}; one of {STRATEGIES}")
+    params = tune_space(space, budget)
+    n = math.prod(len(p.grid) for p in params.values()) if strategy == "grid" else budget
     trials = []
 
-    def optuna_objective(trial) -> float:
-        hp = suggest(trial, space)
+    def objective_of_trial(trial) -> float:
+        hp = dict(trial.params)
         trials.append({"hp": hp, "value": float(objective(hp))})
         return trials[-1]["value"]
 
     verbosity = optuna.logging.get_verbosity()
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     try:
-        n = math.prod(len(v) for v in grid_values(budget, space).values()) if strategy == "grid" else budget
-        study = optuna.create_study(direction="maximize", sampler=sampler(strategy, budget, seed, space))
-        study.optimize(optuna_objective, n_trials=n)
+        tune_search(objective_of_trial, params, sampler=strategy, n_trials=n, seed=seed, direction="maximize")
     finally:
         optuna.logging.set_verbosity(verbosity)
     return trials
