@@ -87,6 +87,10 @@ from neuronlab.ops.arithmetic import (
 from neuronlab.ops.cast import clone
 from neuronlab.ops.comparison import (
     allclose,
+    bitwise_and,
+    bitwise_not,
+    bitwise_or,
+    bitwise_xor,
     eq,
     equal,
     ge,

@@ -265,7 +265,9 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods):
         return self._data
 
     def __array__(self, dtype=None, copy=None):
-        array = self._data
+        # NumPy functions see only values: a tensor in a graph is refused, as by PyTorch, so
+        # that ``x * np.exp(x)`` cannot silently drop a gradient path (issue 12).
+        array = self.numpy()
         if dtype is not None and array.dtype != dtype:
             return array.astype(dtype)
         return array.copy() if copy else array
@@ -445,7 +447,13 @@ def as_array(data, dtype) -> np.ndarray:
     elif isinstance(data, np.ndarray | np.generic):
         array = np.array(data)
     else:
-        array = np.array(data)
+        try:
+            array = np.array(data)
+        except ValueError:  # a ragged nested list: PyTorch's error types
+            if not _mixes_numbers_and_sequences(data):
+                raise ValueError(f"could not build a tensor from {type(data).__name__}: nested "
+                                 "sequences must have equal lengths at each depth") from None  # fmt: skip
+            array = np.array(None, dtype=object)
         if array.dtype == object:
             raise TypeError(
                 f"could not build a tensor from {type(data).__name__}: nested sequences must be "
@@ -460,6 +468,14 @@ def as_array(data, dtype) -> np.ndarray:
         array = array.astype(dtypes.as_dtype(dtype).numpy, copy=False)
     dtypes.from_numpy_dtype(array.dtype)
     return array
+
+
+def _mixes_numbers_and_sequences(data) -> bool:
+    if not isinstance(data, list | tuple):
+        return False
+    if len({isinstance(d, list | tuple) for d in data}) > 1:
+        return True
+    return any(_mixes_numbers_and_sequences(d) for d in data)
 
 
 def _rebuild(array, requires_grad):

@@ -92,20 +92,26 @@ class MathMethods:
         return modules.pointwise.abs(self)
 
     def __invert__(self):
-        return (
-            modules.comparison.logical_not(self)
-            if self._data.dtype.kind == "b"
-            else modules.comparison.bitwise_not(self)
-        )
+        return modules.comparison.bitwise_not(self)
 
+    # Bitwise on integers, logical on bools, as in PyTorch (issue 12).
     def __and__(self, other):
-        return modules.comparison.logical_and(self, other)
+        return modules.comparison.bitwise_and(self, other)
+
+    def __rand__(self, other):
+        return modules.comparison.bitwise_and(other, self)
 
     def __or__(self, other):
-        return modules.comparison.logical_or(self, other)
+        return modules.comparison.bitwise_or(self, other)
+
+    def __ror__(self, other):
+        return modules.comparison.bitwise_or(other, self)
 
     def __xor__(self, other):
-        return modules.comparison.logical_xor(self, other)
+        return modules.comparison.bitwise_xor(self, other)
+
+    def __rxor__(self, other):
+        return modules.comparison.bitwise_xor(other, self)
 
     def __eq__(self, other):  # type: ignore[override]
         return modules.comparison.eq(self, other)
@@ -298,6 +304,21 @@ class MathMethods:
 
     def logical_or(self, other):
         return modules.comparison.logical_or(self, other)
+
+    def logical_xor(self, other):
+        return modules.comparison.logical_xor(self, other)
+
+    def bitwise_and(self, other):
+        return modules.comparison.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return modules.comparison.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return modules.comparison.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return modules.comparison.bitwise_not(self)
 
     def all(self, dim=None, keepdim=False):
         return modules.reduction.all(self, dim, keepdim)

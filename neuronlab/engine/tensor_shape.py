@@ -60,10 +60,14 @@ class ShapeMethods:
 
     @property
     def T(self):  # noqa: N802 - PyTorch's name
-        return modules.shape.permute(self, *reversed(range(self._data.ndim)))
+        return modules.shape.permute(self, tuple(reversed(range(self._data.ndim))))
 
     @property
     def mT(self):  # noqa: N802 - PyTorch's name
+        if self._data.ndim == 1:  # a 0-d tensor is its own transpose (PyTorch warns)
+            raise RuntimeError(
+                f"tensor.mT is only supported on matrices or batches of matrices. Got {self._data.ndim}-D tensor."
+            )
         return modules.shape.transpose(self, -2, -1)
 
     def expand(self, *sizes):

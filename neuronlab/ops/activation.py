@@ -14,7 +14,7 @@ from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
-from neuronlab.ops.operands import floating
+from neuronlab.ops.operands import floating, floating_only
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import exp, log1p, minimum
 
@@ -56,6 +56,21 @@ def zeros_operand(x: np.ndarray) -> np.ndarray:
         row = _ZERO_ROWS[key] = np.zeros(n, x.dtype)
         row.flags.writeable = False
     return row.reshape((1,) * k + x.shape[k:])
+
+
+class Hardtanh(Function):
+    """out = min(max(x, lo), hi);  d/dx = 1 for lo < x < hi, else 0. At the bounds the
+    gradient is 0, as in PyTorch's hardtanh and relu6 (``clamp`` passes it there)."""
+
+    saves_inputs = False
+    formula, local_derivatives = "hardtanh({0})", ("hardtanh'({0})",)
+
+    def forward(self, x, lo, hi):
+        self.mask = (x > lo) & (x < hi)
+        return np.minimum(np.maximum(x, x.dtype.type(lo)), x.dtype.type(hi))
+
+    def backward(self, grad):
+        return (masked(grad, self.mask),)
 
 
 class LeakyReLU(Function):
@@ -160,14 +175,16 @@ class LogSoftmax(Function):
 
 def relu(input, inplace: bool = False) -> Tensor:
     """max(input, 0)."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("relu(): Boolean inputs not supported for relu")
     if inplace:
         return input.relu_()
     return ReLU.apply(input)
 
 
 def relu6(input, inplace: bool = False) -> Tensor:
-    """min(max(input, 0), 6)."""
-    return input.clamp(0.0, 6.0)
+    """min(max(input, 0), 6); the gradient is 0 at 0 and 6."""
+    return hardtanh(input, 0.0, 6.0)
 
 
 def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -176,7 +193,7 @@ def leaky_relu(input, negative_slope: float = 0.01, inplace: bool = False) -> Te
         return input._inplace(
             "leaky_relu_", LeakyReLU.apply(input._operand_for_inplace(), slope=negative_slope)
         )
-    return LeakyReLU.apply(input, slope=negative_slope)
+    return LeakyReLU.apply(floating_only(input, "leaky_relu"), slope=negative_slope)
 
 
 def sigmoid(input) -> Tensor:
@@ -193,11 +210,12 @@ def elu(input, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """input for input > 0, else α(e^input - 1)."""
     if inplace:
         return input._inplace("elu_", ELU.apply(input._operand_for_inplace(), alpha=alpha))
-    return ELU.apply(input, alpha=alpha)
+    return ELU.apply(floating_only(input, "elu"), alpha=alpha)
 
 
 def gelu(input, approximate: str = "none") -> Tensor:
     """x Φ(x), or with ``approximate='tanh'``: x/2 (1 + tanh(√(2/π) (x + 0.044715 x³)))."""
+    floating_only(input, "gelu")
     if approximate == "none":
         return GELU.apply(input)
     if approximate == "tanh":
@@ -208,7 +226,7 @@ def gelu(input, approximate: str = "none") -> Tensor:
 
 def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """(1/β) ln(1 + e^(βx)); linear where βx > threshold (to stay finite)."""
-    scaled = input * beta
+    scaled = floating_only(input, "softplus") * beta
     linear = scaled > threshold
     safe = where_op(linear, 0.0, scaled)
     return where_op(linear, input, log1p(exp(safe)) / beta)
@@ -216,17 +234,23 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
 
 def logsigmoid(input) -> Tensor:
     """ln σ(x) = -softplus(-x), stable for large |x|."""
+    floating_only(input, "log_sigmoid")
     return minimum(input, 0.0) - log1p(exp(-abs_(input)))
 
 
 def silu(input) -> Tensor:
     """x σ(x) (also called swish)."""
-    return input * sigmoid(input)
+    return input * sigmoid(floating_only(input, "silu"))
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    """clamp(x, min_val, max_val)."""
-    return input.clamp(min_val, max_val)
+    """min(max(x, min_val), max_val), with a zero gradient at the bounds (unlike ``clamp``).
+    Integer tensors stay integer, with the bounds truncated to integers, as in PyTorch."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("hardtanh(): Bool inputs not supported for hardtanh")
+    if input._data.dtype.kind in "iu":
+        min_val, max_val = int(min_val), int(max_val)
+    return Hardtanh.apply(input, lo=min_val, hi=max_val)
 
 
 def prelu(input, weight) -> Tensor:
@@ -249,11 +273,17 @@ def _softmax_dim(input, dim, name: str) -> int:
 
 def softmax(input, dim=None, dtype=None) -> Tensor:
     """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
-    x = floating(input) if dtype is None else input.to(dtype)
-    return Softmax.apply(x, dim=_softmax_dim(x, dim, "softmax"))
+    x = input if dtype is None else input.to(dtype)
+    d = _softmax_dim(x, dim, "softmax")
+    if x._data.size == 0:  # nothing to normalize: PyTorch returns it, whatever its dtype
+        return x.clone()
+    return Softmax.apply(floating_only(x, "softmax"), dim=d)
 
 
 def log_softmax(input, dim=None, dtype=None) -> Tensor:
     """x - logsumexp(x) along ``dim``: stable log-probabilities."""
-    x = floating(input) if dtype is None else input.to(dtype)
-    return LogSoftmax.apply(x, dim=_softmax_dim(x, dim, "log_softmax"))
+    x = input if dtype is None else input.to(dtype)
+    d = _softmax_dim(x, dim, "log_softmax")
+    if x._data.size == 0:
+        return x.clone()
+    return LogSoftmax.apply(floating_only(x, "log_softmax"), dim=d)

@@ -11,7 +11,7 @@ import numpy as np
 from neuronlab.engine.array_or_tensor import data, log, where, zeros_like
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.operands import NUMBER, binary, floating
+from neuronlab.ops.operands import NUMBER, binary, cast, floating, not_bool
 
 
 class Add(Function):
@@ -76,6 +76,7 @@ class RoundedDiv(Function):
     def forward(self, a, b, rounding_mode):
         if a.dtype.kind == "f":
             return np.floor_divide(a, b) if rounding_mode == "floor" else np.trunc(a / b)
+        _check_integer_divisor(a, b)
         q = np.floor_divide(a, b)
         if rounding_mode == "trunc":  # floor and trunc differ for negative, inexact quotients
             q = np.where((q < 0) & (q * b != a), q + 1, q)
@@ -125,18 +126,20 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0)."""
+    """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0 and
+    b >= 0, PyTorch's limit; where a = 0 and b < 0 it is ∞ · -∞ = -∞, as in PyTorch)."""
 
     def forward(self, a, b):
-        return np.power(a, b)
+        return _integer_power(a, b) if a.dtype.kind in "iu" else np.power(a, b)
 
     def backward(self, grad, a, b):
         ga = gb = None
         if self.needs_input_grad[0]:
             ga = grad * b * a ** (b - 1)
         if self.needs_input_grad[1]:
-            zero = data(a) == 0
-            safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
+            zero = (data(a) == 0) & (data(b) >= 0)
+            with np.errstate(divide="ignore"):  # log 0 = -∞ where b < 0
+                safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
             gb = grad * a**b * safe_log
         return ga, gb
 
@@ -145,6 +148,8 @@ class Remainder(Function):
     """out = a - floor(a / b) * b (sign of b, Python's %);  d/da = 1, d/db = -floor(a / b)."""
 
     def forward(self, a, b):
+        if a.dtype.kind != "f":
+            _check_integer_divisor(a, b)
         return np.mod(a, b)
 
     def backward(self, grad, a, b):
@@ -155,11 +160,26 @@ class Remainder(Function):
         return ga, gb
 
 
+def _check_integer_divisor(a: np.ndarray, b: np.ndarray) -> None:
+    """Integer ``//`` and ``%`` by zero raise, as in PyTorch (NumPy would give 0 and warn)."""
+    if not b.all() and a.size:
+        raise RuntimeError("ZeroDivisionError: integer division or modulo by zero")
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a ** b on integers, negative exponents included: 1 for a = 1, ±1 for a = -1, else 0
+    (PyTorch's integer result; NumPy refuses negative integer powers)."""
+    if not (b < 0).any():
+        return np.power(a, b)
+    negative = np.where(a == 1, 1, np.where(a == -1, 1 - 2 * (np.abs(b) % 2), 0))  # (-1) ** b
+    return np.where(b < 0, negative, np.power(a, np.maximum(b, 0))).astype(np.result_type(a, b))
+
+
 def add(input, other, *, alpha=1, out=None) -> Tensor:
     """``input + alpha * other`` with broadcasting."""
-    if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
     a, b = binary(input, other, "add")
+    if alpha != 1:
+        b = _times_alpha(b, alpha)
     return _maybe_out(Add.apply(a, b), out)
 
 
@@ -176,10 +196,17 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
             "Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
             "trying to invert a mask, use the `~` or `logical_not()` operator instead."
         )
-    if alpha != 1:
-        other = mul(other, alpha) if isinstance(other, Tensor) else other * alpha
     a, b = binary(input, other, "sub")
+    if alpha != 1:
+        b = _times_alpha(b, alpha)
     return _maybe_out(Sub.apply(a, b), out)
+
+
+def _times_alpha(b: Tensor, alpha) -> Tensor:
+    """``alpha * b`` in ``b``'s dtype: alpha scales but does not take part in type promotion."""
+    if b._data.dtype.kind != "f" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    return cast(mul(b, alpha), b._data.dtype)
 
 
 def _is_bool(value) -> bool:
@@ -204,6 +231,8 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
     (whose gradient is zero)."""
     a, b = binary(input, other, "div")
+    if rounding_mode is not None:
+        not_bool(a, f"div(rounding_mode={rounding_mode!r})")
     if rounding_mode is None:
         a, b = floating(a), floating(b)
         return _maybe_out(Div.apply(a, b), out)
@@ -225,7 +254,7 @@ def floor_divide(input, other) -> Tensor:
 def remainder(input, other) -> Tensor:
     """Python's ``%``: the result has the sign of ``other``."""
     a, b = binary(input, other, "remainder")
-    return Remainder.apply(a, b)
+    return Remainder.apply(not_bool(a, "remainder"), b)
 
 
 def neg(input) -> Tensor:
@@ -244,12 +273,18 @@ def pow(input, exponent, *, out=None) -> Tensor:
         base = input
         if base._data.dtype.kind in "iub" and isinstance(exponent, float):
             base = floating(base)
+        elif base._data.dtype.kind == "b":  # bool ** int is int64 in PyTorch (int8 in NumPy)
+            base = base.long()
         exponent = (
             int(exponent) if float(exponent).is_integer() and base._data.dtype.kind in "iu" else exponent
         )
         return _maybe_out(PowScalar.apply(base, exponent=exponent), out)
+    if isinstance(input, Tensor) and input._data.dtype.kind == "b" and isinstance(exponent, bool | np.bool_):
+        # PyTorch's one bool power: a Python bool exponent keeps the bool tensor (x ** True = x,
+        # x ** False = True); any other exponent of a bool tensor is refused below.
+        return _maybe_out(Tensor._wrap(np.logical_or(input._data, not exponent)), out)
     a, b = binary(input, exponent, "pow")
-    return _maybe_out(Pow.apply(a, b), out)
+    return _maybe_out(Pow.apply(not_bool(a, "pow"), b), out)
 
 
 def reciprocal(input) -> Tensor:

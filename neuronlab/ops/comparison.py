@@ -69,7 +69,36 @@ def logical_xor(input, other) -> Tensor:
     return _compare(input, other, np.logical_xor, "logical_xor")
 
 
+def _bitwise(a, b, func, op: str) -> Tensor:
+    """A bitwise op on integer tensors (logical on bool ones), after PyTorch's promotion."""
+    ta, tb = binary(a, b, op)
+    if ta._data.dtype.kind == "f":
+        raise NotImplementedError(
+            f"{op}(): not implemented for {ta.dtype} tensors; bitwise ops take integer or bool tensors"
+        )
+    try:
+        return Tensor._wrap(np.asarray(func(ta._data, tb._data)))
+    except ValueError:
+        raise broadcast_error(op, (ta, tb)) from None
+
+
+def bitwise_and(input, other) -> Tensor:
+    """Elementwise ``input & other``: bitwise on integers, logical AND on bools."""
+    return _bitwise(input, other, np.bitwise_and, "bitwise_and")
+
+
+def bitwise_or(input, other) -> Tensor:
+    """Elementwise ``input | other``: bitwise on integers, logical OR on bools."""
+    return _bitwise(input, other, np.bitwise_or, "bitwise_or")
+
+
+def bitwise_xor(input, other) -> Tensor:
+    """Elementwise ``input ^ other``: bitwise on integers, logical XOR on bools."""
+    return _bitwise(input, other, np.bitwise_xor, "bitwise_xor")
+
+
 def bitwise_not(input) -> Tensor:
+    """Elementwise ``~input``: bitwise NOT on integers, logical NOT on bools."""
     if input._data.dtype.kind == "f":
         raise TypeError("bitwise_not(): only integer and bool tensors are supported")
     return Tensor._wrap(np.invert(input._data))

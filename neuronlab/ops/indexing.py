@@ -21,21 +21,112 @@ TopkResult = namedtuple("topk", ["values", "indices"])
 
 
 def _to_numpy_index(index):
-    """Tensors inside an index become arrays; a Python bool stays a bool."""
+    """``index`` as NumPy indexes it with PyTorch's meaning: tensors become arrays (a 0-d
+    integer tensor an int, as PyTorch reads it), an empty list an empty int64 array, and an
+    index that mixes ints with index arrays a ``TwoStageIndex``."""
+    if type(index) is TwoStageIndex:  # already converted (the backward of an indexing op)
+        return index
+    if isinstance(index, list) and _reads_as_tuple(index):
+        index = tuple(index)
+    np_index = _item(index)
+    if isinstance(np_index, tuple) and _mixes_ints_and_arrays(np_index):
+        return _two_stage(np_index)
+    return np_index
+
+
+def _reads_as_tuple(index: list) -> bool:
+    """PyTorch (as NumPy once did) reads a list holding sequences, tensors, slices, ``None``
+    or ``...`` as a tuple: ``x[[[0, 1], [1, 0]]]`` is ``x[[0, 1], [1, 0]]``."""
+    return len(index) < 32 and any(
+        isinstance(i, list | tuple | Tensor | slice | np.ndarray) or i is None or i is Ellipsis for i in index
+    )
+
+
+def _item(index):
     if isinstance(index, tuple):
-        return tuple(_to_numpy_index(i) for i in index)
+        return tuple(_item(i) for i in index)
     if isinstance(index, Tensor):
         array = index._data
         if array.dtype.kind == "f":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if array.ndim == 0 and array.dtype.kind in "iu":
+            return int(array)
         return array
     if isinstance(index, list):
+        if not index:
+            return np.zeros(0, dtype=np.int64)
         array = np.asarray(index)
-        return array if array.dtype != object else [_to_numpy_index(i) for i in index]
+        return array if array.dtype != object else [_item(i) for i in index]
     return index
 
 
+def _is_int(item) -> bool:
+    return isinstance(item, int | np.integer) and not isinstance(item, bool | np.bool_)
+
+
+def _mixes_ints_and_arrays(items: tuple) -> bool:
+    return any(_is_int(i) for i in items) and any(isinstance(i, np.ndarray | list) for i in items)
+
+
+class TwoStageIndex(tuple):
+    """``(basic, advanced)``: an index applied as ``x[basic][advanced]``.
+
+    PyTorch applies the ints, slices and ``None`` of an index first and the index tensors
+    to the dims that remain; NumPy counts the ints among the index arrays, which moves the
+    indexed dims to the front when an int separates them from the others: ``x[0, :, idx]``
+    on shape (5, 6, 7) is (6, len(idx)) in PyTorch, (len(idx), 6) in NumPy (issue 12).
+    """
+
+    __slots__ = ()
+
+
+def _two_stage(items: tuple) -> TwoStageIndex:
+    basic, advanced = [], []
+    for item in items:
+        if _is_int(item):
+            basic.append(item)
+        elif isinstance(item, bool | np.bool_):  # a new dim of size 1, then masked by the bool
+            basic.append(None)
+            advanced.append(np.array([bool(item)]))
+        elif isinstance(item, np.ndarray | list):
+            dims = np.ndim(item) if np.asarray(item).dtype == np.bool_ else 1
+            basic.extend([slice(None)] * dims)
+            advanced.append(item)
+        elif item is None:
+            basic.append(None)
+            advanced.append(slice(None))
+        else:  # a slice or the Ellipsis
+            basic.append(item)
+            advanced.append(slice(None) if isinstance(item, slice) else item)
+    return TwoStageIndex((tuple(basic), tuple(advanced)))
+
+
+def _select(array, index):
+    """``array[index]`` (see ``TwoStageIndex``), for an array or a Tensor (in a backward)."""
+    if type(index) is TwoStageIndex:
+        return array[index[0]][index[1]]
+    return array[index]
+
+
+def _assign(array: np.ndarray, index, value) -> None:
+    """``array[index] = value`` (see ``TwoStageIndex``; its basic part is a view)."""
+    if type(index) is TwoStageIndex:
+        array[index[0]][index[1]] = value
+    else:
+        array[index] = value
+
+
+def _add_at(array: np.ndarray, index, values) -> None:
+    """``array[index] += values``, repeated positions accumulating."""
+    if type(index) is TwoStageIndex:
+        np.add.at(array[index[0]], index[1], values)
+    else:
+        np.add.at(array, index, values)
+
+
 def _is_basic(index) -> bool:
+    if type(index) is TwoStageIndex:
+        return False
     items = index if isinstance(index, tuple) else (index,)
     return all(
         isinstance(i, int | slice | type(None) | type(Ellipsis) | np.integer) and not isinstance(i, bool)
@@ -69,7 +160,7 @@ class Index(Function):
     def forward(self, x, index):
         self.index = index
         self.input_shape = x.shape
-        return x[index]
+        return _select(x, index)
 
     def backward(self, grad):
         return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
@@ -86,11 +177,11 @@ class IndexScatter(Function):
         if _is_basic(index):
             out[index] = grad
         else:
-            np.add.at(out, index, grad)
+            _add_at(out, index, grad)
         return out
 
     def backward(self, grad):
-        return (grad[self.index],)
+        return (_select(grad, self.index),)
 
 
 class IndexPut(Function):
@@ -102,12 +193,12 @@ class IndexPut(Function):
     def forward(self, x, value, index):
         self.index = index
         out = x.copy()
-        out[index] = value
+        _assign(out, index, value)
         return out
 
     def backward(self, grad):
         zero = like(np.zeros((), data(grad).dtype), grad)
-        return IndexPut.call(grad, zero, index=self.index), grad[self.index]
+        return IndexPut.call(grad, zero, index=self.index), _select(grad, self.index)
 
 
 class Gather(Function):
@@ -165,6 +256,7 @@ def getitem(t: Tensor, index) -> Tensor:
     """``t[index]``: basic indices give views, integer/bool tensors give copies."""
     np_index = _to_numpy_index(index)
     try:
+        _refuse(t, np_index, None)
         if _is_basic(np_index):
             return Slice.apply(t, index=np_index)
         return Index.apply(t, index=np_index)
@@ -178,9 +270,10 @@ def setitem(t: Tensor, index, value) -> None:
     np_index = _to_numpy_index(index)
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
+    _refuse(t, np_index, value)
     if not recorded:
         t._check_inplace("setitem")
-        t._data[np_index] = value._data if value_is_tensor else value
+        _assign(t._data, np_index, value._data if value_is_tensor else value)
         t._version[0] += 1
         return
     if not value_is_tensor:
@@ -188,6 +281,63 @@ def setitem(t: Tensor, index, value) -> None:
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
     t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+
+
+def _refuse(t: Tensor, np_index, value) -> None:
+    """PyTorch's refusals of an index that NumPy would take: a slice step below 1 (tensors
+    have no negative strides) and, for an index_put, a value of another dtype; each after
+    the errors PyTorch finds first (too many indices, an int out of range before the slice,
+    and for the dtype, an index out of range)."""
+    items = np_index[0] + np_index[1] if type(np_index) is TwoStageIndex else np_index
+    items = items if isinstance(items, tuple) else (items,)
+    negative_step = any(isinstance(i, slice) and i.step is not None and i.step <= 0 for i in items)
+    mismatch = isinstance(value, Tensor) and value._data.dtype != t._data.dtype and _has_index_array(np_index)
+    if negative_step:
+        _check_before_step(t._data, np_index)
+        raise ValueError("step must be greater than zero")
+    if not mismatch:
+        return
+    try:
+        _select(t._data, np_index)  # raises IndexError for a bad index
+    except IndexError as error:  # PyTorch checks index values only after the dtypes
+        if not ("out of bounds" in str(error) and not str(error).endswith("size 0")):
+            raise
+    raise RuntimeError(
+        "Index put requires the source and destination dtypes match, got "
+        f"{t.dtype} for the destination and {value.dtype} for the source."
+    )
+
+
+def _check_before_step(array: np.ndarray, np_index) -> None:
+    """The IndexErrors PyTorch raises before a slice step below 1: too many indices, or an
+    int out of range to the left of that slice. Index tensors are checked only after the
+    slices (they are applied last), so here they stand for the dims they consume."""
+    basic = np_index[0] if type(np_index) is TwoStageIndex else np_index
+    basic = basic if isinstance(basic, tuple) else (basic,)
+    prefix, consumed, stepped = [], 0, False
+    for item in basic:
+        if isinstance(item, np.ndarray | list):
+            array_item = np.asarray(item)
+            n = array_item.ndim if array_item.dtype == np.bool_ else 1
+            parts = [slice(None)] * n
+        elif item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
+            n, parts = 0, [None if item is not Ellipsis else item]
+        else:  # an int or a slice
+            n, parts = 1, [item]
+        consumed += n
+        stepped = stepped or (isinstance(item, slice) and item.step is not None and item.step <= 0)
+        if not stepped:
+            prefix.extend(parts)
+    if consumed > array.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {array.ndim}")
+    array[tuple(prefix)]  # an int out of range raises IndexError
+
+
+def _has_index_array(np_index) -> bool:
+    """Whether an integer index array takes part (PyTorch's index_put, which casts nothing)."""
+    items = np_index[1] if type(np_index) is TwoStageIndex else np_index
+    items = items if isinstance(items, tuple) else (items,)
+    return any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in items)
 
 
 def _describe(index) -> str:

@@ -39,6 +39,15 @@ def _common_dtype(tensors, op: str) -> list[Tensor]:
 def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
     """Concatenate tensors along an existing dimension."""
     tensors = _common_dtype(list(tensors), "cat")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    # PyTorch's legacy rule: 1-D empty tensors are skipped when others have a shape to join.
+    shaped = [t for t in tensors if t._data.shape != (0,)]
+    if not shaped:  # only such tensors: dim is not checked either
+        dim = 0
+    elif len(shaped) < len(tensors):
+        tensors = shaped
     d = tensors[0]._dim(dim)
     first = tensors[0].shape
     for i, t in enumerate(tensors[1:], 1):
@@ -75,6 +84,8 @@ def stack(tensors, dim: int = 0) -> Tensor:
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into chunks of ``split_size`` (the last may be smaller) or of the given sizes."""
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = tensor._dim(dim)
     length = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
@@ -101,7 +112,11 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
     """Split into ``chunks`` nearly equal pieces (the last may be smaller)."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     length = input._data.shape[input._dim(dim)]
+    if length == 0:  # PyTorch gives `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
     return split(input, max(-(-length // chunks), 1), dim)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.operands import binary
+from neuronlab.ops.operands import binary, cast
 
 
 class MatMul(Function):
@@ -58,7 +58,17 @@ def _shape_text(shape) -> str:
 
 
 def matmul(input, other) -> Tensor:
-    """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands."""
+    """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands. Both operands
+    must have one dtype: PyTorch does not promote in matrix products (float64 @ float32 and
+    int64 @ float32 raise), except for a batched product with nothing to multiply (see
+    ``_nothing_to_multiply``)."""
+    if isinstance(input, Tensor) and isinstance(other, Tensor) and input.dtype != other.dtype:
+        if not _nothing_to_multiply(input, other):
+            raise RuntimeError(
+                f"matmul(): expected both operands to have the same dtype, but got {input.dtype} and "
+                f"{other.dtype}; convert one with .to()"
+            )
+        input = cast(input, other._data.dtype)
     a, b = binary(input, other, "matmul")
     if a.ndim == 0 or b.ndim == 0:
         raise RuntimeError(
@@ -90,6 +100,43 @@ def matmul(input, other) -> Tensor:
     return out
 
 
+def _nothing_to_multiply(a: Tensor, b: Tensor) -> bool:
+    """Whether PyTorch 2.13 accepts ``a @ b`` of two dtypes: its batched path (bmm) returns
+    before comparing dtypes when the product is empty or its inner size is 0, with the result
+    (empty, or zeros) in ``b``'s dtype. The batched path is PyTorch's ``should_fold`` answering
+    no: a 2-D or larger ``a`` times a 3-D or larger ``b``, unless ``a`` is 2-D and requires
+    grad; or a 3-D or larger, non-empty ``a`` that is not one matrix in memory (the strides of
+    its leading dims) times a 2-D ``b`` that does not require grad; and neither operand may
+    require grad if its batch dims are broadcast, nor the result be an integer tensor that
+    requires grad. (Measured against PyTorch 2.13: the rules are its implementation's.)"""
+    x, y = a._data, b._data
+    if a.requires_grad and y.dtype.kind != "f":
+        return False  # an integer result cannot carry a's gradient: PyTorch raises
+    if x.ndim < 2 or y.ndim < 2:
+        return False  # a vector operand: PyTorch folds the product into mv, which checks
+    if y.ndim >= 3:
+        batched = not (x.ndim == 2 and a.requires_grad)
+    elif x.ndim >= 3:
+        batched = not b.requires_grad and x.size != 0 and not _leading_dims_fold(x)
+    else:
+        return False  # mm
+    if not batched:
+        return False
+    try:
+        batch = np.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+    except ValueError:
+        return False
+    if any(t.requires_grad and tuple(t.shape[:-2]) != batch for t in (a, b)):
+        return False  # PyTorch folds a broadcast operand that requires grad into mm, which checks
+    return 0 in (*batch, x.shape[-2], x.shape[-1], y.shape[-1])
+
+
+def _leading_dims_fold(x: np.ndarray) -> bool:
+    """Whether ``x`` views as an (n, x.shape[-1]) matrix without a copy, as PyTorch tests it."""
+    strides = [s // x.itemsize for s in x.strides]
+    return all(strides[i] == strides[i + 1] * x.shape[i + 1] for i in range(x.ndim - 2))
+
+
 def mm(input, mat2) -> Tensor:
     """Product of two matrices (2-D only)."""
     if input.ndim != 2 or mat2.ndim != 2:
@@ -108,6 +155,8 @@ def bmm(input, mat2) -> Tensor:
 
 def mv(input, vec) -> Tensor:
     """Matrix times vector."""
+    if input.ndim == 0:
+        raise IndexError("mv(): Dimension specified as 0 but tensor has no dimensions")
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"mv(): expected a 2D matrix and a 1D vector, got {input.ndim}D and {vec.ndim}D")
     return matmul(input, vec)
@@ -127,6 +176,9 @@ def dot(input, other) -> Tensor:
 
 def outer(input, vec2) -> Tensor:
     """Outer product of two vectors: (n,) x (m,) -> (n, m)."""
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t.ndim}-D")
     return input.reshape(-1, 1) * vec2.reshape(1, -1)
 
 

@@ -62,6 +62,22 @@ def cast(t: Tensor, target: np.dtype) -> Tensor:
     return to_dtype(t, dtypes.from_numpy_dtype(target))
 
 
+def floating_only(t: Tensor, op: str) -> Tensor:
+    """``t`` itself if floating; PyTorch's error for an op without integer or bool kernels."""
+    if t._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"{op}(): not implemented for {t.dtype} tensors (floating point only); convert with .float() first"
+        )
+    return t
+
+
+def not_bool(t: Tensor, op: str) -> Tensor:
+    """``t`` itself unless it is a bool tensor, which ``op`` refuses as PyTorch does."""
+    if t._data.dtype.kind == "b":
+        raise NotImplementedError(f"{op}(): not implemented for bool tensors")
+    return t
+
+
 def floating(t: Tensor) -> Tensor:
     """``t`` itself if floating, else cast to the default float dtype (``int / int``, ``exp(int)``)."""
     if t._data.dtype.kind == "f":

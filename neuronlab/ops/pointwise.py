@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from neuronlab.engine import dtypes
 from neuronlab.engine.array_or_tensor import cos as cos_of
 from neuronlab.engine.array_or_tensor import data, erf_array, masked, where, zeros_like
 from neuronlab.engine.array_or_tensor import exp as exp_of
@@ -18,7 +19,7 @@ from neuronlab.engine.array_or_tensor import sign as sign_of
 from neuronlab.engine.array_or_tensor import sin as sin_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.operands import binary, floating
+from neuronlab.ops.operands import binary, cast, floating, not_bool
 
 
 class Exp(Function):
@@ -237,6 +238,7 @@ def rsqrt(input) -> Tensor:
 
 def abs(input) -> Tensor:
     """|input|."""
+    not_bool(input, "abs")
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.abs(input._data))
     return Abs.apply(input)
@@ -260,7 +262,9 @@ def erf(input) -> Tensor:
     return _unary(Erf, input)
 
 
-def _piecewise_constant(input, func) -> Tensor:
+def _piecewise_constant(input, func, op: str = "") -> Tensor:
+    if op:
+        not_bool(input, op)
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.asarray(func(input._data)).astype(input._data.dtype))
     return ZeroGrad.apply(input, func=func)
@@ -284,22 +288,22 @@ def heaviside(input, values) -> Tensor:
 
 def floor(input) -> Tensor:
     """Round down; zero gradient."""
-    return _piecewise_constant(input, np.floor)
+    return _piecewise_constant(input, np.floor, "floor")
 
 
 def ceil(input) -> Tensor:
     """Round up; zero gradient."""
-    return _piecewise_constant(input, np.ceil)
+    return _piecewise_constant(input, np.ceil, "ceil")
 
 
 def trunc(input) -> Tensor:
     """Round toward zero; zero gradient."""
-    return _piecewise_constant(input, np.trunc)
+    return _piecewise_constant(input, np.trunc, "trunc")
 
 
 def round(input, *, decimals: int = 0) -> Tensor:
     """Round half to even (as PyTorch does); zero gradient."""
-    return _piecewise_constant(input, lambda x: np.round(x, decimals))
+    return _piecewise_constant(input, lambda x: np.round(x, decimals), "round")
 
 
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:
@@ -317,8 +321,9 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:
                 result, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max, input._data.dtype))
             )
         return result
-    if input._data.dtype.kind != "f" and any(isinstance(b, float) for b in (min, max)):
-        input = floating(input)
+    # The result dtype promotes the input with the bounds as Python scalars: clamp(int, 0.5)
+    # is float32, clamp(bool, 0) int64 (PyTorch's rule).
+    input = cast(input, dtypes.result_type([input._data], [b for b in (min, max) if b is not None]))
     result = Clamp.apply(input, lo=min, hi=max)
     if out is not None:
         np.copyto(out._data, result._data, casting="unsafe")

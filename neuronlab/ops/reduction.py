@@ -22,6 +22,7 @@ from neuronlab.engine.array_or_tensor import prod as prod_of
 from neuronlab.engine.function import Function
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
+from neuronlab.ops.operands import floating
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import maximum, minimum, sqrt
 
@@ -29,19 +30,29 @@ MaxResult = namedtuple("max", ["values", "indices"])
 MinResult = namedtuple("min", ["values", "indices"])
 
 
-def normalize_dims(t: Tensor, dim) -> tuple[int, ...]:
+def normalize_dims(t: Tensor, dim, *, in_order: bool = False) -> tuple[int, ...]:
     """``dim`` as a sorted tuple of non-negative axes (all axes for ``None`` or ``()``).
 
     A 0-d tensor accepts dim 0 or -1, as in PyTorch, and has no axis to reduce: ``()``.
+    As in PyTorch, every dim is range-checked before a repeated one is reported (sum, all,
+    amax, logsumexp, ...), except with ``in_order`` (var and std), where the first bad dim,
+    out of range or repeated, names the error.
     """
     if dim is None or (isinstance(dim, tuple | list) and len(dim) == 0):
         return tuple(range(t._data.ndim))
     if isinstance(dim, int | np.integer):
         axis = t._dim(int(dim))
         return (axis,) if t._data.ndim else ()
-    axes = tuple(sorted(t._dim(int(d)) for d in dim))
-    if len(set(axes)) != len(axes):
-        raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
+    if not in_order:
+        for d in dim:
+            t._dim(int(d))
+    axes = []
+    for d in dim:
+        axis = t._dim(int(d))
+        if axis in axes:
+            raise RuntimeError(f"dim {axis} appears multiple times in the list of dims")
+        axes.append(axis)
+    axes = tuple(sorted(axes))
     return axes if t._data.ndim else ()
 
 
@@ -137,11 +148,6 @@ class Extreme(Function):
 
     def forward(self, x, axes, keepdim, largest):
         self.axes, self.keepdim = axes, keepdim
-        if x.size == 0:
-            raise RuntimeError(
-                f"{'max' if largest else 'min'}(): Expected reduction dim to be specified for "
-                "input.numel() == 0. Specify the reduction dim with the 'dim' argument."
-            )
         reduce = np.max if largest else np.min
         out = reduce(x, axis=axes, keepdims=True)
         mask = x == out
@@ -191,7 +197,11 @@ class LogSumExp(Function):
 
     def forward(self, x, axes, keepdim):
         self.axes, self.keepdim = axes, keepdim
-        m = x.max(axis=axes, keepdims=True)
+        m = (
+            x.max(axis=axes, keepdims=True)
+            if x.size
+            else np.zeros([1 if i in axes else s for i, s in enumerate(x.shape)], x.dtype)
+        )
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
         return out if keepdim else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
@@ -264,9 +274,11 @@ def _correction(unbiased, correction) -> float:
 
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
     """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"var(): std and var only support floating point dtypes, got {input.dtype}")
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
         dim, unbiased = None, dim
-    return Var.apply(input, axes=normalize_dims(input, dim),
+    return Var.apply(input, axes=normalize_dims(input, dim, in_order=True),
                      correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
 
 
@@ -285,12 +297,37 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     return Prod.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
+def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:
+    """The axes of a max/min/argmax-like reduction over ``dim``, with PyTorch's errors when a
+    reduced dimension is empty (these reductions have no value for no elements). As in
+    PyTorch, an empty dim is reported before a repeated or out-of-range one."""
+    shape, ndim = input._data.shape, input._data.ndim
+    for d in () if dim is None else (dim,) if isinstance(dim, int | np.integer) else dim:
+        if ndim and -ndim <= d < ndim and shape[d] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {d % ndim} to have non-zero size.")
+    axes = normalize_dims(input, dim)
+    reduces_all = dim is None or (isinstance(dim, tuple | list) and len(dim) == 0)
+    if reduces_all and input._data.size == 0:
+        raise IndexError(f"{op}(): Expected reduction dim to be specified for input.numel() == 0.")
+    for axis in axes:
+        if input._data.shape[axis] == 0:
+            raise IndexError(f"{op}(): Expected reduction dim {axis} to have non-zero size.")
+    return axes
+
+
 def _extreme(input, dim, keepdim, largest: bool, result_type):
+    op = "max" if largest else "min"
     if isinstance(dim, Tensor):  # max(x, y): elementwise
         return (maximum if largest else minimum)(input, dim)
     if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+                "the reduction dim with the 'dim' argument."
+            )
         return Extreme.apply(input, axes=normalize_dims(input, None), keepdim=False, largest=largest)
-    d = input._dim(dim) if input._data.ndim else 0
+    d = input._dim(dim)
+    _check_nonempty(input, dim, op)
     values = ExtremeAlongDim.apply(input, dim=d, keepdim=keepdim, largest=largest)
     fn = values.grad_fn
     indices = fn.indices if fn is not None else _indices(input, d, keepdim, largest)
@@ -318,37 +355,57 @@ def min(input, dim=None, keepdim: bool = False):
 
 def amax(input, dim=(), keepdim: bool = False) -> Tensor:
     """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
-    return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=True)
+    return Extreme.apply(input, axes=_extreme_axes(input, dim, "amax"), keepdim=keepdim, largest=True)
 
 
 def amin(input, dim=(), keepdim: bool = False) -> Tensor:
     """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
-    return Extreme.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim, largest=False)
+    return Extreme.apply(input, axes=_extreme_axes(input, dim, "amin"), keepdim=keepdim, largest=False)
+
+
+def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:
+    if input._data.size == 0 and (dim is None or (isinstance(dim, tuple | list) and len(dim) == 0)):
+        raise RuntimeError(  # a RuntimeError here, an IndexError for an empty named dim (PyTorch)
+            f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+            "reduction dim with the 'dim' argument."
+        )
+    return _check_nonempty(input, dim, op)
 
 
 def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
-    if dim is None:
-        return Tensor._wrap(np.asarray(np.argmax(input._data), dtype=np.int64))
-    return Tensor._wrap(_indices(input, input._dim(dim), keepdim, True))
+    return _arg_extreme(input, dim, keepdim, True)
 
 
 def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
     """Index of the minimum, as int64."""
+    return _arg_extreme(input, dim, keepdim, False)
+
+
+def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:
+    op = "argmax" if largest else "argmin"
+    if input._data.dtype.kind == "b":
+        raise RuntimeError(f"{op}(): does not support bool input")
+    if dim is not None:
+        input._dim(dim)
+    _check_nonempty(input, dim, op)
     if dim is None:
-        return Tensor._wrap(np.asarray(np.argmin(input._data), dtype=np.int64))
-    return Tensor._wrap(_indices(input, input._dim(dim), keepdim, False))
+        index = np.asarray((np.argmax if largest else np.argmin)(input._data), dtype=np.int64)
+        return Tensor._wrap(index.reshape((1,) * input._data.ndim) if keepdim else index)
+    return Tensor._wrap(_indices(input, input._dim(dim), keepdim, largest))
 
 
 def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
-    """log Σ e^x over ``dim``, computed without overflow."""
-    return LogSumExp.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+    """log Σ e^x over ``dim``, computed without overflow (integers are promoted to float)."""
+    return LogSumExp.apply(floating(input), axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
     """The p-norm over ``dim`` (all elements by default): 2/'fro', 1, inf, -inf or any p > 0."""
     if dtype is not None:
         input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"norm(): expected a floating point tensor as input, got {input.dtype}")
     axes = normalize_dims(input, dim)
     if p in ("fro", 2, 2.0):
         return Norm2.apply(input, axes=axes, keepdim=keepdim)
@@ -378,12 +435,16 @@ def cumsum(input, dim, *, dtype=None) -> Tensor:
 
 def all(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where every element (along ``dim``) is non-zero."""
+    if isinstance(dim, tuple | list) and len(dim) == 0:  # no dim reduced (PyTorch's reading of ())
+        return input != 0
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)))
 
 
 def any(input, dim=None, keepdim: bool = False) -> Tensor:
     """True where any element (along ``dim``) is non-zero."""
+    if isinstance(dim, tuple | list) and len(dim) == 0:
+        return input != 0
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)))
 

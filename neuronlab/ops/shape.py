@@ -17,7 +17,9 @@ from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Size, Tensor
 
 
-def _shape_arg(shape) -> tuple:
+def _shape_arg(shape, op: str = "reshape") -> tuple:
+    if not shape:
+        raise TypeError(f"{op}() missing 1 required positional argument: the sizes")
     if len(shape) == 1 and isinstance(shape[0], tuple | list | Size):
         shape = shape[0]
     return tuple(int(s) for s in shape)
@@ -144,8 +146,14 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def unflatten(input, dim: int, sizes) -> Tensor:
     """Split dimension ``dim`` into ``sizes``."""
+    if input._data.ndim == 0:
+        raise RuntimeError("unflatten(): Dimension specified as 0 but tensor has no dimensions")
     d = input._dim(dim)
     shape = input._data.shape
+    sizes = list(sizes)
+    if sizes.count(-1) == 1:  # inferred from the one dim (defined even when that dim is 0)
+        known = int(np.prod([s for s in sizes if s != -1]))
+        sizes[sizes.index(-1)] = shape[d] // known if known else -1
     return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
 
 
@@ -156,6 +164,7 @@ def squeeze(input, dim=None) -> Tensor:
         axes = {i for i, s in enumerate(shape) if s == 1}
     else:
         dims = dim if isinstance(dim, tuple | list) else (dim,)
+        _check_unique(tuple(input._dim(d) for d in dims))
         axes = {input._dim(d) for d in dims} if shape else set()
         axes = {a for a in axes if shape[a] == 1}
     return reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes))
@@ -175,7 +184,7 @@ def unsqueeze(input, dim: int) -> Tensor:
 
 def permute(input, *dims) -> Tensor:
     """Reorder dimensions: ``x.permute(2, 0, 1)``."""
-    dims = _shape_arg(dims)
+    dims = _shape_arg(dims, "permute")
     if len(dims) != input._data.ndim:
         raise RuntimeError(
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
@@ -183,6 +192,8 @@ def permute(input, *dims) -> Tensor:
             f"equal to len(dims) = {len(dims)}"
         )
     dims = tuple(input._dim(d) for d in dims) if dims else dims
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"permute(): duplicate dims are not allowed, got {tuple(dims)}")
     return Permute.apply(input, dims=dims)
 
 
@@ -209,7 +220,7 @@ def t(input) -> Tensor:
 
 def expand(input, *sizes) -> Tensor:
     """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "expand")
     shape = input._data.shape
     lead = len(sizes) - len(shape)
     if lead < 0:
@@ -234,7 +245,7 @@ broadcast_to = expand
 
 def repeat(input, *sizes) -> Tensor:
     """Tile the tensor: ``x.repeat(2, 1)`` stacks two copies along dim 0."""
-    sizes = _shape_arg(sizes)
+    sizes = _shape_arg(sizes, "repeat")
     if len(sizes) < input._data.ndim:
         raise RuntimeError(
             "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor"
@@ -245,4 +256,14 @@ def repeat(input, *sizes) -> Tensor:
 def flip(input, dims) -> Tensor:
     """Reverse the order of elements along ``dims``."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return Flip.apply(input, dims=tuple(input._dim(d) for d in dims))
+    axes = tuple(input._dim(d) for d in dims)
+    _check_unique(axes)
+    if input._data.ndim == 0:  # one element: dim 0 (or -1) names it, and it stays put
+        axes = ()
+    return Flip.apply(input, dims=axes)
+
+
+def _check_unique(axes: tuple) -> None:
+    for a in axes:
+        if axes.count(a) > 1:
+            raise RuntimeError(f"dim {a} appears multiple times in the list of dims")

@@ -575,7 +575,10 @@ row("allclose", lambda m, a, b: (m.allclose(a, a + b * 1e-9), m.allclose(a, b), 
 row("isfinite", lambda m, a: (m.isfinite(a), m.isnan(a), m.isinf(a)), *T34, grad=False)
 row("comparison:aliases", lambda m, a, b: (m.greater(a, b), m.greater_equal(a, b), m.less(a, b), m.less_equal(a, b),
                                            m.not_equal(a, b)), ((3, 4), (4,)), grad=False)
-row("bitwise_not", lambda m, a: (~(a > 0), ~a), *T34, domain=INT)
+row("bitwise_not", lambda m, a: (~(a > 0), ~a, m.bitwise_not(a)), *T34, domain=INT)
+row("bitwise_and", lambda m, a, b: (m.bitwise_and(a, b), a & b, 3 & a, (a > 0) & (b > 0)), ((3, 4), (4,)), domain=INT)
+row("bitwise_or", lambda m, a, b: (m.bitwise_or(a, b), a | b, a | 2, (a > 0) | (b > 0)), ((3, 4), (4,)), domain=INT)
+row("bitwise_xor", lambda m, a, b: (m.bitwise_xor(a, b), a ^ b, True ^ a, (a > 0) ^ (b > 0)), ((3, 4), (4,)), domain=INT)
 
 # -- aliases -------------------------------------------------------------------------------------
 row("subtract", lambda m, a, b: m.subtract(a, b, alpha=2), ((3, 1), (1, 4)))
