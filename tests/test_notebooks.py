@@ -20,6 +20,13 @@ from neuronlab.lab.notebooks import experiment_notebook, tour_notebook, write_no
 REPRESENTATIVE = ("backprop", "losses")
 
 
+def slow_requested(config) -> bool:
+    """Whether ``-m slow`` selected the slow tests: the default suite (CI runs every test) skips
+    these (~5 min of kernels) rather than only deselecting them on request."""
+    expr = config.getoption("markexpr") or ""
+    return "slow" in expr and "not slow" not in expr
+
+
 def execute(nb, cwd):
     client = nbclient.NotebookClient(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}
@@ -92,7 +99,9 @@ def test_experiment_notebook_runs_on_a_kernel(tmp_path, name):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [n for n in NAMES if n not in REPRESENTATIVE])
-def test_every_experiment_notebook_runs_on_a_kernel(tmp_path, name):
+def test_every_experiment_notebook_runs_on_a_kernel(tmp_path, name, request):
+    if not slow_requested(request.config):
+        pytest.skip("every experiment's notebook runs with -m slow")
     nb = execute(experiment_notebook(name), tmp_path)
     assert "verdict" in "\n".join(outputs(nb, "text/html"))
 
