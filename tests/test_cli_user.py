@@ -260,3 +260,16 @@ def test_train_csv_errors_are_one_line(tmp_path, capsys, content, args, message)
     assert main(["train", "--csv", str(data), *args]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and message in err
+
+
+def test_lab_progress_bars_show_the_stage_running(tmp_path, capsys):
+    """The bars (tqdm.auto: a widget in Jupyter, text in a terminal) name what is running now,
+    the figures included, not the last thing finished."""
+    from neuronlab.lab import LabConfig, build_report, run_experiments
+
+    out = tmp_path / "r"
+    run_experiments(["backprop"], LabConfig(quick=True, out=out), progress=True)
+    build_report(out, ["backprop"], progress=True)
+    err = capsys.readouterr().err
+    assert "running backprop seed 0" in err and "running backprop seed 2" in err
+    assert "backprop: deciding the claims" in err and "backprop: drawing the figures" in err

@@ -153,7 +153,9 @@ class InPlaceMethods:
         """Fill with samples of N(mean, std²), in place."""
         gen, data = modules.random.generator_of(generator), self._data
         contiguous = data.flags.c_contiguous
-        return self._overwrite("normal_", modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous))
+        return self._overwrite(
+            "normal_", modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous)
+        )
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of U(a, b), in place."""

@@ -18,8 +18,8 @@ import warnings
 
 import numpy as np
 
-from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine import sampling
+from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import Generator, generator_of, numpy_rng
 from neuronlab.engine.tensor import Tensor
 

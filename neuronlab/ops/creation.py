@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine import dtypes
+from neuronlab.engine import dtypes, sampling
 from neuronlab.engine.device import check_device
-from neuronlab.engine import sampling
 from neuronlab.engine.random import generator_of
 from neuronlab.engine.tensor import Size, Tensor, as_array
 
@@ -142,7 +141,9 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad: bo
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=None) -> Tensor:  # fmt: skip
-    return full(input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad)
+    return full(
+        input.shape, fill_value, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad
+    )
 
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
@@ -291,6 +292,8 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     if (probs.sum(axis=-1) <= 0).any():
         raise RuntimeError("multinomial(): invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > probs.shape[-1]:
-        raise RuntimeError("multinomial(): cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+        raise RuntimeError(
+            "multinomial(): cannot sample n_sample > prob_dist.size(-1) samples without replacement"
+        )
     samples = sampling.multinomial(generator_of(generator), probs, int(num_samples), replacement)
     return _finish(samples if input.ndim == 2 else samples[0], False, None, out)

@@ -21,7 +21,9 @@ def meshgrid(*tensors, indexing: str = "ij") -> tuple[Tensor, ...]:
         raise ValueError(f"torch.meshgrid: indexing must be one of 'xy' or 'ij', but received: {indexing}")
     for t in tensors:
         if t.dim() > 1:
-            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.dim()}D")
+            raise RuntimeError(
+                f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.dim()}D"
+            )
     order = list(range(len(tensors)))
     if indexing == "xy" and len(tensors) >= 2:
         order[0], order[1] = 1, 0

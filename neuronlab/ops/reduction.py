@@ -186,7 +186,9 @@ class ExtremeAlongDim(Function):
         if not shape:
             return (grad,)
         g = restore_dims(grad, (self.dim,), self.keepdim, len(shape))
-        positions = np.arange(shape[self.dim]).reshape([-1 if i == self.dim else 1 for i in range(len(shape))])
+        positions = np.arange(shape[self.dim]).reshape(
+            [-1 if i == self.dim else 1 for i in range(len(shape))]
+        )
         return (masked(g, positions == self.index),)
 
 

@@ -33,7 +33,9 @@ def assert_close(actual, expected, *, rtol: float | None = None, atol: float | N
         raise ValueError("Both 'rtol' and 'atol' must be either specified or omitted")
     if isinstance(actual, list | tuple) and isinstance(expected, list | tuple):
         if len(actual) != len(expected):
-            raise AssertionError(msg or f"The length of the sequences mismatch: {len(actual)} != {len(expected)}")
+            raise AssertionError(
+                msg or f"The length of the sequences mismatch: {len(actual)} != {len(expected)}"
+            )
         for a, e in zip(actual, expected, strict=True):
             assert_close(a, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=check_dtype, msg=msg)
         return

@@ -67,8 +67,13 @@ def test_multinomial_with_and_without_replacement(seed):
 
     def draws(m):
         p = m.tensor(probs)
-        return [m.multinomial(p, 1), m.multinomial(p, 5, replacement=True), m.multinomial(p, 5),
-                m.multinomial(p[0], 10, replacement=True), m.multinomial(p[1], 1, replacement=True)]
+        return [
+            m.multinomial(p, 1),
+            m.multinomial(p, 5, replacement=True),
+            m.multinomial(p, 5),
+            m.multinomial(p[0], 10, replacement=True),
+            m.multinomial(p[1], 1, replacement=True),
+        ]
 
     same(None, draws)
 
@@ -77,8 +82,15 @@ def test_factories_with_keywords_and_requires_grad(seed):
     def draws(m):
         w = m.normal(0, 0.01, size=(3, 4), requires_grad=True)
         assert w.requires_grad and w.is_leaf
-        return [w, m.normal(m.zeros(5), m.ones(5) * 2), m.normal(m.arange(4.0), 1.0), m.rand(size=(2, 3)),
-                m.randn(2, 17, generator=None), m.zeros(size=(2,)), m.rand_like(m.zeros(20))]
+        return [
+            w,
+            m.normal(m.zeros(5), m.ones(5) * 2),
+            m.normal(m.arange(4.0), 1.0),
+            m.rand(size=(2, 3)),
+            m.randn(2, 17, generator=None),
+            m.zeros(size=(2,)),
+            m.rand_like(m.zeros(20)),
+        ]
 
     same(None, draws)
 

@@ -31,7 +31,11 @@ def compare(t_out, n_out, rtol=1e-5, atol=1e-6):
 
 
 def flat(out):
-    return [o for x in out for o in (flat(x) if isinstance(x, tuple) else [x])] if isinstance(out, tuple) else [out]
+    return (
+        [o for x in out for o in (flat(x) if isinstance(x, tuple) else [x])]
+        if isinstance(out, tuple)
+        else [out]
+    )
 
 
 def run_both(t, n, x, extra=()):
@@ -126,9 +130,13 @@ def test_conv1d(options):
 def test_functional_forms():
     w = np.random.default_rng(8).standard_normal((6, 3)).astype(np.float32)
     idx = np.array([0, 5, 5])
-    compare(torch.nn.functional.embedding(torch.tensor(idx), torch.tensor(w), padding_idx=5),
-            nl.nn.functional.embedding(nl.tensor(idx), nl.tensor(w), padding_idx=5))
+    compare(
+        torch.nn.functional.embedding(torch.tensor(idx), torch.tensor(w), padding_idx=5),
+        nl.nn.functional.embedding(nl.tensor(idx), nl.tensor(w), padding_idx=5),
+    )
     x = np.ones((3, 8), np.float32)
     k = np.random.default_rng(9).standard_normal((2, 3, 4)).astype(np.float32)
-    compare(torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(k)),
-            nl.nn.functional.conv1d(nl.tensor(x), nl.tensor(k)))
+    compare(
+        torch.nn.functional.conv1d(torch.tensor(x), torch.tensor(k)),
+        nl.nn.functional.conv1d(nl.tensor(x), nl.tensor(k)),
+    )

@@ -31,7 +31,9 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
         raise NotImplementedError("embedding: scale_grad_by_freq and sparse gradients are not supported")
     index = input._data if isinstance(input, Tensor) else np.asarray(input)
     if not np.issubdtype(index.dtype, np.integer):
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have an integer scalar type (Long or Int)")
+        raise RuntimeError(
+            "Expected tensor for argument #1 'indices' to have an integer scalar type (Long or Int)"
+        )
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
     if max_norm is not None:

@@ -14,8 +14,6 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Generic, TypeVar
 
-import numpy as np
-
 from neuronlab.engine import sampling
 from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
