@@ -10,6 +10,13 @@ from neuronlab.lab.plots import new_figure
 MIB = 2**20
 
 
+def _spread(values: np.ndarray) -> list[np.ndarray]:
+    """Error bars from the mean down to the min and up to the max; clipped at 0 because the mean of
+    equal values can exceed their min by a rounding error, which matplotlib refuses."""
+    mean = values.mean(0)
+    return [np.maximum(mean - values.min(0), 0.0), np.maximum(values.max(0) - mean, 0.0)]
+
+
 def figures(runs: list[dict]) -> dict:
     labels = [c["label"] for c in runs[0]["configurations"]]
     fig, (ax, bx) = new_figure(1, 2, width=6.0)
@@ -20,7 +27,7 @@ def figures(runs: list[dict]) -> dict:
         ratios = np.array(
             [[c[mode]["predicted"] / c[mode]["peak"] for c in r["configurations"]] for r in runs]
         )
-        bx.errorbar(x + offset, ratios.mean(0), yerr=[ratios.mean(0) - ratios.min(0), ratios.max(0) - ratios.mean(0)],
+        bx.errorbar(x + offset, ratios.mean(0), yerr=_spread(ratios),
                     fmt="o", label=name)  # fmt: skip
     ax.set_xticks(x, labels, rotation=30, ha="right", fontsize=7)
     ax.set(ylabel="MiB", title="Training against prediction (tracemalloc)")
