@@ -37,7 +37,7 @@ def figures(runs: list[dict]) -> dict:
     noise = np.array([r["noise"]["measured"] for r in runs])
     predicted = np.array([r["noise"]["predicted"] for r in runs])
     b = first["noise"]["batch_sizes"]
-    axes[1].errorbar(b, noise.mean(0), yerr=[noise.mean(0) - noise.min(0), noise.max(0) - noise.mean(0)], fmt="o",
+    axes[1].errorbar(b, noise.mean(0), yerr=np.maximum(0, [noise.mean(0) - noise.min(0), noise.max(0) - noise.mean(0)]), fmt="o",
                      capsize=2, label="measured E‖g_B − g‖² (mean, range)")  # fmt: skip
     axes[1].plot(b, predicted.mean(0), "-", label="σ²/b · (N−b)/(N−1)")
     axes[1].set_xscale("log")
