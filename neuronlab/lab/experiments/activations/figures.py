@@ -30,7 +30,12 @@ def _comparison(runs: list[dict]):
     fig, (ax_acc, ax_grad) = new_figure(1, 2)
     acc = np.array([[100 * r["training"][n]["test_accuracy"] for n in COMPARED] for r in runs])
     mean = acc.mean(0)
-    ax_acc.bar(range(len(COMPARED)), mean, yerr=np.vstack([mean - acc.min(0), acc.max(0) - mean]), capsize=3)
+    ax_acc.bar(
+        range(len(COMPARED)),
+        mean,
+        yerr=np.maximum(0, np.vstack([mean - acc.min(0), acc.max(0) - mean])),
+        capsize=3,
+    )
     ax_acc.set_xticks(range(len(COMPARED)), [LABELS[n] for n in COMPARED])
     ax_acc.set(
         ylabel="test accuracy (%)", title=f"2-32-32-3 on spirals, tuned lr (mean, range; {len(runs)} seeds)"
@@ -38,7 +43,7 @@ def _comparison(runs: list[dict]):
     names = ("sigmoid", "tanh", "relu")
     norms = np.array([[r["first_layer_gradient"][n] for n in names] for r in runs])
     gmean = np.exp(np.log(norms).mean(0))
-    ax_grad.bar(range(3), gmean, yerr=np.vstack([gmean - norms.min(0), norms.max(0) - gmean]), capsize=3,
+    ax_grad.bar(range(3), gmean, yerr=np.maximum(0, np.vstack([gmean - norms.min(0), norms.max(0) - gmean])), capsize=3,
                 color="tab:purple")  # fmt: skip
     ax_grad.set_xticks(range(3), [LABELS[n] for n in names])
     ax_grad.set(

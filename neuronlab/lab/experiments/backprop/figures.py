@@ -44,7 +44,7 @@ def _differences(runs: list[dict]):
         values = np.array([[max(d[g], FLOOR) for g in GRADIENTS] for d in per_seed])
         mean = values.mean(0)
         ax.bar(x + (k - 0.5) * 0.4, mean, width=0.4, label=label,
-               yerr=np.vstack([mean - values.min(0), values.max(0) - mean]), capsize=2)  # fmt: skip
+               yerr=np.maximum(0, np.vstack([mean - values.min(0), values.max(0) - mean])), capsize=2)  # fmt: skip
     literal = np.array([r["mlp"]["relu"]["literal_relative_difference"] for r in runs])
     ax.axhline(literal.mean(), color="C3", linestyle="--", label="seed's ∂L/∂O = Ŷ − Y (relative error)")
     ax.set_yscale("log")

@@ -42,7 +42,7 @@ def _training_figure(runs: list[dict]):
     fig, ax = new_figure(width=6.5)
     for j, (activation, scheme) in enumerate(TRAINED):
         acc = np.array([r["training"][f"{activation}/{scheme}"]["test_accuracy"] for r in runs])
-        ax.errorbar([j], [acc.mean()], yerr=[[acc.mean() - acc.min()], [acc.max() - acc.mean()]], marker="o",
+        ax.errorbar([j], [acc.mean()], yerr=np.maximum(0, [[acc.mean() - acc.min()], [acc.max() - acc.mean()]]), marker="o",
                     capsize=4, color=f"C{j}")  # fmt: skip
         ax.scatter(np.full(len(acc), j + 0.12), acc, s=10, color=f"C{j}", alpha=0.6)
     ax.set_xticks(range(len(TRAINED)), [f"{a}\n{s}" for a, s in TRAINED])

@@ -28,7 +28,12 @@ def _curves(runs: list[dict], names, x_key: str, xlabel: str, title: str):
 
 def _bars(ax, names, values: np.ndarray, ylabel: str, title: str):
     mean = values.mean(0)
-    ax.bar(range(len(names)), mean, yerr=np.vstack([mean - values.min(0), values.max(0) - mean]), capsize=3)
+    ax.bar(
+        range(len(names)),
+        mean,
+        yerr=np.maximum(0, np.vstack([mean - values.min(0), values.max(0) - mean])),
+        capsize=3,
+    )
     ax.set_xticks(range(len(names)), [NAMES[n] for n in names])
     ax.set(ylabel=ylabel, title=title)
 

@@ -20,7 +20,7 @@ def _bars(ax, labels, per_seed, color=None, offset=0.0, width=0.8, label=None):
     values = np.asarray(per_seed, dtype=float)  # seeds × bars
     x = np.arange(len(labels)) + offset
     mean = values.mean(0)
-    err = np.vstack([mean - values.min(0), values.max(0) - mean])
+    err = np.maximum(0, np.vstack([mean - values.min(0), values.max(0) - mean]))
     ax.bar(x, mean, width=width, color=color, label=label, yerr=err, capsize=3)
     ax.set_xticks(np.arange(len(labels)), labels, fontsize=8)
 

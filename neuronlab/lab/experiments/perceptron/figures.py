@@ -68,7 +68,7 @@ def _xor(runs: list[dict]):
     }
     values = np.array(list(bars.values()))
     mean = values.mean(1)
-    err = np.vstack([mean - values.min(1), values.max(1) - mean])
+    err = np.maximum(0, np.vstack([mean - values.min(1), values.max(1) - mean]))
     ax.bar(range(len(bars)), mean, yerr=err, capsize=3, color=["C3", "C3", "C3", "C2", "C2", "C7"])
     ax.set_xticks(range(len(bars)), list(bars), fontsize="x-small")
     ax.set(ylabel="accuracy on XOR", ylim=(0, 1.05),

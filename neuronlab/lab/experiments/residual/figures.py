@@ -31,7 +31,7 @@ def _depth_figure(runs: list[dict]):
     for i, variant in enumerate(VARIANTS):
         for ax, field in ((loss_ax, "train_loss"), (acc_ax, "test_accuracy")):
             values = np.array([_values(runs, f"{variant}/{d}", field) for d in depths])
-            ax.errorbar(depths, values.mean(1), yerr=[values.mean(1) - values.min(1), values.max(1) - values.mean(1)],
+            ax.errorbar(depths, values.mean(1), yerr=np.maximum(0, [values.mean(1) - values.min(1), values.max(1) - values.mean(1)]),
                         marker="o", capsize=3, color=f"C{i}", label=LABELS[variant])  # fmt: skip
     loss_ax.set_yscale("log")
     loss_ax.set_ylabel("training loss after the budget")
