@@ -20,7 +20,8 @@ and optionally ``N_SEEDS = (full, quick)`` (default ``(5, 3)``), ``SEE_ALSO = ("
 
 ``run`` must be deterministic given ``seed`` (the runner seeds every generator before calling it)
 and use ``config.sizes(SIZES)`` so quick mode shrinks the work. Wall-clock measurements go under
-a ``"timings"`` key of its result: the runner stores them apart from the deterministic results.
+a ``"timings"`` key of its result: the runner stores them apart from the deterministic results
+(claims are decided before they are moved, and the report puts them back for ``figures``/``table``).
 """
 
 from __future__ import annotations

@@ -96,7 +96,9 @@ def build_section(out: Path, name: str, lang: str = "en") -> Section:
     font = cjk_font() if translate is not None else None
     payload = read_results(out / name / "results.json")
     settings = payload["settings"]
-    runs = [r["results"] for r in payload["runs"]]
+    # Figures and tables may draw the timings too (kept apart in results.json, put back here).
+    timings = payload["timings"]["per_seed"]
+    runs = [{**r["results"], **({"timings": t} if t else {})} for r, t in zip(payload["runs"], timings)]
     config = LabConfig(quick=settings.get("quick", False), seed=settings.get("seed", 0), out=out)
     figure_files = []
     for fig_name, fig in module.figures(runs).items():

@@ -217,3 +217,25 @@ def test_every_figure_text_has_a_translation(quick_run, name):
     module = registry.load(name)
     runs = [r["results"] for r in quick_run(name)["runs"]]
     assert [p for p in problems(module, "zh", runs) if p.startswith(("figure", "table"))] == []
+
+
+@pytest.mark.parametrize("font", [None, "WenQuanYi Micro Hei"])
+def test_figure_labels_in_chinese_only_with_a_font(quick_run, tmp_path, monkeypatch, font):
+    """With a CJK font the figures' texts are translated; without one they stay in English
+    and the report says why under the figures."""
+    from neuronlab.lab import report
+    from neuronlab.lab.results_io import write_results
+
+    seen = []
+    monkeypatch.setattr(report, "cjk_font", lambda: font)
+    monkeypatch.setattr(
+        report,
+        "translate_figure",
+        lambda fig, translate, f: seen.append(translate(fig.axes[0].get_title() or "x")),
+    )
+    write_results(tmp_path / "backprop" / "results.json", quick_run("backprop"))
+    report.build_report(tmp_path, ["backprop"], lang="zh")
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    note = Messages("zh")(report.NO_CJK_FONT_NOTE)
+    assert (note in page) == (font is None)
+    assert bool(seen) == (font is not None)
