@@ -12,6 +12,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
+from neuronlab.ops.row_reduce import max_keepdims
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -93,11 +94,14 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        shifted = x - x.max(axis=1, keepdims=True)
+        # The row maximum from argmax and the exponential in place (see Softmax.forward).
+        shifted = x - max_keepdims(x, 1)
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
-        losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
-        self.probs = e / total
+        rows = np.arange(x.shape[0])
+        losses = np.log(total[:, 0]) - shifted[rows, target]
+        e /= total
+        self.probs, self.rows = e, rows
         if reduction == "none":
             return losses
         out = losses.sum()
@@ -106,7 +110,7 @@ class CrossEntropyIndices(Function):
     def backward(self, grad, x):
         n = self.target.shape[0]
         onehot = np.zeros(x.shape, dtype=data(x).dtype)
-        onehot[np.arange(n), self.target] = 1
+        onehot[self.rows, self.target] = 1
         d = softmax(x, 1, from_forward=self.probs) - onehot
         if self.reduction == "none":
             return (d * grad.reshape(n, 1),)
