@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from neuronlab.lab.experiment import Table
@@ -20,8 +22,8 @@ def _array(rows: list[list]) -> np.ndarray:
 
 
 def _band(ax, x, values: np.ndarray, label: str, log: bool = True, **kwargs):
-    with np.errstate(all="ignore"), np.testing.suppress_warnings() as sup:
-        sup.filter(RuntimeWarning)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs that diverged)
         centre = np.nanmedian(values, 0) if log else np.nanmean(values, 0)
         low, high = np.nanmin(values, 0), np.nanmax(values, 0)
     line = ax.plot(x, centre, label=label, **kwargs)[0]
