@@ -92,8 +92,11 @@ def test_train_export_import_share(page, url):
     page.click("[data-testid=add-layer]")
     page.wait_for_selector("[data-testid=weight-3-0-0]", state="attached")  # 3 hidden layers: 4 weight layers
     page.select_option("[data-testid=control-activation]", "relu")
+    # Each setting round-trips through the server before the next: a control changed while the
+    # previous reply redraws the panel could lose its value (seen once under load in CI).
+    page.wait_for_function("location.hash.includes('activation=relu')")
     page.fill("[data-testid=control-learning_rate]", "0.1")
-    page.press("[data-testid=control-learning_rate]", "Enter")
+    page.dispatch_event("[data-testid=control-learning_rate]", "change")
     page.wait_for_function("location.hash.includes('learning_rate=0.1')")
     start_loss, start_image = number(page, "test-loss"), boundary(page)
 
