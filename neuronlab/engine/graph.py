@@ -255,91 +255,18 @@ class _Walk:
             grads[fn] = g if fn not in grads else grads[fn] + g
             nodes.append(fn)
         deps = consumer_counts(nodes)
-        if len(nodes) == 1:  # one root (loss.backward()): no other node consumes it
-            ready = nodes
-        else:
-            ready = [fn for fn in dict.fromkeys(nodes) if fn not in deps]
-        if arrays and self.accumulate and not self.capture:
-            self._run_arrays(ready, grads, deps)
-            return
+        ready = [fn for fn in dict.fromkeys(nodes) if fn not in deps]
         while ready:
             fn = ready.pop()
             grad = grads.pop(fn, None)
             if grad is not None:
                 self._run_node(fn, grad, grads, deps, ready)
-            else:
-                self._skip_node(fn, deps, ready)
+            else:  # every gradient sent here was None: nothing to run, but the order goes on
+                for parent in fn.parents:
+                    if isinstance(parent, Function):
+                        _consumed(parent, deps, ready)
             if not self.retain_graph:
                 fn.release()
-
-    def _skip_node(self, fn: Function, deps: dict, ready: list) -> None:
-        """Every gradient sent to ``fn`` was None: nothing to run, but the order goes on."""
-        for parent in fn.parents:
-            if isinstance(parent, Function):
-                _consumed(parent, deps, ready)
-
-    def _run_arrays(self, ready: list, grads: dict, deps: dict) -> None:
-        """The walk of an ordinary ``loss.backward()``: arrays, gradients accumulated into the
-        leaves, no ``inputs=``. The same steps as ``_run_node`` and ``_deliver_leaf``, written
-        out in one loop because they run for every node and edge of every training step
-        (a one-op chain's ``backward()`` 8.1 → 6.0 µs); a node or leaf with hooks, a retained
-        gradient or a freed graph takes the general path."""
-        release = not self.retain_graph
-        ndarray = np.ndarray
-        while ready:
-            fn = ready.pop()
-            grad = grads.pop(fn, None)
-            extra = fn.__dict__
-            if grad is None:
-                self._skip_node(fn, deps, ready)
-            elif "hooks" in extra or "retained" in extra or "freed" in extra:
-                self._run_node(fn, grad, grads, deps, ready)
-            else:
-                if type(grad) is not ndarray:  # NumPy returns scalars from 0-d arithmetic
-                    grad = np.asarray(grad)
-                if fn.saves_inputs:
-                    for t, version in zip(fn.inputs, fn.versions):
-                        if t._version[0] != version:
-                            check_versions(fn)  # raises, naming the input
-                if fn.saves_output and fn.output_version[0][0] != fn.output_version[1]:
-                    check_versions(fn)
-                in_grads = input_grads(fn, grad, False)
-                for parent, t, g in zip(fn.parents, fn.inputs, in_grads):
-                    if parent is None:  # no gradient needed: whatever the op sent is dropped
-                        continue
-                    node = isinstance(parent, Function)
-                    if g is None:
-                        if node:
-                            _consumed(parent, deps, ready)
-                        continue
-                    data = t._data
-                    if type(g) is not ndarray:
-                        g = np.asarray(g)
-                    if g.shape != data.shape:
-                        g = sum_to_array(g, data.shape)
-                    if g.dtype != data.dtype:
-                        g = g.astype(data.dtype)
-                    if node:
-                        previous = grads.get(parent)
-                        grads[parent] = g if previous is None else previous + g  # never in place
-                        deps[parent] -= 1
-                        if deps[parent] == 0:
-                            ready.append(parent)
-                    elif parent._hooks:
-                        self._deliver_leaf(parent, g, copy=g is grad or _sent_twice(g, in_grads))
-                    elif parent._requires_grad:
-                        if parent._grad is None:
-                            # A gradient passed straight through (or sent to two inputs) is
-                            # shared with other nodes: the leaf gets its own copy.
-                            if g is grad or g.base is not None or not g.flags.writeable or _sent_twice(g, in_grads):
-                                g = g.copy()
-                            parent._grad = Tensor._wrap(g)
-                        else:
-                            self._store_grad(parent, g, False)
-            if release:
-                extra.clear()
-                fn.freed = True
-                fn.parents = ()
 
     def _run_node(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
         """Run one node's backward and send each result to the node (or leaf) it belongs to;

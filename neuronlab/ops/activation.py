@@ -17,7 +17,6 @@ from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import exp, log1p, minimum
-from neuronlab.ops.row_reduce import max_keepdims
 
 
 class ReLU(Function):
@@ -152,12 +151,9 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        # The row maximum from argmax (row_reduce.py: NumPy's max along an axis is slow on
-        # small arrays), and the exponential and division in place: 32×16 forward 7.1 → 4.4 µs.
-        e = np.asarray(x - max_keepdims(x, dim))  # (0-d: NumPy gives a scalar)
-        np.exp(e, out=e)
-        e /= e.sum(axis=dim, keepdims=True)
-        return e
+        shifted = x - x.max(axis=dim, keepdims=True)
+        e = np.exp(shifted)
+        return e / e.sum(axis=dim, keepdims=True)
 
     def backward(self, grad, out):
         return (out * (grad - sum_of(grad * out, self.dim, keepdim=True)),)
@@ -170,9 +166,8 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = np.asarray(x - max_keepdims(x, dim))  # (see Softmax.forward)
-        shifted -= np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
-        return shifted
+        shifted = x - x.max(axis=dim, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
     def backward(self, grad, out):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)

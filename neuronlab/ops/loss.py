@@ -12,7 +12,6 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
-from neuronlab.ops.row_reduce import max_keepdims
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -94,14 +93,11 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        # The row maximum from argmax and the exponential in place (see Softmax.forward).
-        shifted = x - max_keepdims(x, 1)
+        shifted = x - x.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
-        rows = np.arange(x.shape[0])
-        losses = np.log(total[:, 0]) - shifted[rows, target]
-        e /= total
-        self.probs, self.rows = e, rows
+        losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
+        self.probs = e / total
         if reduction == "none":
             return losses
         out = losses.sum()
@@ -110,7 +106,7 @@ class CrossEntropyIndices(Function):
     def backward(self, grad, x):
         n = self.target.shape[0]
         onehot = np.zeros(x.shape, dtype=data(x).dtype)
-        onehot[self.rows, self.target] = 1
+        onehot[np.arange(n), self.target] = 1
         d = softmax(x, 1, from_forward=self.probs) - onehot
         if self.reduction == "none":
             return (d * grad.reshape(n, 1),)

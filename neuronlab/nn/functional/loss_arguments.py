@@ -91,8 +91,6 @@ def check_class_target(input, target, ignore_index: int | None, op: str) -> np.n
             f"{tuple(input.shape)}, got {tuple(labels.shape)}"
         )
     n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
-    if not labels.size or 0 <= labels.min() and labels.max() < n_classes:
-        return labels  # all in range (one min and one max: ``cross_entropy``'s common case)
     valid = labels if ignore_index is None else labels[labels != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
         bad = int(valid.min() if valid.min() < 0 else valid.max())
