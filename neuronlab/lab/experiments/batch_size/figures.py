@@ -5,12 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
-
-
-def _mean_band(ax, x, values: np.ndarray, label: str) -> None:
-    line = ax.plot(x, values.mean(0), marker="o", markersize=3, label=label)[0]
-    ax.fill_between(x, values.min(0), values.max(0), color=line.get_color(), alpha=0.2)
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def figures(runs: list[dict]) -> dict:
@@ -26,8 +21,8 @@ def figures(runs: list[dict]) -> dict:
             updates_per_epoch = first[budget][b]["updates"] / first["epochs"]
             per_unit = updates_per_epoch if unit == "epoch" else 1
             lrs = ", ".join(f"{x:g}" for x in sorted({r[budget][b]["lr"] for r in runs}))
-            _mean_band(ax, np.array(its) / per_unit, np.array([[c[i] for i in its] for c in curves]),
-                       f"b = {b} (lr {lrs})")  # fmt: skip
+            mean_band(ax, np.array(its) / per_unit, np.array([[c[i] for i in its] for c in curves]),
+                       f"b = {b} (lr {lrs})", marker="o", markersize=3)  # fmt: skip
         ax.set_yscale("log")
         ax.set_xlabel(unit)
         ax.set_ylabel("training loss (whole set)")
@@ -35,7 +30,7 @@ def figures(runs: list[dict]) -> dict:
         ax.set_title(f"equal budget: {budget_text}, {len(runs)} seeds")
         ax.legend(fontsize=7)
     cos = np.array([r["noise"]["mean_cosine"] for r in runs])
-    _mean_band(axes[2], first["noise"]["batch_sizes"], cos, "mean cos(g_B, g)")
+    mean_band(axes[2], first["noise"]["batch_sizes"], cos, "mean cos(g_B, g)", marker="o", markersize=3)
     axes[2].set_xscale("log")
     axes[2].set_xlabel("batch size")
     axes[2].set_ylabel("cosine with the full gradient")

@@ -6,7 +6,7 @@ import numpy as np
 
 from neuronlab.lab.experiment import Table
 from neuronlab.lab.experiments.batchnorm.measure import CHANCE, GRAD_STDS, INIT_STDS, KEYS
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 LABELS = {"plain": "without BN", "bn": "with BN"}
 
@@ -15,23 +15,24 @@ def _nan(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)
 
 
-def _band(ax, x, values: np.ndarray, label: str, color: str, **kwargs) -> None:
-    with np.errstate(all="ignore"):
-        ax.plot(x, np.nanmean(values, 0), color=color, label=label, **kwargs)
-        ax.fill_between(x, np.nanmin(values, 0), np.nanmax(values, 0), color=color, alpha=0.2)
-
-
 def _convergence_figure(runs: list[dict]):
     fig, (ax, bx) = new_figure(1, 2)
     for i, key in enumerate(KEYS):
         curves = np.array([_nan(r["nets"][key]["chosen"]["train_loss_per_epoch"]) for r in runs])
         lrs = ", ".join(sorted({f"{r['nets'][key]['chosen']['lr']:g}" for r in runs}))
-        _band(ax, np.arange(1, curves.shape[1] + 1), curves, f"{LABELS[key]} (lr {lrs})", f"C{i}", marker=".")
+        mean_band(
+            ax,
+            np.arange(1, curves.shape[1] + 1),
+            curves,
+            f"{LABELS[key]} (lr {lrs})",
+            color=f"C{i}",
+            marker=".",
+        )
         grid = sorted({x["lr"] for r in runs for x in r["nets"][key]["sweep"]})
         losses = np.array([[next((x["final_loss"] for x in r["nets"][key]["sweep"] if x["lr"] == lr), None)
                             for lr in grid] for r in runs], dtype=float)  # fmt: skip
         losses = np.where(np.isfinite(losses), np.minimum(losses, 3 * CHANCE), 3 * CHANCE)
-        _band(bx, grid, losses, LABELS[key], f"C{i}", marker="o")
+        mean_band(bx, grid, losses, LABELS[key], color=f"C{i}", marker="o")
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("training loss (epoch mean)")
@@ -51,7 +52,7 @@ def _init_figure(runs: list[dict]):
     for i, key in enumerate(KEYS):
         losses = np.array([[x["final_loss"] for x in r["init_sweep"][key]] for r in runs], dtype=float)
         losses = np.where(np.isfinite(losses), np.minimum(losses, 3 * CHANCE), 3 * CHANCE)
-        _band(ax, INIT_STDS, losses, LABELS[key], f"C{i}", marker="o")
+        mean_band(ax, INIT_STDS, losses, LABELS[key], color=f"C{i}", marker="o")
         for j, std in enumerate(GRAD_STDS):
             norms = np.array([r["gradients"][f"{key}_{std:g}"] for r in runs])
             layers = np.arange(1, norms.shape[1] + 1)

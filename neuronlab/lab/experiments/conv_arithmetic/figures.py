@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def figures(runs: list[dict]) -> dict:
@@ -13,11 +13,7 @@ def figures(runs: list[dict]) -> dict:
     for key, label in (("cnn", "CNN"), ("mlp", "MLP")):
         curves = np.array([r[key]["val_accuracy_per_epoch"] for r in runs])
         epochs = np.arange(1, curves.shape[1] + 1)
-        mean = curves.mean(0)
-        line = ax.plot(epochs, mean, marker=".", label=f"{label} ({runs[0][key]['parameters']} parameters)")[
-            0
-        ]
-        ax.fill_between(epochs, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
+        mean_band(ax, epochs, curves, f"{label} ({runs[0][key]['parameters']} parameters)", marker=".")
     ax.set_xlabel("epoch")
     ax.set_ylabel("validation accuracy")
     ax.set_title(f"8×8 digits at each model's tuned lr: mean and range over {len(runs)} seeds")

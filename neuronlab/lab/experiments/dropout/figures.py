@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 LABELS = {
     "none": "no regularization",
@@ -18,12 +18,6 @@ LABELS = {
 }
 
 
-def _band(ax, curves: np.ndarray, x: np.ndarray, label: str, color: str, style: str = "-") -> None:
-    """Mean over seeds as a line, min–max over seeds as a band."""
-    ax.plot(x, curves.mean(0), color=color, linestyle=style, label=label)
-    ax.fill_between(x, curves.min(0), curves.max(0), color=color, alpha=0.15)
-
-
 def _long_training_figure(runs: list[dict]):
     fig, ax = new_figure(width=6.0)
     for i, key in enumerate(("none", "dropout")):
@@ -32,7 +26,15 @@ def _long_training_figure(runs: list[dict]):
             ("val_loss_curve", "-", "validation"),
         ):
             c = np.array([r["variants"][key][curve] for r in runs])
-            _band(ax, c, np.arange(1, c.shape[1] + 1), f"{LABELS[key]}, {part}", f"C{i}", style)
+            mean_band(
+                ax,
+                np.arange(1, c.shape[1] + 1),
+                c,
+                f"{LABELS[key]}, {part}",
+                color=f"C{i}",
+                linestyle=style,
+                alpha=0.15,
+            )
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("cross-entropy")
@@ -46,7 +48,7 @@ def _variance_figure(runs: list[dict]):
     for layer, ax in enumerate(axes):
         for i, key in enumerate(("none", "dropout")):
             v = np.array([np.asarray(r["variants"][key]["variance"])[:, layer] for r in runs])
-            _band(ax, v, np.arange(v.shape[1]), LABELS[key], f"C{i}")
+            mean_band(ax, np.arange(v.shape[1]), v, LABELS[key], color=f"C{i}", alpha=0.15)
         ax.set_yscale("log")
         ax.set_xlabel("epoch (0: at initialization)")
         ax.set_ylabel("variance of the activations (eval mode)")

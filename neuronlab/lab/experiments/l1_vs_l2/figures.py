@@ -6,7 +6,7 @@ import numpy as np
 
 from neuronlab.lab.experiment import Table
 from neuronlab.lab.experiments.l1_vs_l2.measure import INFORMATIVE
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 METHODS = ("none", "l1-subgradient", "l1-proximal", "l2")
 LABELS = {"none": "no penalty", "l1-subgradient": "L1, subgradient", "l1-proximal": "L1, proximal (ISTA)",
@@ -56,19 +56,15 @@ def _paths_figure(runs: list[dict]):
     return fig
 
 
-def _band(ax, x, curves, label):
-    curves = np.asarray(curves, dtype=float)
-    line = ax.plot(x, curves.mean(0), marker=".", label=label)[0]
-    ax.fill_between(x, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
-
-
 def _error_figure(runs: list[dict]):
     fig, (ax_err, ax_nz) = new_figure(1, 2)
     for method, grid in (("l1-proximal", "l1"), ("l1-subgradient", "l1"), ("l2", "l2")):
         # the L1 grid ends at λ_max (every weight 0), which differs per seed: plot against λ/λ_max
         x = np.asarray(runs[0]["lambdas"][grid]) / (runs[0]["lambdas"][grid][-1] if grid == "l1" else 1.0)
-        _band(ax_err, x, [r["paths"][method]["test_mse"] for r in runs], f"{LABELS[method]}, test")
-        _band(ax_nz, x, [r["paths"][method]["exact_zeros"] for r in runs], LABELS[method])
+        mean_band(
+            ax_err, x, [r["paths"][method]["test_mse"] for r in runs], f"{LABELS[method]}, test", marker="."
+        )
+        mean_band(ax_nz, x, [r["paths"][method]["exact_zeros"] for r in runs], LABELS[method], marker=".")
     none = [r["paths"]["none"]["test_mse"][0] for r in runs]
     ax_err.axhline(np.mean(none), color="k", linestyle=":", label="no penalty")
     ax_err.axhline(np.mean([r["baseline_test_mse"] for r in runs]), color="C7", linestyle="--",

@@ -5,15 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 SCORES = ("accuracy", "precision", "recall", "f1", "f1_macro", "f1_micro", "f1_weighted")
-
-
-def _band(ax, x, values: np.ndarray, label: str, **style) -> None:
-    """Mean over seeds (axis 0) with a band from the lowest to the highest seed."""
-    line = ax.plot(x, values.mean(0), label=label, **style)[0]
-    ax.fill_between(x, values.min(0), values.max(0), color=line.get_color(), alpha=0.15)
 
 
 def _sweep_figure(runs: list[dict]):
@@ -23,8 +17,8 @@ def _sweep_figure(runs: list[dict]):
         for score, marker, color in (("accuracy", "o", "tab:blue"), ("f1", "s", "tab:red")):
             values = np.array([[m[who][score] for m in r["moons"]] for r in runs])
             name = "majority baseline" if who == "trivial" else "trained network"
-            _band(ax, shares, values, f"{name}: {'accuracy' if score == 'accuracy' else 'minority F1'}",
-                  linestyle=style, marker=marker, color=color)  # fmt: skip
+            mean_band(ax, shares, values, f"{name}: {'accuracy' if score == 'accuracy' else 'minority F1'}",
+                  linestyle=style, marker=marker, color=color, alpha=0.15)  # fmt: skip
     ax.set(xscale="log", xlabel="minority share of the data", ylabel="test score",
            title=f"Accuracy and minority F1 by minority share ({len(runs)} seeds)")  # fmt: skip
     ax.legend(fontsize=7)
@@ -36,7 +30,7 @@ def _threshold_figure(runs: list[dict]):
 
     fig, (ax_curve, ax_test) = new_figure(1, 2)
     moons = [at_share(r, THRESHOLD_SHARE) for r in runs]
-    _band(
+    mean_band(
         ax_curve,
         moons[0]["thresholds"],
         np.array([m["val_f1_curve"] for m in moons]),

@@ -6,14 +6,7 @@ import numpy as np
 
 from neuronlab.lab.experiment import Table
 from neuronlab.lab.experiments.mlp_hyperparams.search import STRATEGIES
-from neuronlab.lab.plots import new_figure
-
-
-def _band(ax, x, values, label: str, **style):
-    values = np.asarray(values, dtype=float)
-    line = ax.plot(x, values.mean(0), marker="o", label=label, **style)[0]
-    ax.fill_between(x, values.min(0), values.max(0), color=line.get_color(), alpha=0.2)
-    return line
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def _sweeps_figure(runs: list[dict]):
@@ -23,13 +16,21 @@ def _sweeps_figure(runs: list[dict]):
         (axes[1], "depth", "hidden layers (64 units)"),
     ):
         x = [t[key] for t in runs[0]["sweeps"][key]]
-        _band(ax, x, [[t["val_accuracy"] for t in r["sweeps"][key]] for r in runs], "at its tuned lr")
+        mean_band(
+            ax,
+            x,
+            [[t["val_accuracy"] for t in r["sweeps"][key]] for r in runs],
+            "at its tuned lr",
+            marker="o",
+        )
         ax.set(xlabel=xlabel, ylabel="validation accuracy", title=f"Varying the {key}")
         if key == "width":
             ax.set_xscale("log", base=2)
         ax.legend(fontsize=7)
     lrs = [t["lr"] for t in runs[0]["sweeps"]["lr"]]
-    _band(axes[2], lrs, [[t["val_accuracy"] for t in r["sweeps"]["lr"]] for r in runs], "64×1, SGD")
+    mean_band(
+        axes[2], lrs, [[t["val_accuracy"] for t in r["sweeps"]["lr"]] for r in runs], "64×1, SGD", marker="o"
+    )
     axes[2].axvspan(0.1, 1.0, color="green", alpha=0.08, label="seed: converges for 0.1 ≤ lr ≤ 1")
     axes[2].set(
         xscale="log", xlabel="learning rate", ylabel="validation accuracy", title="Varying the learning rate"
@@ -45,7 +46,7 @@ def _search_figure(runs: list[dict]):
     for i, name in enumerate(STRATEGIES):
         curves = [r["search"]["strategies"][name]["best_so_far"] for r in runs]
         n = min(len(c) for c in curves)
-        _band(ax, np.arange(1, n + 1), [c[:n] for c in curves], name, color=f"C{i}")
+        mean_band(ax, np.arange(1, n + 1), [c[:n] for c in curves], name, color=f"C{i}", marker="o")
     ax.set(xlabel="trial", ylabel="best validation accuracy so far",
            title=f"Joint search, {runs[0]['search']['budget']} trials each ({len(runs)} seeds)")  # fmt: skip
     ax.legend(fontsize=7)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def _curves_figure(runs: list[dict]):
@@ -14,8 +14,7 @@ def _curves_figure(runs: list[dict]):
         for key, label in (("train_curve", "training loss"), ("val_curve", "validation loss")):
             curves = np.array([r["models"][name][key] for r in runs])
             epochs = np.arange(1, curves.shape[1] + 1)
-            line = ax.plot(epochs, curves.mean(0), label=label)[0]
-            ax.fill_between(epochs, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
+            mean_band(ax, epochs, curves, label)
         ax.set_yscale("log")
         ax.set_xlabel("step (full batch)")
         ax.set_ylabel("cross-entropy")

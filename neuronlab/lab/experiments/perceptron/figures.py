@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def _padded(curves: list[list[float]]) -> np.ndarray:
@@ -16,9 +16,7 @@ def _padded(curves: list[list[float]]) -> np.ndarray:
 
 def _band(ax, curves: list[list[float]], label: str, color: str) -> None:
     data = _padded(curves)
-    epochs = np.arange(1, data.shape[1] + 1)
-    ax.plot(epochs, data.mean(0), marker="o", ms=3, color=color, label=label)
-    ax.fill_between(epochs, data.min(0), data.max(0), color=color, alpha=0.2)
+    mean_band(ax, np.arange(1, data.shape[1] + 1), data, label, marker="o", ms=3, color=color)
 
 
 def _convergence(runs: list[dict]):

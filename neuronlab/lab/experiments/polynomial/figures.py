@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from neuronlab.lab.experiment import Table
 from neuronlab.lab.experiments.polynomial.measure import NOISE_VARIANCE
-from neuronlab.lab.plots import new_figure
-
-
-def _nan(values) -> np.ndarray:
-    """None (a diverged run) as NaN, for plotting."""
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
-
-
-def _band(ax, x, curves, label, **kwargs):
-    curves = np.array([_nan(c) for c in curves])
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a degree where every seed diverged: left out
-        mean, low, high = np.nanmean(curves, 0), np.nanmin(curves, 0), np.nanmax(curves, 0)
-    line = ax.plot(x, mean, label=label, **kwargs)[0]
-    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def _floor(ax, runs):
@@ -38,8 +22,10 @@ def _degree_figure(runs: list[dict]):
         ("sgd", "-", f"SGD, {runs[0]['epochs']} epochs"),
         ("exact", "--", "least squares"),
     ):
-        _band(ax, degrees, [r[key]["train"] for r in runs], f"train, {label}", linestyle=style, marker="o")
-        _band(ax, degrees, [r[key]["test"] for r in runs], f"test, {label}", linestyle=style, marker="s")
+        mean_band(
+            ax, degrees, [r[key]["train"] for r in runs], f"train, {label}", linestyle=style, marker="o"
+        )
+        mean_band(ax, degrees, [r[key]["test"] for r in runs], f"test, {label}", linestyle=style, marker="s")
     _floor(ax, runs)
     ax.set_yscale("log")
     ax.set_xlabel("polynomial degree d (features x⁰ … xᵈ)")
@@ -56,7 +42,7 @@ def _size_figure(runs: list[dict]):
         for j, degree in enumerate(size["degrees"]):
             for part, style in (("train", "--"), ("test", "-")):
                 curves = [[row[j] for row in r["data_size"][f"{key}_{part}"]] for r in runs]
-                _band(ax, size["sizes"], curves, f"degree {degree}, {part}", linestyle=style, color=f"C{j}",
+                mean_band(ax, size["sizes"], curves, f"degree {degree}, {part}", linestyle=style, color=f"C{j}",
                       marker="o")  # fmt: skip
         _floor(ax, runs)
         ax.set_xscale("log")
@@ -72,7 +58,7 @@ def _scaling_figure(runs: list[dict]):
     degrees = runs[0]["degrees"]
     fig, (left, right) = new_figure(1, 2, width=5.0)
     for key, label in (("scaled", "xⁱ/i! (d2l)"), ("raw", "raw xⁱ"), ("standardized", "standardized xⁱ")):
-        _band(left, degrees, [r["scaling"][f"lambda_max_{key}"] for r in runs], label, marker="o")
+        mean_band(left, degrees, [r["scaling"][f"lambda_max_{key}"] for r in runs], label, marker="o")
     left.axhline(
         2 / runs[0]["lr"],
         color="gray",
@@ -86,8 +72,8 @@ def _scaling_figure(runs: list[dict]):
     left.legend(fontsize=7)
     for key, label in (("raw_test", "raw, SGD lr 0.01"), ("standardized_test", "standardized, SGD"),
                        ("raw_small_lr_test", "raw, SGD at the stable lr"), ("adam_test", "raw, Adam lr 0.01")):  # fmt: skip
-        _band(right, degrees, [r["scaling"][key] for r in runs], label, marker="o")
-    _band(
+        mean_band(right, degrees, [r["scaling"][key] for r in runs], label, marker="o")
+    mean_band(
         right, degrees, [r["sgd"]["test"] for r in runs], "xⁱ/i!, SGD (reference)", color="k", linestyle="--"
     )
     right.set_yscale("log")

@@ -6,7 +6,7 @@ import numpy as np
 
 from neuronlab.lab.experiment import Table
 from neuronlab.lab.experiments.residual.networks import VARIANTS, first_over_last
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 LABELS = {
     "plain": "plain (default init)",
@@ -50,16 +50,12 @@ def _gradient_figure(runs: list[dict]):
         key = f"{variant}/{deep}"
         norms = np.array([r["runs"][key]["init_grad_norms"] for r in runs])
         layers = np.arange(1, norms.shape[1] + 1)
-        ax.plot(layers, np.exp(np.log(norms).mean(0)), marker=".", color=f"C{i}", label=LABELS[variant])
-        ax.fill_between(layers, norms.min(0), norms.max(0), color=f"C{i}", alpha=0.2)
+        mean_band(ax, layers, norms, LABELS[variant], center="geometric", marker=".", color=f"C{i}")
         trained = np.array(
             [np.array(r["runs"][key]["grad_norms_first_last_block"], dtype=float)[:, 0] for r in runs]
         )
         epochs = np.arange(1, trained.shape[1] + 1)
-        bx.plot(
-            epochs, np.exp(np.log(trained).mean(0)), color=f"C{i}", label=f"{LABELS[variant]}: first block"
-        )
-        bx.fill_between(epochs, trained.min(0), trained.max(0), color=f"C{i}", alpha=0.2)
+        mean_band(bx, epochs, trained, f"{LABELS[variant]}: first block", center="geometric", color=f"C{i}")
     for axis in (ax, bx):
         axis.set_yscale("log")
         axis.legend(fontsize=7)
@@ -78,8 +74,7 @@ def _curve_figure(runs: list[dict]):
         for j, depth in enumerate(runs[0]["depths"]):
             curves = _curves(runs, f"{variant}/{depth}", "loss_curve")
             epochs = np.arange(1, curves.shape[1] + 1)
-            ax.plot(epochs, np.nanmean(curves, 0), color=f"C{j}", label=f"D = {depth}")
-            ax.fill_between(epochs, np.nanmin(curves, 0), np.nanmax(curves, 0), color=f"C{j}", alpha=0.2)
+            mean_band(ax, epochs, curves, f"D = {depth}", color=f"C{j}")
         ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.set_ylabel("training loss (epoch mean)")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
+from neuronlab.lab.plots import mean_band, new_figure
 
 RUNS = ("baseline", "clipped", "lower_lr", "guard", "guard_tight", "adam")
 
@@ -21,22 +19,12 @@ def _array(rows: list[list]) -> np.ndarray:
     return out
 
 
-def _band(ax, x, values: np.ndarray, label: str, log: bool = True, **kwargs):
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (runs that diverged)
-        centre = np.nanmedian(values, 0) if log else np.nanmean(values, 0)
-        low, high = np.nanmin(values, 0), np.nanmax(values, 0)
-    line = ax.plot(x, centre, label=label, **kwargs)[0]
-    ax.fill_between(x, low, high, color=line.get_color(), alpha=0.2)
-    if log:
-        ax.set_yscale("log")
-
-
 def _gradient_figure(runs: list[dict]):
     fig, ax = new_figure(width=7.0, height=4.2)
     for i, first in enumerate(runs[0]["gradients"]):
         norms = np.array([np.maximum(r["gradients"][i]["norms"][:-1], 1e-45) for r in runs])
-        _band(ax, np.arange(1, norms.shape[1] + 1), norms, first["name"], marker=".")
+        mean_band(ax, np.arange(1, norms.shape[1] + 1), norms, first["name"], center="median", marker=".")
+        ax.set_yscale("log")
     ax.set_xlabel("hidden layer (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂W_l‖ at initialization")
     ax.set_title(
@@ -51,7 +39,14 @@ def _learning_rate_figure(runs: list[dict]):
     for key in ("tuned", "too_small"):
         grads = _array([r["learning_rate"][key]["first_layer_grad"] for r in runs])
         lrs = ", ".join(sorted({f"{r['learning_rate'][key]['lr']:g}" for r in runs}))
-        _band(ax, np.arange(1, grads.shape[1] + 1), grads, f"{key.replace('_', ' ')} lr ({lrs})")
+        mean_band(
+            ax,
+            np.arange(1, grads.shape[1] + 1),
+            grads,
+            f"{key.replace('_', ' ')} lr ({lrs})",
+            center="median",
+        )
+        ax.set_yscale("log")
     ax.set_xlabel("SGD step")
     ax.set_ylabel("first hidden layer ‖∂L/∂W‖")
     ax.set_title(f"The learning rate and the gradient: median and range over {len(runs)} seeds")
@@ -69,7 +64,7 @@ def _product_figure(runs: list[dict]):
         ):
             values = _array([r["products"][j][key] for r in runs])
             bounds = _array([r["products"][j][bound] for r in runs])
-            _band(axis, k, values, f"g = {first['gain']}", log=False, color=f"C{j}")
+            mean_band(axis, k, values, f"g = {first['gain']}", color=f"C{j}")
             axis.plot(k, bounds.mean(0), linestyle="--", color=f"C{j}", label=f"bound, g = {first['gain']}")
     for axis, title in ((ax, "σ_max of A_k⋯A_1 and ∏σ_max"), (bx, "σ_min of A_k⋯A_1 and ∏σ_min")):
         axis.set_xlabel("number of factors k")
@@ -83,7 +78,10 @@ def _divergence_figure(runs: list[dict]):
     fig, ax = new_figure(width=6.5)
     for key in RUNS:
         losses = _array([r["divergence"][key]["losses"] for r in runs])
-        _band(ax, np.arange(1, losses.shape[1] + 1), losses, key.replace("_", " "), linewidth=1)
+        mean_band(
+            ax, np.arange(1, losses.shape[1] + 1), losses, key.replace("_", " "), center="median", linewidth=1
+        )
+        ax.set_yscale("log")
     ax.set_xlabel("iteration")
     ax.set_ylabel("mini-batch loss (MSE)")
     ax.set_title(

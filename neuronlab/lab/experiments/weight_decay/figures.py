@@ -5,13 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.lab.experiment import Table
-from neuronlab.lab.plots import new_figure
-
-
-def _band(ax, x, curves, label, **kwargs):
-    curves = np.asarray(curves, dtype=float)
-    line = ax.plot(x, curves.mean(0), label=label, **kwargs)[0]
-    ax.fill_between(x, curves.min(0), curves.max(0), color=line.get_color(), alpha=0.2)
+from neuronlab.lab.plots import mean_band, new_figure
 
 
 def _references(ax, runs):
@@ -24,13 +18,13 @@ def _sweep_figure(runs: list[dict]):
     fig, (ax_exact, ax_sgd) = new_figure(1, 2)
     lams = np.asarray(runs[0]["exact"]["lambdas"][1:])
     for part in ("train", "test"):
-        _band(ax_exact, lams, [r["exact"][part][1:] for r in runs], f"{part} (exact ridge)")
+        mean_band(ax_exact, lams, [r["exact"][part][1:] for r in runs], f"{part} (exact ridge)")
     l1 = [r["l1"] for r in runs]
     ax_exact.plot([np.mean([p["lambdas"][i] for p in l1]) for i in range(len(l1[0]["lambdas"]))],
                   np.mean([p["test"] for p in l1], axis=0), "^:", label="test (L1, proximal; mean λ)")  # fmt: skip
     lam_sgd = np.asarray(runs[0]["sgd"]["lambdas"][1:])
     for part in ("train", "test"):
-        _band(ax_sgd, lam_sgd, [r["sgd"][part][1:] for r in runs], f"{part} (d2l's SGD)", marker="o")
+        mean_band(ax_sgd, lam_sgd, [r["sgd"][part][1:] for r in runs], f"{part} (d2l's SGD)", marker="o")
     for ax, title in ((ax_exact, "Exact minimizers"), (ax_sgd, f"d2l's SGD, {runs[0]['epochs']} epochs")):
         _references(ax, runs)
         ax.set_xscale("log")
@@ -47,7 +41,7 @@ def _curves_figure(runs: list[dict]):
     lambdas = runs[0]["sgd"]["lambdas"]
     for k in (0, lambdas.index(3.0), lambdas.index(runs[0]["sgd_choice"]["lambda"])):
         curves = [[epoch[k] for epoch in r["sgd"]["test_per_epoch"]] for r in runs]
-        _band(ax, np.arange(1, len(curves[0]) + 1), curves, f"test, λ = {lambdas[k]:g}")
+        mean_band(ax, np.arange(1, len(curves[0]) + 1), curves, f"test, λ = {lambdas[k]:g}")
     _references(ax, runs)
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
