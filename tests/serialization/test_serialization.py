@@ -399,11 +399,19 @@ def test_save_refuses_a_header_that_load_would_refuse(tmp_path, monkeypatch):
 
 
 def test_version_1_files_with_numbered_names_still_load(tmp_path, monkeypatch):
-    obj = {"model": {"w": neuronlab.ones(2)}, "step": 4}
+    obj = {"model": {"w": neuronlab.ones(2), "b": neuronlab.zeros(3)}, "step": 4, "m": np.arange(2)}
     monkeypatch.setattr(serialization, "FORMAT_VERSION", "1")
-    monkeypatch.setattr(serialization, "_join", lambda path, key: "")  # v1 named arrays by counter
+    monkeypatch.setattr(serialization, "_join", lambda path, key: "")
+    path_named = serialization._Encoder.array
+
+    def numbered(self, array, where, path=""):  # version 1 named the arrays "0", "1", ...
+        return path_named(self, array, where, str(len(self.arrays)))
+
+    monkeypatch.setattr(serialization._Encoder, "array", numbered)
     save(obj, tmp_path / "v1.safetensors")
     monkeypatch.undo()
+    safetensors_numpy = pytest.importorskip("safetensors.numpy")
+    assert sorted(safetensors_numpy.load_file(tmp_path / "v1.safetensors")) == ["0", "1", "2"]
     assert_same(load(tmp_path / "v1.safetensors"), obj)
 
 
