@@ -76,3 +76,22 @@ def test_benchmark_spread_table_is_computed_from_the_saved_runs():
     runs = sorted((README.parent / "benchmarks" / "results").glob("*.json"))
     assert len(runs) >= 3
     assert format_spread(runs) in README.read_text()
+
+
+def test_seeded_example_prints_what_pytorch_prints():
+    """The README's seeded example, run with ``import torch`` instead, prints the same lines."""
+    import subprocess
+
+    pytest.importorskip("torch")
+    (block,) = [b for b in BLOCKS if "torch.manual_seed(42)" in b]
+    as_torch = block.replace("import neuronlab as torch", "import torch").replace(
+        "from neuronlab import nn", "from torch import nn"
+    )
+    assert "neuronlab" not in as_torch
+
+    def output(code: str) -> str:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout
+
+    assert output(as_torch) == output(block)
