@@ -236,6 +236,14 @@ def is_floating_point(input) -> builtins_bool:
     return input.is_floating_point()
 
 
+def install_as_torch() -> None:
+    """Make ``import torch`` (and ``from torch import nn``...) load neuronlab in this process;
+    see ``neuronlab.as_torch``."""
+    from neuronlab.as_torch import install_as_torch as install
+
+    install()
+
+
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, sci_mode=None) -> None:
     """Accepted for compatibility; neuronlab prints with PyTorch's default options."""
 

@@ -1,7 +1,7 @@
 """The port suite: real public teaching programs (each cites its source in its header and is
-changed only in data loading and sizes), run under torch and under neuronlab (``import torch``
-answered by neuronlab), their printed outputs compared: the words exactly, the numbers within
-float summation error.
+changed only in data loading and sizes), run under torch and under neuronlab (``python -m
+neuronlab.as_torch program.py``: ``import torch`` answered by neuronlab), their printed outputs
+compared: the words exactly, the numbers within float summation error.
 
 Known differences, left for later because they touch op internals being changed elsewhere
 (issue 13, section 1): ``grad_fn`` class names (printed tensors are compared with the name
@@ -19,22 +19,9 @@ GRAD_FN = re.compile(r"grad_fn=<\w+>")
 EXPECTED_FAILURES = {"makemore_bigram": "keepdims= alias on reductions (issue 13, left for later)"}
 NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
 
-# ``import torch`` (and its sub-packages) answered by neuronlab, for the second run.
-SHIM = """
-import runpy, sys
-import neuronlab
-from neuronlab import nn, optim, utils
-from neuronlab.nn import functional, init
-from neuronlab.utils import data
-sys.modules.update({"torch": neuronlab, "torch.nn": nn, "torch.nn.functional": functional,
-                    "torch.nn.init": init, "torch.optim": optim, "torch.utils": utils,
-                    "torch.utils.data": data})
-runpy.run_path(sys.argv[1], run_name="__main__")
-"""
-
 
 def run(program: Path, under_neuronlab: bool) -> str:
-    args = [sys.executable, "-c", SHIM, str(program)] if under_neuronlab else [sys.executable, str(program)]
+    args = [sys.executable, *(["-m", "neuronlab.as_torch"] if under_neuronlab else []), str(program)]
     root = Path(__file__).resolve().parents[2]
     env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
