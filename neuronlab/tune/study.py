@@ -58,8 +58,9 @@ def search(objective: Callable[[optuna.Trial], float], space: dict[str, Param], 
         raise ValueError(f"search(): n_trials must be >= 1, got {n_trials}")
     if n_jobs != 1:
         raise ValueError(
-            f"search(): n_jobs={n_jobs}: trials cannot run in threads (neuronlab's grad mode and random "
-            "generator are per process); run several processes on one storage and study_name instead "
+            f"search(): n_jobs={n_jobs}: trials do not run in threads here (they would share one random "
+            "generator, so a seeded study would not repeat, and NumPy's small ops hold the GIL, so they "
+            "would not run faster); run several processes on one storage and study_name instead "
             "(neuronlab tune --jobs K does that)"
         )
     study = optuna.create_study(
