@@ -139,6 +139,7 @@ from neuronlab.ops.creation import (
     zeros,
     zeros_like,
 )
+from neuronlab.ops.decompositions import svd_old as svd
 from neuronlab.ops.indexing import (
     argsort,
     gather,
@@ -153,6 +154,7 @@ from neuronlab.ops.indexing import (
 )
 from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
 from neuronlab.ops.linalg import bmm, dot, matmul, mm, mv, outer
+from neuronlab.ops.linalg import cross_old as cross
 from neuronlab.ops.meshgrid import meshgrid
 from neuronlab.ops.pointwise import (
     abs,
@@ -213,6 +215,8 @@ from neuronlab.ops.shape import (
     unflatten,
     unsqueeze,
 )
+from neuronlab.ops.solvers import det, logdet, pinverse, slogdet
+from neuronlab.ops.solvers import inv as inverse
 
 __version__ = "0.1.0"
 
@@ -245,7 +249,7 @@ import builtins as _builtins  # noqa: E402
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
 
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
-from neuronlab import backends, datasets, metrics, nn, optim, testing, utils  # noqa: E402
+from neuronlab import backends, datasets, linalg, metrics, nn, optim, testing, utils  # noqa: E402
 from neuronlab.serialization import load, save  # noqa: E402
 
 # Sub-packages loaded on first use (PEP 562), so ``import neuronlab`` stays fast:

@@ -26,18 +26,21 @@ class _Modules:
             cast,
             comparison,
             creation,
+            decompositions,
             indexing,
             join,
             linalg,
             pointwise,
             reduction,
             shape,
+            solvers,
         )
 
         found = dict(
             activation=activation, arithmetic=arithmetic, cast=cast, comparison=comparison,
-            creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
+            creation=creation, decompositions=decompositions, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
+            solvers=solvers,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:
