@@ -139,6 +139,7 @@ from neuronlab.ops.creation import (
     zeros,
     zeros_like,
 )
+from neuronlab.ops.cross import cross_old as cross
 from neuronlab.ops.decompositions import svd_old as svd
 from neuronlab.ops.indexing import (
     argsort,
@@ -154,7 +155,6 @@ from neuronlab.ops.indexing import (
 )
 from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
 from neuronlab.ops.linalg import bmm, dot, matmul, mm, mv, outer
-from neuronlab.ops.linalg import cross_old as cross
 from neuronlab.ops.meshgrid import meshgrid
 from neuronlab.ops.pointwise import (
     abs,

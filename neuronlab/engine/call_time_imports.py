@@ -26,6 +26,7 @@ class _Modules:
             cast,
             comparison,
             creation,
+            cross,
             decompositions,
             indexing,
             join,
@@ -38,9 +39,9 @@ class _Modules:
 
         found = dict(
             activation=activation, arithmetic=arithmetic, cast=cast, comparison=comparison,
-            creation=creation, decompositions=decompositions, graph=graph, indexing=indexing, join=join, linalg=linalg,
+            creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
-            solvers=solvers,
+            cross=cross, decompositions=decompositions, solvers=solvers,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

@@ -404,7 +404,7 @@ class MathMethods:
         return modules.linalg.outer(self, other)
 
     def cross(self, other, dim=None):
-        return modules.linalg.cross_old(self, other, dim)
+        return modules.cross.cross_old(self, other, dim)
 
     def det(self):
         return modules.solvers.det(self)

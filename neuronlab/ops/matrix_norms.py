@@ -15,6 +15,7 @@ import numpy as np
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.decompositions import check_floating, check_matrix, svdvals
 from neuronlab.ops.pointwise import abs as abs_
+from neuronlab.ops.pointwise import sign
 from neuronlab.ops.reduction import amax, amin, normalize_dims
 from neuronlab.ops.reduction import norm as p_norm
 from neuronlab.ops.reduction import sum as sum_
@@ -45,6 +46,8 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     if ord < 0 and ord != -INF:
         # PyTorch defines negative orders too: (Σ|x|^p)^(1/p), 0 if an element is 0.
         return sum_(abs_(x) ** ord, axes, keepdim) ** (1.0 / ord)
+    if ord == 0:  # the count of non-zeros, recorded with a zero gradient as in PyTorch
+        return sum_(abs_(sign(x)), axes, keepdim)
     return p_norm(x, ord, axes, keepdim)
 
 

@@ -12,7 +12,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from neuronlab.engine.array_or_tensor import data, masked, where
+from neuronlab.engine.array_or_tensor import data, like, masked, where
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.decompositions import (
@@ -110,7 +110,7 @@ def solve_ex(
 
 
 def _type_name(t: Tensor) -> str:
-    return {"float32": "float", "float64": "double"}.get(t._data.dtype.name, t._data.dtype.name)
+    return {"float32": "Float", "float64": "Double"}.get(t._data.dtype.name, t._data.dtype.name)
 
 
 # -- determinants ----------------------------------------------------------------------------------
@@ -131,6 +131,19 @@ class Det(Function):
         if singular.any():
             g = masked(g, np.broadcast_to(~singular[..., None, None], g.shape))
         return (g,)
+
+
+class SignOfDet(Function):
+    """out = sign(det(A)), piecewise constant: grad_A = 0 (recorded, as PyTorch records it)."""
+
+    saves_inputs = False
+
+    def forward(self, a):
+        self.input_shape = a.shape
+        return np.asarray(np.linalg.slogdet(a)[0], dtype=a.dtype)
+
+    def backward(self, grad):
+        return (like(np.zeros(self.input_shape, dtype=data(grad).dtype), grad),)
 
 
 class LogAbsDet(Function):
@@ -159,8 +172,7 @@ def slogdet(A: Tensor, *, out=None) -> SlogdetResult:
     """``torch.linalg.slogdet`` (also ``torch.slogdet``): ``(sign, logabsdet)`` with
     det(A) = sign · exp(logabsdet), which does not overflow; sign carries no gradient."""
     check_square(A, "linalg.slogdet")
-    sign = np.asarray(np.linalg.slogdet(A._data)[0], dtype=A._data.dtype)
-    return SlogdetResult(Tensor._wrap(sign), LogAbsDet.apply(A))
+    return SlogdetResult(SignOfDet.apply(A), LogAbsDet.apply(A))
 
 
 def logdet(input: Tensor) -> Tensor:
@@ -168,7 +180,7 @@ def logdet(input: Tensor) -> Tensor:
     check_square(input, "linalg.slogdet")
     sign, logabsdet = slogdet(input)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return logabsdet + Tensor._wrap(np.log(sign._data))
+        return logabsdet + Tensor._wrap(np.log(sign._data))  # log(sign): a constant 0, NaN or -inf
 
 
 # -- pseudo-inverse and least squares ---------------------------------------------------------------
