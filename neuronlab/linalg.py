@@ -8,7 +8,7 @@ namespace.
 from __future__ import annotations
 
 from neuronlab.ops.cross import cross
-from neuronlab.ops.decompositions import LinAlgError, cholesky, eigh, eigvalsh, svd, svdvals
+from neuronlab.ops.decompositions import LinAlgError, cholesky, eigh, eigvalsh, qr, svd, svdvals
 from neuronlab.ops.linalg import matmul
 from neuronlab.ops.matrix_norms import matrix_norm, norm, vector_norm
 from neuronlab.ops.solvers import det, inv, inv_ex, lstsq, pinv, slogdet, solve, solve_ex
@@ -27,6 +27,7 @@ __all__ = [
     "matrix_norm",
     "norm",
     "pinv",
+    "qr",
     "slogdet",
     "solve",
     "solve_ex",

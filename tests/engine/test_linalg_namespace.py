@@ -113,6 +113,8 @@ CASES = {
     "eigvalsh": (lambda m, a: m.linalg.eigvalsh(_sym(a)), one(("sym", SQ), ("sym", (2, 4, 4)))),
     "cholesky": (lambda m, a: m.linalg.cholesky(a @ a.mT), one(("wc", SQ), ("wc", B_SQ))),
     "cholesky:upper": (lambda m, a: m.linalg.cholesky(a @ a.mT, upper=True), one(("wc", B_SQ))),
+    "qr": (lambda m, a: m.linalg.qr(a), one(("wc", SQ), ("wc", TALL), ("wc", WIDE), ("wc", (2, 4, 3)))),
+    "qr:complete": (lambda m, a: m.linalg.qr(a, mode="complete"), one(("wc", WIDE), ("wc", SQ))),
     "pinv": (lambda m, a: m.linalg.pinv(a), one(("wc", TALL), ("wc", WIDE), ("wc", (2, 3, 3)))),
     "pinverse": (lambda m, a: m.pinverse(a), one(("wc", TALL))),
     "lstsq": (lambda m, a, b: m.linalg.lstsq(a, b).solution, [[("wc", (5, 3)), ("real", (5, 2))]]),
@@ -225,7 +227,7 @@ def test_gradients_match_finite_differences(case):
     assert gradcheck(lambda *xs: tuple(o for o in outputs(fn(neuronlab, *xs)) if o.requires_grad), inputs)
 
 
-DOUBLE_BACKWARD = ["inv", "det", "slogdet", "solve", "svd", "svdvals", "eigh", "eigvalsh", "cholesky", "pinv",
+DOUBLE_BACKWARD = ["inv", "det", "slogdet", "solve", "svd", "svdvals", "eigh", "eigvalsh", "cholesky", "qr", "pinv",
                    "lstsq", "matrix_norm", "vector_norm"]  # fmt: skip
 
 
@@ -248,6 +250,8 @@ def test_double_backward(name):
         (lambda m, a: m.linalg.slogdet(a), ("sign", "logabsdet")),
         (lambda m, a: m.linalg.lstsq(a, a), ("solution", "residuals", "rank", "singular_values")),
         (lambda m, a: m.linalg.inv_ex(a), ("inverse", "info")),
+        (lambda m, a: m.linalg.qr(a), ("Q", "R")),
+        (lambda m, a: m.linalg.qr(a, mode="r"), ("Q", "R")),
         (lambda m, a: m.linalg.solve_ex(a, a), ("result", "info")),
     ],
 )
@@ -383,6 +387,9 @@ ERRORS = {
     "lstsq driver": lambda m: m.linalg.lstsq(m.ones(3, 2), m.ones(3, 1), driver="foo"),
     "lstsq rows": lambda m: m.linalg.lstsq(m.ones(3, 2), m.ones(4, 1)),
     "lstsq integer": lambda m: m.linalg.lstsq(m.ones(3, 3, dtype=m.int64), m.ones(3, 1, dtype=m.int64)),
+    "qr mode": lambda m: m.linalg.qr(m.ones(4, 3), mode="x"),
+    "qr complete backward": lambda m: m.linalg.qr(m.ones(4, 3, requires_grad=True), mode="complete")[0].sum().backward(),
+    "qr r backward": lambda m: m.linalg.qr(m.ones(4, 3, requires_grad=True), mode="r")[1].sum().backward(),
     "matrix_norm ord": lambda m: m.linalg.matrix_norm(m.ones(3, 3), ord=3),
     "matrix_norm 1-d": lambda m: m.linalg.matrix_norm(m.ones(3)),
     "vector_norm integer": lambda m: m.linalg.vector_norm(m.ones(3, dtype=m.int64)),
@@ -448,6 +455,24 @@ def test_random_well_conditioned_batches_match_torch(op, batch, n, k, seed, dtyp
         assert tuple(ours.shape) == tuple(theirs.shape) and dtype_name(ours) == dtype_name(theirs)
         rtol, atol = TOLERANCE[dtype]
         np.testing.assert_allclose(to_numpy(ours), to_numpy(theirs), rtol=rtol * 10, atol=atol * 10)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [lambda a: a.det(), lambda a: a.logdet(), lambda a: a.slogdet()[1], lambda a: a.inverse(),
+     lambda a: a.pinverse(), lambda a: a.svd()[1], lambda a: a.cross(a.flip(0), dim=1)],
+)  # fmt: skip
+def test_tensor_methods_match_torch(call):
+    a = make_inputs([("wc", SQ)], "float64", seed=7)[0]
+    a = a @ a.T  # a positive determinant, for logdet
+    grads = []
+    for m in (neuronlab, torch):
+        x = m.tensor(a.copy(), requires_grad=True)
+        out = call(x)
+        out.sum().backward()
+        grads.append((to_numpy(out), to_numpy(x.grad)))
+    for ours, theirs in zip(*grads):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
 
 
 def test_namespace_is_torchs():
