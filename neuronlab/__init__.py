@@ -139,6 +139,8 @@ from neuronlab.ops.creation import (
     zeros,
     zeros_like,
 )
+from neuronlab.ops.cross import cross_old as cross
+from neuronlab.ops.decompositions import svd_old as svd
 from neuronlab.ops.indexing import (
     argsort,
     gather,
@@ -213,6 +215,8 @@ from neuronlab.ops.shape import (
     unflatten,
     unsqueeze,
 )
+from neuronlab.ops.solvers import det, logdet, pinverse, slogdet
+from neuronlab.ops.solvers import inv as inverse
 
 __version__ = "0.1.0"
 
@@ -253,7 +257,7 @@ import builtins as _builtins  # noqa: E402
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
 
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
-from neuronlab import backends, datasets, metrics, nn, optim, testing, utils  # noqa: E402
+from neuronlab import backends, datasets, linalg, metrics, nn, optim, testing, utils  # noqa: E402
 from neuronlab.serialization import load, save  # noqa: E402
 
 # Sub-packages loaded on first use (PEP 562), so ``import neuronlab`` stays fast:

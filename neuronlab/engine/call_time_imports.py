@@ -26,18 +26,22 @@ class _Modules:
             cast,
             comparison,
             creation,
+            cross,
+            decompositions,
             indexing,
             join,
             linalg,
             pointwise,
             reduction,
             shape,
+            solvers,
         )
 
         found = dict(
             activation=activation, arithmetic=arithmetic, cast=cast, comparison=comparison,
             creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
+            cross=cross, decompositions=decompositions, solvers=solvers,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

@@ -402,3 +402,24 @@ class MathMethods:
 
     def outer(self, other):
         return modules.linalg.outer(self, other)
+
+    def cross(self, other, dim=None):
+        return modules.cross.cross_old(self, other, dim)
+
+    def det(self):
+        return modules.solvers.det(self)
+
+    def logdet(self):
+        return modules.solvers.logdet(self)
+
+    def slogdet(self):
+        return modules.solvers.slogdet(self)
+
+    def inverse(self):
+        return modules.solvers.inv(self)
+
+    def pinverse(self, rcond=1e-15):
+        return modules.solvers.pinverse(self, rcond)
+
+    def svd(self, some=True, compute_uv=True):
+        return modules.decompositions.svd_old(self, some, compute_uv)
