@@ -30,6 +30,7 @@ MODULES = {
     "torch.backends.cudnn": "neuronlab.backends.cudnn",
     "torch.backends.mps": "neuronlab.backends.mps",
     "torch.cuda": "neuronlab.engine.cuda_stub",
+    "torch.linalg": "neuronlab.linalg",
     "torch.nn": "neuronlab.nn",
     "torch.nn.functional": "neuronlab.nn.functional",
     "torch.nn.init": "neuronlab.nn.init",
