@@ -144,7 +144,7 @@ class Function:
             raise RuntimeError(FREED_MESSAGE)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {id(self):#x}>"  # PyTorch's form
+        return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"  # PyTorch's form
 
 
 FREED_MESSAGE = (

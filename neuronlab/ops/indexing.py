@@ -335,7 +335,10 @@ def setitem(t: Tensor, index, value) -> None:
         value = Tensor._wrap(np.asarray(value, dtype=t._data.dtype))
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
-    t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+    written = IndexPut.apply(source, value, index=np_index)
+    if _basic_op(np_index) is not None:  # PyTorch writes through a view: its CopySlices node
+        written = named(written, "torch::autograd::CopySlices")
+    t._inplace("setitem", written)
 
 
 def _refuse(t: Tensor, np_index, value) -> None:
