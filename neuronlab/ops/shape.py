@@ -50,6 +50,12 @@ class UnsafeView(Reshape):
     view = False
 
 
+class ReshapeAlias(Reshape):
+    """``reshape`` of a non-contiguous tensor that a view can reshape (``ReshapeAliasBackward0``)."""
+
+    grad_fn_name = "ReshapeAliasBackward0"
+
+
 class Squeeze(Reshape):
     """``squeeze()`` of every size-1 dim (``SqueezeBackward0``)."""
 
@@ -159,8 +165,9 @@ class Flip(Function):
 def reshape(input, *shape) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _shape_arg(shape)
-    op = Reshape if input._data.flags.c_contiguous or _views_as(input._data, shape) else UnsafeView
-    return _reshape(input, shape, op)
+    if input._data.flags.c_contiguous:
+        return _reshape(input, shape, Reshape)
+    return _reshape(input, shape, ReshapeAlias if _views_as(input._data, shape) else UnsafeView)
 
 
 def _views_as(array: np.ndarray, shape: tuple) -> bool:
