@@ -87,7 +87,9 @@ class InPlaceMethods:
 
     def fill_(self, value) -> Tensor:
         """Fill with ``value`` (a number or a 0-d tensor), in place."""
-        return self._overwrite("fill_", value, "FillBackward3" if isinstance(value, InPlaceMethods) else "FillBackward2")
+        return self._overwrite(
+            "fill_", value, "FillBackward3" if isinstance(value, InPlaceMethods) else "FillBackward2"
+        )
 
     def copy_(self, src, non_blocking: bool = False) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
@@ -155,7 +157,9 @@ class InPlaceMethods:
         gen, data = modules.random.generator_of(generator), self._data
         contiguous = data.flags.c_contiguous
         return self._overwrite(
-            "normal_", modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous), "NormalBackward0"
+            "normal_",
+            modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous),
+            "NormalBackward0",
         )
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
@@ -169,7 +173,9 @@ class InPlaceMethods:
         """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
         gen = modules.random.generator_of(generator)
         if isinstance(p, InPlaceMethods):  # a tensor of probabilities
-            return self._overwrite("bernoulli_", modules.sampling.bernoulli_tensor(gen, p._data), "BernoulliBackward1")
+            return self._overwrite(
+                "bernoulli_", modules.sampling.bernoulli_tensor(gen, p._data), "BernoulliBackward1"
+            )
         return self._overwrite(
             "bernoulli_", modules.sampling.bernoulli_scalar(gen, self._data.shape, p), "BernoulliBackward2"
         )

@@ -112,20 +112,26 @@ def matmul(input, other) -> Tensor:
         a = a.unsqueeze(0)
     if squeeze_back:
         b = b.unsqueeze(-1)
-    out = (Mm if a.ndim == 2 and b.ndim == 2 else MatMul).apply(a, b)
+    na, nb = a._data.ndim, b._data.ndim
+    out = (Mm if na == 2 and nb == 2 else MatMul).apply(a, b)
     if squeeze_back:
         out = out.squeeze(-1)
     if squeeze_front:  # after squeeze_back, (1, 1) became (1,): its last dim is the added one
         out = out.squeeze(-1 if squeeze_back else -2)
-    if squeeze_front or squeeze_back or a.ndim < b.ndim == 3:
-        shapes = (1 if squeeze_front else a.ndim, 1 if squeeze_back else b.ndim)
+    if squeeze_front or squeeze_back or na < nb == 3:
+        shapes = (1 if squeeze_front else na, 1 if squeeze_back else nb)
         out = named(out, _MATMUL_NAMES.get(shapes, "UnsafeViewBackward0"))
     return out
 
 
 # PyTorch's names for the products whose graph differs from ours: the output of a vector
 # product is our squeeze, and for a matrix times a batch PyTorch's last node is a copy.
-_MATMUL_NAMES = {(1, 1): "DotBackward0", (2, 1): "MvBackward0", (1, 2): "SqueezeBackward4", (2, 3): "CloneBackward0"}
+_MATMUL_NAMES = {
+    (1, 1): "DotBackward0",
+    (2, 1): "MvBackward0",
+    (1, 2): "SqueezeBackward4",
+    (2, 3): "CloneBackward0",
+}
 
 
 def _nothing_to_multiply(a: Tensor, b: Tensor) -> bool:
@@ -228,7 +234,7 @@ def linear(input, weight, bias=None) -> Tensor:
         out = LinearNoBias.apply(input, weight)
     else:
         out = Linear.apply(input, weight, bias)
-    if input.ndim != 2:  # PyTorch: a matmul (no bias) or an addmm, then a view back
-        names = ("ViewBackward0", "SqueezeBackward4" if input.ndim == 1 else "UnsafeViewBackward0")
+    if input._data.ndim != 2:  # PyTorch: a matmul (no bias) or an addmm, then a view back
+        names = ("ViewBackward0", "SqueezeBackward4" if input._data.ndim == 1 else "UnsafeViewBackward0")
         out = named(out, names[bias is None])
     return out

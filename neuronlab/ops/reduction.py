@@ -391,7 +391,9 @@ def _extreme(input, dim, keepdim, largest: bool, result_type):
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
                 "the reduction dim with the 'dim' argument."
             )
-        return (Max if largest else Min).apply(input, axes=normalize_dims(input, None), keepdim=False, largest=largest)
+        return (Max if largest else Min).apply(
+            input, axes=normalize_dims(input, None), keepdim=False, largest=largest
+        )
     d = input._dim(dim)
     _check_nonempty(input, dim, op)
     values = (MaxDim if largest else MinDim).apply(input, dim=d, keepdim=keepdim, largest=largest)
