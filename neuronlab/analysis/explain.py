@@ -258,7 +258,7 @@ def _formula(fn: Function, labels: list[str], extra: dict) -> str:
     try:
         return template.format(*labels, **extra)
     except (AttributeError, IndexError, KeyError):  # no template, or one that does not fit
-        return f"{type(fn).__name__.lower()}({', '.join(labels)})"
+        return f"{type(fn).__qualname__.lower()}({', '.join(labels)})"
 
 
 class _Names:

@@ -40,6 +40,13 @@ class Function:
     * ``backward_arrays`` -- only where the array code must really differ from the formula
       (conv, batch norm...): a second form taking and returning arrays, which the engine
       prefers when nothing is recorded. Each one says why in its docstring.
+    * ``grad_fn_name`` -- the name PyTorch 2.13 gives the ``grad_fn`` of the same user-level
+      call (``MulBackward0``), which ``name()``, the node's repr and the tensor's repr show.
+      Where PyTorch's name depends on the call (``1 - x`` is ``RsubBackward1``, ``x[0]``
+      ``SelectBackward0``), the public function applies a subclass that declares the other
+      name, so nothing is computed per op. A class declaring it also takes it as its
+      ``__name__`` (``type(y.grad_fn).__name__`` is what graph drawers such as torchviz
+      print); ``__qualname__`` keeps the Python name, so ``repr(Mul)`` still says ``Mul``.
 
     While recorded, a node holds ``inputs`` (the input Tensors), ``needs_input_grad`` (one
     bool per input, PyTorch's name: skip the work for inputs that need no gradient) and, for
@@ -52,11 +59,17 @@ class Function:
     formula: str | None = None
     local_derivatives: tuple[str, ...] = ()
     backward_arrays = None
+    grad_fn_name: str | None = None
     # Filled in when the op is recorded:
     inputs: tuple
     parents: list
     needs_input_grad: tuple
     versions: list
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "grad_fn_name" in cls.__dict__:  # see the class docstring: once per class, not per op
+            cls.__name__ = cls.grad_fn_name
 
     def forward(self, *arrays: np.ndarray, **params) -> np.ndarray:
         raise NotImplementedError
@@ -97,8 +110,10 @@ class Function:
 
     # -- introspection, as PyTorch's grad_fn objects offer it -----------------------------
     def name(self) -> str:
-        """``MulBackward0`` for the ``Mul`` op, like PyTorch's ``grad_fn.name()``."""
-        return type(self).__name__ + "Backward0"
+        """PyTorch's ``grad_fn.name()``: ``MulBackward0`` for ``a * b`` (``grad_fn_name``; a
+        composite call may rename the node of its output, see ``named``). An op that declares
+        no name (an internal op) is called after its class: ``IndexScatterBackward0``."""
+        return self.__dict__.get("grad_fn_name") or self.grad_fn_name or type(self).__name__ + "Backward0"
 
     @property
     def next_functions(self) -> tuple:
@@ -115,17 +130,21 @@ class Function:
         self.__dict__.setdefault("hooks", []).append(hook)
 
     def release(self) -> None:
-        """Free saved values after a backward pass without ``retain_graph``."""
+        """Free saved values after a backward pass without ``retain_graph`` (keeping a name
+        given by ``named``: PyTorch's nodes keep theirs)."""
+        renamed = self.__dict__.get("grad_fn_name")
         self.__dict__.clear()
         self.freed = True
         self.parents = ()
+        if renamed is not None:
+            self.grad_fn_name = renamed
 
     def _check_alive(self) -> None:
         if self.__dict__.get("freed"):
             raise RuntimeError(FREED_MESSAGE)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        return f"<{self.name().rpartition('::')[2]} object at {id(self):#x}>"  # PyTorch's form
 
 
 FREED_MESSAGE = (
@@ -147,7 +166,18 @@ class AccumulateGrad:
         return "AccumulateGrad"
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad>"
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+def named(out: Tensor, name: str) -> Tensor:
+    """``out``, its node renamed ``name``: what PyTorch calls the ``grad_fn`` of a call that
+    neuronlab composes from several ops (``F.silu`` is ``x * sigmoid(x)`` here, one
+    ``SiluBackward0`` node in PyTorch) or fuses differently (``F.cross_entropy`` is one node
+    here, ``NllLossBackward0`` after ``LogSoftmaxBackward0`` in PyTorch). Only the output's
+    node is renamed; ``next_functions`` still shows neuronlab's graph."""
+    if out.grad_fn is not None:
+        out.grad_fn.__dict__["grad_fn_name"] = name
+    return out
 
 
 def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
@@ -201,6 +231,6 @@ def broadcast_error(op: str, inputs) -> ShapeError:
                 break
     listed = " and ".join(str(s) for s in shapes)
     return ShapeError(
-        f"{op.removesuffix('Backward0').lower()}(): {detail}shapes {listed} cannot be "
+        f"{op.rstrip('0123456789').removesuffix('Backward').lower()}(): {detail}shapes {listed} cannot be "
         "broadcast together (sizes must be equal or 1, compared from the last dimension)"
     )

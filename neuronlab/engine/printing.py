@@ -59,7 +59,7 @@ def tensor_repr(t) -> str:
     if array.dtype.name not in _DEFAULT_SHOWN:
         suffix.append(f"dtype={t.dtype}")
     if t.grad_fn is not None:
-        suffix.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffix.append(f"grad_fn=<{t.grad_fn.name().rpartition('::')[2]}>")  # CopySlices, as PyTorch prints it
     elif t._requires_grad:
         suffix.append("requires_grad=True")
     return "tensor(" + ", ".join([body, *suffix]) + ")"

@@ -69,28 +69,31 @@ class InPlaceMethods:
             return alias
         return self
 
-    def _overwrite(self, op: str, value) -> Tensor:
+    def _overwrite(self, op: str, value, name: str) -> Tensor:
         """Write ``value`` (a number, array or Tensor; broadcast and cast) over this tensor.
         In a graph the old values get a zero gradient and ``value`` the new values' gradient,
-        as in PyTorch (not the gradient of the old history, which no longer matters)."""
+        as in PyTorch (not the gradient of the old history, which no longer matters); ``name``
+        is PyTorch's name for the node (``ZeroBackward0``)."""
         value = value if isinstance(value, InPlaceMethods) else type(self)._wrap(np.asarray(value))
         if STATE.enabled and (self._requires_grad or value._requires_grad):
             self._check_inplace(op)
-            value = modules.cast.overwrite(self._operand_for_inplace(), value)
+            value = modules.cast.overwrite(self._operand_for_inplace(), value, name)
         return self._inplace(op, value)
 
     # -- in-place ops (written through Tensor._inplace / _overwrite) -----------------------
     def zero_(self) -> Tensor:
         """Fill with zeros, in place."""
-        return self._overwrite("zero_", np.zeros((), dtype=self._data.dtype))
+        return self._overwrite("zero_", np.zeros((), dtype=self._data.dtype), "ZeroBackward0")
 
     def fill_(self, value) -> Tensor:
         """Fill with ``value`` (a number or a 0-d tensor), in place."""
-        return self._overwrite("fill_", value)
+        return self._overwrite(
+            "fill_", value, "FillBackward3" if isinstance(value, InPlaceMethods) else "FillBackward2"
+        )
 
     def copy_(self, src, non_blocking: bool = False) -> Tensor:
         """Copy ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
-        return self._overwrite("copy_", src)
+        return self._overwrite("copy_", src, "torch::autograd::CopyBackwards")
 
     def add_(self, other, *, alpha=1) -> Tensor:
         return self._inplace("add_", modules.arithmetic.add(self._operand_for_inplace(), other, alpha=alpha))
@@ -154,33 +157,46 @@ class InPlaceMethods:
         gen, data = modules.random.generator_of(generator), self._data
         contiguous = data.flags.c_contiguous
         return self._overwrite(
-            "normal_", modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous)
+            "normal_",
+            modules.sampling.normal(gen, data.shape, data.dtype, mean, std, contiguous),
+            "NormalBackward0",
         )
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of U(a, b), in place."""
         gen, data = modules.random.generator_of(generator), self._data
-        return self._overwrite("uniform_", modules.sampling.uniform(gen, data.shape, data.dtype, a, b))
+        return self._overwrite(
+            "uniform_", modules.sampling.uniform(gen, data.shape, data.dtype, a, b), "UniformBackward0"
+        )
 
     def bernoulli_(self, p: float = 0.5, *, generator=None) -> Tensor:
         """Fill with 0/1 samples that are 1 with probability ``p``, in place."""
         gen = modules.random.generator_of(generator)
         if isinstance(p, InPlaceMethods):  # a tensor of probabilities
-            return self._overwrite("bernoulli_", modules.sampling.bernoulli_tensor(gen, p._data))
-        return self._overwrite("bernoulli_", modules.sampling.bernoulli_scalar(gen, self._data.shape, p))
+            return self._overwrite(
+                "bernoulli_", modules.sampling.bernoulli_tensor(gen, p._data), "BernoulliBackward1"
+            )
+        return self._overwrite(
+            "bernoulli_", modules.sampling.bernoulli_scalar(gen, self._data.shape, p), "BernoulliBackward2"
+        )
 
     def random_(self, from_: int | None = None, to: int | None = None, *, generator=None) -> Tensor:
         """Fill with integers from [from_, to), [0, from_) with one bound, or PyTorch's full
         range with none ([0, 2^mantissa] for floats), in place."""
         gen, data = modules.random.generator_of(generator), self._data
         if from_ is None and to is None:
-            return self._overwrite("random_", modules.sampling.random_full(gen, data.shape, data.dtype))
+            return self._overwrite(
+                "random_", modules.sampling.random_full(gen, data.shape, data.dtype), "RandomBackward2"
+            )
+        name = "RandomBackward1" if to is None else "RandomBackward0"  # random_(to), random_(from, to)
         if to is None:
             from_, to = 0, from_
         values = modules.sampling.random_int(gen, data.shape, int(from_), int(to), data.dtype)
-        return self._overwrite("random_", values)
+        return self._overwrite("random_", values, name)
 
     def exponential_(self, lambd: float = 1.0, *, generator=None) -> Tensor:
         """Fill with samples of Exp(λ): -log(1 - u)/λ, in place."""
         gen = modules.random.generator_of(generator)
-        return self._overwrite("exponential_", modules.sampling.exponential(gen, self._data.shape, lambd))
+        return self._overwrite(
+            "exponential_", modules.sampling.exponential(gen, self._data.shape, lambd), "ExponentialBackward0"
+        )

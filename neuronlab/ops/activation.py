@@ -11,7 +11,7 @@ from neuronlab.engine.array_or_tensor import data, erf_array, masked, where
 from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
-from neuronlab.engine.function import Function
+from neuronlab.engine.function import Function, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
@@ -22,6 +22,7 @@ from neuronlab.ops.pointwise import exp, log1p, minimum
 class ReLU(Function):
     """out = max(x, 0);  d/dx = 1 for x > 0, else 0 (0 at x = 0, as in PyTorch)."""
 
+    grad_fn_name = "ReluBackward0"
     saves_inputs = False
     formula, local_derivatives = "relu({0})", ("relu'({0})",)
 
@@ -62,6 +63,7 @@ class Hardtanh(Function):
     """out = min(max(x, lo), hi);  d/dx = 1 for lo < x < hi, else 0. At the bounds the
     gradient is 0, as in PyTorch's hardtanh and relu6 (``clamp`` passes it there)."""
 
+    grad_fn_name = "HardtanhBackward0"
     saves_inputs = False
     formula, local_derivatives = "hardtanh({0})", ("hardtanh'({0})",)
 
@@ -76,6 +78,7 @@ class Hardtanh(Function):
 class LeakyReLU(Function):
     """out = x for x > 0, else slope·x;  d/dx = 1 or slope."""
 
+    grad_fn_name = "LeakyReluBackward0"
     saves_inputs = False
 
     def forward(self, x, slope):
@@ -93,6 +96,7 @@ class Sigmoid(Function):
     for x < 0, so that nothing overflows, without ``np.where`` (2.5x slower at 256x256).
     """
 
+    grad_fn_name = "SigmoidBackward0"
     saves_inputs, saves_output = False, True
     formula, local_derivatives = "sigmoid({0})", ("σ({0})(1-σ({0}))",)
 
@@ -108,6 +112,7 @@ class Sigmoid(Function):
 class Tanh(Function):
     """out = tanh x;  d/dx = 1 - out²."""
 
+    grad_fn_name = "TanhBackward0"
     saves_inputs, saves_output = False, True
     formula, local_derivatives = "tanh({0})", ("1-tanh²({0})",)
 
@@ -121,6 +126,8 @@ class Tanh(Function):
 class ELU(Function):
     """out = x for x > 0, else α(e^x - 1);  d/dx = 1 or α e^x."""
 
+    grad_fn_name = "EluBackward0"
+
     def forward(self, x, alpha):
         self.alpha = alpha
         return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
@@ -131,6 +138,8 @@ class ELU(Function):
 
 class GELU(Function):
     """out = x Φ(x) = x/2 (1 + erf(x/√2));  d/dx = Φ(x) + x φ(x)."""
+
+    grad_fn_name = "GeluBackward0"
 
     def forward(self, x):
         return (0.5 * x * (1.0 + erf_array(x / math.sqrt(2.0)))).astype(x.dtype, copy=False)
@@ -147,6 +156,7 @@ class Softmax(Function):
     The row maximum is subtracted first so that e^x never overflows.
     """
 
+    grad_fn_name = "SoftmaxBackward0"
     saves_inputs, saves_output = False, True
 
     def forward(self, x, dim):
@@ -162,6 +172,7 @@ class Softmax(Function):
 class LogSoftmax(Function):
     """out = x - logsumexp(x) along ``dim``;  grad_x = grad - softmax(x) Σ grad."""
 
+    grad_fn_name = "LogSoftmaxBackward0"
     saves_inputs, saves_output = False, True
 
     def forward(self, x, dim):
@@ -220,7 +231,7 @@ def gelu(input, approximate: str = "none") -> Tensor:
         return GELU.apply(input)
     if approximate == "tanh":
         inner = (input + input * input * input * 0.044715) * math.sqrt(2.0 / math.pi)
-        return input * 0.5 * (tanh(inner) + 1.0)
+        return named(input * 0.5 * (tanh(inner) + 1.0), "GeluBackward0")
     raise ValueError(f"gelu(): approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
@@ -229,18 +240,18 @@ def softplus(input, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     scaled = floating_only(input, "softplus") * beta
     linear = scaled > threshold
     safe = where_op(linear, 0.0, scaled)
-    return where_op(linear, input, log1p(exp(safe)) / beta)
+    return named(where_op(linear, input, log1p(exp(safe)) / beta), "SoftplusBackward0")
 
 
 def logsigmoid(input) -> Tensor:
     """ln σ(x) = -softplus(-x), stable for large |x|."""
     floating_only(input, "log_sigmoid")
-    return minimum(input, 0.0) - log1p(exp(-abs_(input)))
+    return named(minimum(input, 0.0) - log1p(exp(-abs_(input))), "LogSigmoidBackward0")
 
 
 def silu(input) -> Tensor:
     """x σ(x) (also called swish)."""
-    return input * sigmoid(floating_only(input, "silu"))
+    return named(input * sigmoid(floating_only(input, "silu")), "SiluBackward0")
 
 
 def hardtanh(input, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
@@ -262,7 +273,7 @@ def prelu(input, weight) -> Tensor:
                 f"(dim 1) has size {input.shape[1] if input.ndim > 1 else 'none'}; they must match"
             )
         weight = weight.reshape((1, -1) + (1,) * (input.ndim - 2))
-    return where_op(input > 0, input, weight * input)
+    return named(where_op(input > 0, input, weight * input), "PreluKernelBackward0")
 
 
 def _softmax_dim(input, dim, name: str) -> int:

@@ -17,6 +17,7 @@ from neuronlab.ops.operands import NUMBER, binary, cast, floating, not_bool
 class Add(Function):
     """out = a + b;  d/da = 1, d/db = 1."""
 
+    grad_fn_name = "AddBackward0"
     saves_inputs = False
     formula, local_derivatives = "{0} + {1}", ("1", "1")
 
@@ -30,6 +31,7 @@ class Add(Function):
 class Sub(Function):
     """out = a - b;  d/da = 1, d/db = -1."""
 
+    grad_fn_name = "SubBackward0"
     saves_inputs = False
     formula, local_derivatives = "{0} - {1}", ("1", "-1")
 
@@ -40,9 +42,16 @@ class Sub(Function):
         return grad, (-grad if self.needs_input_grad[1] else None)
 
 
+class Rsub(Sub):
+    """``number - x``: PyTorch's ``rsub`` with a scalar (``RsubBackward1``)."""
+
+    grad_fn_name = "RsubBackward1"
+
+
 class Mul(Function):
     """out = a * b;  d/da = b, d/db = a."""
 
+    grad_fn_name = "MulBackward0"
     formula, local_derivatives = "{0} * {1}", ("{1}", "{0}")
 
     def forward(self, a, b):
@@ -56,6 +65,7 @@ class Mul(Function):
 class Div(Function):
     """out = a / b;  d/da = 1/b, d/db = -a/b²."""
 
+    grad_fn_name = "DivBackward0"
     formula, local_derivatives = "{0} / {1}", ("1/{1}", "-{0}/{1}²")
 
     def forward(self, a, b):
@@ -65,6 +75,19 @@ class Div(Function):
         ga = grad / b if self.needs_input_grad[0] else None
         gb = -grad * a / (b * b) if self.needs_input_grad[1] else None
         return ga, gb
+
+
+class Rdiv(Div):
+    """``number / x``: PyTorch computes it as ``x.reciprocal() * number``, whose last node is
+    a ``MulBackward0``."""
+
+    grad_fn_name = "MulBackward0"
+
+
+class Reciprocal(Div):
+    """``x.reciprocal()``, computed as ``1 / x`` (``ReciprocalBackward0``)."""
+
+    grad_fn_name = "ReciprocalBackward0"
 
 
 class RoundedDiv(Function):
@@ -90,6 +113,7 @@ class RoundedDiv(Function):
 class Neg(Function):
     """out = -a;  d/da = -1."""
 
+    grad_fn_name = "NegBackward0"
     saves_inputs = False
     formula, local_derivatives = "-{0}", ("-1",)
 
@@ -103,6 +127,7 @@ class Neg(Function):
 class PowScalar(Function):
     """out = a ** p for a number p;  d/da = p * a ** (p - 1)."""
 
+    grad_fn_name = "PowBackward0"
     formula, local_derivatives = "{0} ** {p}", ("{p}·{0}{q}",)
 
     def forward(self, a, exponent):
@@ -129,6 +154,8 @@ class Pow(Function):
     """out = a ** b (tensors);  d/da = b * a ** (b - 1), d/db = out * log(a) (0 where a = 0 and
     b >= 0, PyTorch's limit; where a = 0 and b < 0 it is ∞ · -∞ = -∞, as in PyTorch)."""
 
+    grad_fn_name = "PowBackward1"
+
     def forward(self, a, b):
         return _integer_power(a, b) if a.dtype.kind in "iu" else np.power(a, b)
 
@@ -144,8 +171,16 @@ class Pow(Function):
         return ga, gb
 
 
+class Rpow(Pow):
+    """``number ** x``: PyTorch's ``pow`` with a scalar base (``PowBackward2``)."""
+
+    grad_fn_name = "PowBackward2"
+
+
 class Remainder(Function):
     """out = a - floor(a / b) * b (sign of b, Python's %);  d/da = 1, d/db = -floor(a / b)."""
+
+    grad_fn_name = "RemainderBackward0"
 
     def forward(self, a, b):
         if a.dtype.kind != "f":
@@ -199,7 +234,7 @@ def sub(input, other, *, alpha=1, out=None) -> Tensor:
     a, b = binary(input, other, "sub")
     if alpha != 1:
         b = _times_alpha(b, alpha)
-    return _maybe_out(Sub.apply(a, b), out)
+    return _maybe_out((Sub if isinstance(input, Tensor) else Rsub).apply(a, b), out)
 
 
 def _times_alpha(b: Tensor, alpha) -> Tensor:
@@ -230,12 +265,16 @@ multiply = mul
 def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     """``input / other``; ``rounding_mode`` ``'floor'`` or ``'trunc'`` rounds the quotient
     (whose gradient is zero)."""
+    return _div(input, other, rounding_mode, out, Div if isinstance(input, Tensor) else Rdiv)
+
+
+def _div(input, other, rounding_mode, out, op: type[Div]) -> Tensor:
     a, b = binary(input, other, "div")
     if rounding_mode is not None:
         not_bool(a, f"div(rounding_mode={rounding_mode!r})")
     if rounding_mode is None:
         a, b = floating(a), floating(b)
-        return _maybe_out(Div.apply(a, b), out)
+        return _maybe_out(op.apply(a, b), out)
     if rounding_mode not in ("floor", "trunc"):
         raise ValueError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'"
@@ -284,12 +323,12 @@ def pow(input, exponent, *, out=None) -> Tensor:
         # x ** False = True); any other exponent of a bool tensor is refused below.
         return _maybe_out(Tensor._wrap(np.logical_or(input._data, not exponent)), out)
     a, b = binary(input, exponent, "pow")
-    return _maybe_out(Pow.apply(not_bool(a, "pow"), b), out)
+    return _maybe_out((Pow if isinstance(input, Tensor) else Rpow).apply(not_bool(a, "pow"), b), out)
 
 
 def reciprocal(input) -> Tensor:
     """``1 / input``."""
-    return div(1.0, floating(input))
+    return _div(1.0, floating(input), None, None, Reciprocal)
 
 
 def square(input) -> Tensor:

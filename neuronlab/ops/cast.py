@@ -5,13 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.engine.array_or_tensor import astype
-from neuronlab.engine.function import Function
+from neuronlab.engine.function import Function, named
 from neuronlab.engine.tensor import Tensor
 
 
 class ToDtype(Function):
     """out = x converted to another dtype;  grad_x = grad converted back (floating inputs only)."""
 
+    grad_fn_name = "ToCopyBackward0"
     saves_inputs = False
 
     def forward(self, x, target):
@@ -27,6 +28,7 @@ class ToDtype(Function):
 class Clone(Function):
     """out = a copy of x;  grad_x = grad."""
 
+    grad_fn_name = "CloneBackward0"
     saves_inputs = False
 
     def forward(self, x):
@@ -64,6 +66,7 @@ def clone(t: Tensor) -> Tensor:
     return Clone.apply(t)
 
 
-def overwrite(t: Tensor, value: Tensor) -> Tensor:
-    """The values ``t`` holds after ``value`` is written over it, recorded for autograd."""
-    return Overwrite.apply(t, value)
+def overwrite(t: Tensor, value: Tensor, name: str) -> Tensor:
+    """The values ``t`` holds after ``value`` is written over it, recorded for autograd; the
+    node is named ``name``, PyTorch's name for the call (``zero_`` is ``ZeroBackward0``)."""
+    return named(Overwrite.apply(t, value), name)

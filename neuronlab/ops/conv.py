@@ -41,6 +41,8 @@ class Conv2d(Function):
     conv2d_weight_grad(x, grad) = Σ_n grad_n · cols(x)_nᵀ, grad_b = Σ grad over (N, H, W).
     """
 
+    grad_fn_name = "ConvolutionBackward0"
+
     def forward(self, x, weight, bias=None, *, geometry):
         self.geometry = geometry
         return conv_output(x, weight, bias, geometry)
@@ -237,6 +239,7 @@ class ConstantPad(Function):
     """out = x surrounded by ``value`` (negative amounts crop);  grad_x = grad with the
     padding removed, i.e. constant-pad(grad, -pads) with value 0."""
 
+    grad_fn_name = "ConstantPadNdBackward0"
     saves_inputs = False
 
     def forward(self, x, *, pads, value):

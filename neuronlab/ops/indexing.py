@@ -10,7 +10,7 @@ import numpy as np
 from neuronlab.engine import dtypes
 from neuronlab.engine.array_or_tensor import data, like
 from neuronlab.engine.array_or_tensor import where as where_of
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
@@ -137,6 +137,7 @@ def _is_basic(index) -> bool:
 class Slice(Function):
     """out = x[index] for a basic (view-making) index;  grad_x = zeros with grad at index."""
 
+    grad_fn_name = "SliceBackward0"
     view = True
     saves_inputs = False
     formula = "{0}[{index}]"
@@ -150,10 +151,59 @@ class Slice(Function):
         return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
 
 
+# PyTorch applies a basic index item by item, and the last item that does anything names the
+# output's node: an int selects, a slice slices, None unsqueezes (full slices and ``...`` do
+# nothing; an index doing nothing at all is an alias). ``_basic_op`` picks the class.
+class Select(Slice):
+    """``x[i]`` (``SelectBackward0``)."""
+
+    grad_fn_name = "SelectBackward0"
+
+
+class IndexUnsqueeze(Slice):
+    """``x[None]`` (``UnsqueezeBackward0``)."""
+
+    grad_fn_name = "UnsqueezeBackward0"
+
+
+class Alias(Slice):
+    """``x[...]``, ``x[:, :]`` (``AliasBackward0``)."""
+
+    grad_fn_name = "AliasBackward0"
+
+
+def _basic_op(index) -> type[Slice] | None:
+    """The ``Slice`` class whose name PyTorch gives ``x[index]``; ``None`` for an advanced index."""
+    if type(index) is TwoStageIndex:
+        return None
+    if not isinstance(index, tuple):
+        index = (index,)
+        if type(index[0]) is slice:
+            return Slice  # a lone slice is always applied, even a full one
+    op = Alias
+    for i in index:
+        if isinstance(i, bool | np.bool_):
+            return None
+        if isinstance(i, int | np.integer):
+            op = Select
+        elif type(i) is slice:
+            if i != _FULL:
+                op = Slice
+        elif i is None:
+            op = IndexUnsqueeze
+        elif i is not Ellipsis:
+            return None
+    return op
+
+
+_FULL = slice(None)
+
+
 class Index(Function):
     """out = x[index] for an advanced (copying) index;  grad_x = zeros with grad added at index
     (repeated positions accumulate)."""
 
+    grad_fn_name = "IndexBackward0"
     saves_inputs = False
     formula = "{0}[{index}]"
 
@@ -188,6 +238,7 @@ class IndexPut(Function):
     """out = x with ``out[index] = value``;  grad_x = grad with zeros at index,
     grad_value = grad[index]."""
 
+    grad_fn_name = "IndexPutBackward0"
     saves_inputs = False
 
     def forward(self, x, value, index):
@@ -204,6 +255,7 @@ class IndexPut(Function):
 class Gather(Function):
     """out[i][j] = x[i][index[i][j]] (for dim = 1);  grad_x = grad scattered-added at index."""
 
+    grad_fn_name = "GatherBackward0"
     saves_inputs = False
 
     def forward(self, x, index, dim):
@@ -218,6 +270,7 @@ class Gather(Function):
 class ScatterAdd(Function):
     """out = zeros(shape); out[i][index[i][j]] += src[i][j] (dim = 1);  grad_src = gather(grad)."""
 
+    grad_fn_name = "ScatterAddBackward0"
     saves_inputs = False
 
     def forward(self, src, index, dim, shape):
@@ -238,6 +291,7 @@ class ScatterAdd(Function):
 class Where(Function):
     """out = a where condition else b;  grad_a = grad where condition, grad_b = grad elsewhere."""
 
+    grad_fn_name = "WhereBackward0"
     saves_inputs = False
 
     def forward(self, a, b, condition):
@@ -257,8 +311,9 @@ def getitem(t: Tensor, index) -> Tensor:
     np_index = _to_numpy_index(index)
     try:
         _refuse(t, np_index, None)
-        if _is_basic(np_index):
-            return Slice.apply(t, index=np_index)
+        op = _basic_op(np_index)
+        if op is not None:
+            return op.apply(t, index=np_index)
         return Index.apply(t, index=np_index)
     except IndexError as error:
         raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape "
@@ -280,7 +335,10 @@ def setitem(t: Tensor, index, value) -> None:
         value = Tensor._wrap(np.asarray(value, dtype=t._data.dtype))
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
-    t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+    written = IndexPut.apply(source, value, index=np_index)
+    if _basic_op(np_index) is not None:  # PyTorch writes through a view: its CopySlices node
+        written = named(written, "torch::autograd::CopySlices")
+    t._inplace("setitem", written)
 
 
 def _refuse(t: Tensor, np_index, value) -> None:
@@ -398,7 +456,8 @@ def scatter(input, dim: int, index, src) -> Tensor:
 def index_select(input, dim: int, index) -> Tensor:
     """The slices of ``input`` at the positions ``index`` (1-D) along ``dim``."""
     idx = _index_array(index, "index_select")
-    return getitem(input, (slice(None),) * input._dim(dim) + (idx,))
+    out = getitem(input, (slice(None),) * input._dim(dim) + (idx,))
+    return named(out, "IndexSelectBackward0")
 
 
 def masked_fill(input, mask, value) -> Tensor:
@@ -410,7 +469,7 @@ def masked_fill(input, mask, value) -> Tensor:
         value = value.to(input.dtype)
     else:
         value = Tensor._wrap(np.asarray(value, dtype=input._data.dtype))
-    return where(Tensor._wrap(m), value, input)
+    return named(where(Tensor._wrap(m), value, input), "MaskedFillBackward0")
 
 
 def where(condition, input=None, other=None) -> Tensor:
@@ -480,7 +539,7 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
 def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
     indices = argsort(input, dim, descending)
-    return SortResult(gather(input, dim, indices), indices)
+    return SortResult(named(gather(input, dim, indices), "SortBackward0"), indices)
 
 
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
@@ -492,4 +551,4 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     indices = argsort(input, d, descending=largest)
     if input._data.ndim:
         indices = Tensor._wrap(np.take(indices._data, np.arange(k), axis=d))
-    return TopkResult(gather(input, d, indices), indices)
+    return TopkResult(named(gather(input, d, indices), "TopkBackward0"), indices)

@@ -15,6 +15,7 @@ from neuronlab.ops.operands import cast
 class Cat(Function):
     """out = the inputs joined along ``dim``;  each input's gradient is its slice of grad."""
 
+    grad_fn_name = "CatBackward0"
     saves_inputs = False
 
     def forward(self, *arrays, dim):
@@ -24,6 +25,32 @@ class Cat(Function):
 
     def backward(self, grad):
         return tuple(split_of(grad, self.sizes, self.dim))
+
+
+class Stack(Cat):
+    """``stack``: the inputs, each with a new dim, joined along it (``StackBackward0``)."""
+
+    grad_fn_name = "StackBackward0"
+
+
+# One piece of ``split``, ``chunk`` or ``unbind``: a slice each here, the outputs of one node in
+# PyTorch, which names it after the call.
+class Split(Slice):
+    """A piece of ``split(size)`` or ``chunk`` (``SplitBackward0``)."""
+
+    grad_fn_name = "SplitBackward0"
+
+
+class SplitWithSizes(Slice):
+    """A piece of ``split([sizes])`` (``SplitWithSizesBackward0``)."""
+
+    grad_fn_name = "SplitWithSizesBackward0"
+
+
+class Unbind(Slice):
+    """A piece of ``unbind`` (``UnbindBackward0``)."""
+
+    grad_fn_name = "UnbindBackward0"
 
 
 def _common_dtype(tensors, op: str) -> list[Tensor]:
@@ -79,7 +106,8 @@ def stack(tensors, dim: int = 0) -> Tensor:
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
         )
-    return cat([t.unsqueeze(dim % n) for t in tensors], dim % n)
+    tensors = _common_dtype(tensors, "stack")
+    return Stack.apply(*[t.unsqueeze(dim % n) for t in tensors], dim=dim % n)
 
 
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
@@ -88,6 +116,7 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor,
         raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = tensor._dim(dim)
     length = tensor._data.shape[d]
+    op = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
         if step <= 0:
@@ -103,7 +132,7 @@ def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor,
     pieces, start = [], 0
     for size in sizes:
         index = (slice(None),) * d + (slice(start, start + size),)
-        pieces.append(Slice.apply(tensor, index=index))
+        pieces.append(op.apply(tensor, index=index))
         start += size
     return tuple(pieces)
 
@@ -123,4 +152,4 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]:
     """The slices along ``dim`` as a tuple (what iterating over a tensor gives)."""
     d = input._dim(dim)
-    return tuple(Slice.apply(input, index=(slice(None),) * d + (i,)) for i in range(input._data.shape[d]))
+    return tuple(Unbind.apply(input, index=(slice(None),) * d + (i,)) for i in range(input._data.shape[d]))

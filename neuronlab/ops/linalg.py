@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, cast
 
 
 class MatMul(Function):
     """out = a @ b for a, b with at least 2 dims (batch dims broadcast);
-    grad_a = grad @ bᵀ, grad_b = aᵀ @ grad (summed over broadcast batch dims by the engine)."""
+    grad_a = grad @ bᵀ, grad_b = aᵀ @ grad (summed over broadcast batch dims by the engine).
 
+    PyTorch folds a batched product into one ``bmm`` or ``mm`` and views the result back
+    (``UnsafeViewBackward0``); ``matmul`` renames the cases it names otherwise."""
+
+    grad_fn_name = "UnsafeViewBackward0"
     formula = "{0} @ {1}"
 
     def forward(self, a, b):
@@ -24,6 +28,12 @@ class MatMul(Function):
         return ga, gb
 
 
+class Mm(MatMul):
+    """A product of two matrices (``MmBackward0``)."""
+
+    grad_fn_name = "MmBackward0"
+
+
 class Linear(Function):
     """out = x Wᵀ + b, fused (one GEMM plus a broadcast add);
     grad_x = grad W, grad_W = gradᵀ x, grad_b = Σ grad over all but the last dim.
@@ -31,7 +41,11 @@ class Linear(Function):
     Inputs with more than 2 dims are flattened to 2-D so BLAS sees one large GEMM. The
     backward is one formula for arrays (an ordinary backward pass: about 3x less Python per
     call than six recorded tensor ops) and tensors (``create_graph``: recorded).
+
+    Named as PyTorch names 2-D ``x Wᵀ + b``, one ``addmm``; ``linear`` renames the other cases.
     """
+
+    grad_fn_name = "AddmmBackward0"
 
     def forward(self, x, weight, bias=None):
         x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
@@ -51,6 +65,12 @@ class Linear(Function):
         if bias is not None and needs[2]:
             gb = g2.sum(0)  # axis 0 of an array, dim 0 of a Tensor
         return gx, gw, gb
+
+
+class LinearNoBias(Linear):
+    """``x Wᵀ`` for a 2-D x: PyTorch's ``mm`` (``MmBackward0``)."""
+
+    grad_fn_name = "MmBackward0"
 
 
 def _shape_text(shape) -> str:
@@ -92,12 +112,26 @@ def matmul(input, other) -> Tensor:
         a = a.unsqueeze(0)
     if squeeze_back:
         b = b.unsqueeze(-1)
-    out = MatMul.apply(a, b)
+    na, nb = a._data.ndim, b._data.ndim
+    out = (Mm if na == 2 and nb == 2 else MatMul).apply(a, b)
     if squeeze_back:
         out = out.squeeze(-1)
     if squeeze_front:  # after squeeze_back, (1, 1) became (1,): its last dim is the added one
         out = out.squeeze(-1 if squeeze_back else -2)
+    if squeeze_front or squeeze_back or na < nb == 3:
+        shapes = (1 if squeeze_front else na, 1 if squeeze_back else nb)
+        out = named(out, _MATMUL_NAMES.get(shapes, "UnsafeViewBackward0"))
     return out
+
+
+# PyTorch's names for the products whose graph differs from ours: the output of a vector
+# product is our squeeze, and for a matrix times a batch PyTorch's last node is a copy.
+_MATMUL_NAMES = {
+    (1, 1): "DotBackward0",
+    (2, 1): "MvBackward0",
+    (1, 2): "SqueezeBackward4",
+    (2, 3): "CloneBackward0",
+}
 
 
 def _nothing_to_multiply(a: Tensor, b: Tensor) -> bool:
@@ -150,7 +184,7 @@ def bmm(input, mat2) -> Tensor:
         raise RuntimeError(f"bmm(): both arguments must be 3D, got {input.ndim}D and {mat2.ndim}D")
     if input.shape[0] != mat2.shape[0]:
         raise ShapeError(f"bmm(): batch sizes differ: {input.shape[0]} and {mat2.shape[0]}")
-    return matmul(input, mat2)
+    return named(matmul(input, mat2), "BmmBackward0")
 
 
 def mv(input, vec) -> Tensor:
@@ -197,5 +231,10 @@ def linear(input, weight, bias=None) -> Tensor:
             f"and {weight.dtype}; convert the input with .to({weight.dtype})"
         )
     if bias is None:
-        return Linear.apply(input, weight)
-    return Linear.apply(input, weight, bias)
+        out = LinearNoBias.apply(input, weight)
+    else:
+        out = Linear.apply(input, weight, bias)
+    if input._data.ndim != 2:  # PyTorch: a matmul (no bias) or an addmm, then a view back
+        names = ("ViewBackward0", "SqueezeBackward4" if input._data.ndim == 1 else "UnsafeViewBackward0")
+        out = named(out, names[bias is None])
+    return out

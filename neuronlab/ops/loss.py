@@ -23,6 +23,8 @@ class MSE(Function):
     Fused for speed: one node instead of four (sub, mul, sum, div).
     """
 
+    grad_fn_name = "MseLossBackward0"
+
     def forward(self, x, t, reduction):
         self.reduction = reduction
         diff = x - t
@@ -42,6 +44,8 @@ class BinaryCrossEntropy(Function):
     Its own op so that the gradient at p = 0 or 1 is PyTorch's large finite number, not the
     0/0 = NaN that differentiating the clamped logs gives.
     """
+
+    grad_fn_name = "BinaryCrossEntropyBackward0"
 
     def forward(self, p, t):
         with np.errstate(divide="ignore"):
@@ -67,6 +71,8 @@ class BCEWithLogits(Function):
     as (1 + tanh(x/2))/2, which never overflows.
     """
 
+    grad_fn_name = "BinaryCrossEntropyWithLogitsBackward0"
+
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
         losses = (1.0 - target) * x + np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, 0.0)
@@ -90,6 +96,8 @@ class CrossEntropyIndices(Function):
     Tensors the backward recomputes them from x, recorded), and no division by a probability
     that could be 0.
     """
+
+    grad_fn_name = "NllLossBackward0"
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction

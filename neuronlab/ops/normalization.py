@@ -17,7 +17,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import mean as mean_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.tensor import Tensor
 
 __all__ = ["batch_norm", "layer_norm"]
@@ -34,6 +34,8 @@ class BatchNorm(Function):
     kept and sums per channel with ``einsum`` over an (N, C, L) view, about 3x faster than
     ``sum(axis=(0, 2, 3))``: the array code must differ to be fast.
     """
+
+    grad_fn_name = "NativeBatchNormBackward0"
 
     def forward(self, x, weight, bias, *, eps, stats_sink=None):
         self.eps = eps
@@ -96,6 +98,8 @@ class LayerNorm(Function):
     (recorded, so the graph reaches x through them); ``backward_arrays`` reuses the ones the
     forward pass kept.
     """
+
+    grad_fn_name = "NativeLayerNormBackward0"
 
     def forward(self, x, weight, bias, *, eps, dims):
         self.eps, self.dims = eps, dims
@@ -189,7 +193,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         shape = channel_shape(input.ndim, channels)
         scale = weight * (running_var.to(input.dtype) + eps).rsqrt()
         shift = bias - running_mean.to(input.dtype) * scale
-        return input * scale.reshape(shape) + shift.reshape(shape)
+        return named(input * scale.reshape(shape) + shift.reshape(shape), "NativeBatchNormBackward0")
     count = input.numel() // channels
     if count <= 1:
         raise ValueError(

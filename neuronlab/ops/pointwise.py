@@ -17,7 +17,7 @@ from neuronlab.engine.array_or_tensor import data, erf_array, masked, where, zer
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sign as sign_of
 from neuronlab.engine.array_or_tensor import sin as sin_of
-from neuronlab.engine.function import Function
+from neuronlab.engine.function import Function, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, cast, floating, not_bool
 
@@ -25,6 +25,7 @@ from neuronlab.ops.operands import binary, cast, floating, not_bool
 class Exp(Function):
     """out = e^x;  d/dx = out."""
 
+    grad_fn_name = "ExpBackward0"
     saves_inputs, saves_output = False, True
     formula, local_derivatives = "exp({0})", ("exp({0})",)
 
@@ -38,6 +39,7 @@ class Exp(Function):
 class Log(Function):
     """out = ln x;  d/dx = 1 / x."""
 
+    grad_fn_name = "LogBackward0"
     formula, local_derivatives = "log({0})", ("1/{0}",)
 
     def forward(self, x):
@@ -50,6 +52,8 @@ class Log(Function):
 class Log1p(Function):
     """out = ln(1 + x);  d/dx = 1 / (1 + x)."""
 
+    grad_fn_name = "Log1PBackward0"
+
     def forward(self, x):
         return np.log1p(x)
 
@@ -60,6 +64,7 @@ class Log1p(Function):
 class Expm1(Function):
     """out = e^x - 1;  d/dx = out + 1."""
 
+    grad_fn_name = "Expm1Backward0"
     saves_inputs, saves_output = False, True
 
     def forward(self, x):
@@ -72,6 +77,7 @@ class Expm1(Function):
 class Sqrt(Function):
     """out = √x;  d/dx = 1 / (2 out)."""
 
+    grad_fn_name = "SqrtBackward0"
     saves_inputs, saves_output = False, True
 
     def forward(self, x):
@@ -84,6 +90,8 @@ class Sqrt(Function):
 class Abs(Function):
     """out = |x|;  d/dx = sign(x) (0 at 0, as in PyTorch)."""
 
+    grad_fn_name = "AbsBackward0"
+
     def forward(self, x):
         return np.abs(x)
 
@@ -93,6 +101,8 @@ class Abs(Function):
 
 class Sin(Function):
     """out = sin x;  d/dx = cos x."""
+
+    grad_fn_name = "SinBackward0"
 
     def forward(self, x):
         return np.sin(x)
@@ -104,6 +114,8 @@ class Sin(Function):
 class Cos(Function):
     """out = cos x;  d/dx = -sin x."""
 
+    grad_fn_name = "CosBackward0"
+
     def forward(self, x):
         return np.cos(x)
 
@@ -113,6 +125,8 @@ class Cos(Function):
 
 class Erf(Function):
     """out = erf x = 2/√π ∫₀ˣ e^(-t²) dt;  d/dx = 2/√π e^(-x²)."""
+
+    grad_fn_name = "ErfBackward0"
 
     def forward(self, x):
         return erf_array(x)
@@ -136,10 +150,48 @@ class ZeroGrad(Function):
         return (zeros_like(grad),)
 
 
+# PyTorch names each piecewise-constant op's node after the op.
+class Sign(ZeroGrad):
+    """``sign``: zero gradient."""
+
+    grad_fn_name = "SignBackward0"
+
+
+class Floor(ZeroGrad):
+    """``floor``: zero gradient."""
+
+    grad_fn_name = "FloorBackward0"
+
+
+class Ceil(ZeroGrad):
+    """``ceil``: zero gradient."""
+
+    grad_fn_name = "CeilBackward0"
+
+
+class Trunc(ZeroGrad):
+    """``trunc``: zero gradient."""
+
+    grad_fn_name = "TruncBackward0"
+
+
+class Round(ZeroGrad):
+    """``round``: zero gradient."""
+
+    grad_fn_name = "RoundBackward0"
+
+
+class Heaviside(ZeroGrad):
+    """``heaviside``: zero gradient."""
+
+    grad_fn_name = "HeavisideBackward0"
+
+
 class Clamp(Function):
     """out = min(max(x, lo), hi);  d/dx = 1 where lo <= x <= hi, else 0 (PyTorch's choice at
     the bounds: the gradient passes)."""
 
+    grad_fn_name = "ClampBackward1"
     saves_inputs = False
 
     def forward(self, x, lo, hi):
@@ -165,6 +217,8 @@ class Maximum(Function):
     """out = max(a, b);  the gradient goes to the larger input, split in half on ties
     (as PyTorch does)."""
 
+    grad_fn_name = "MaximumBackward0"
+
     def forward(self, a, b):
         return np.maximum(a, b)
 
@@ -176,6 +230,8 @@ class Maximum(Function):
 
 class Minimum(Function):
     """out = min(a, b);  the gradient goes to the smaller input, split in half on ties."""
+
+    grad_fn_name = "MinimumBackward0"
 
     def forward(self, a, b):
         return np.minimum(a, b)
@@ -208,12 +264,12 @@ def log(input) -> Tensor:
 
 def log2(input) -> Tensor:
     """Base-2 logarithm."""
-    return log(input) / math.log(2.0)
+    return named(log(input) / math.log(2.0), "Log2Backward0")
 
 
 def log10(input) -> Tensor:
     """Base-10 logarithm."""
-    return log(input) / math.log(10.0)
+    return named(log(input) / math.log(10.0), "Log10Backward0")
 
 
 def log1p(input) -> Tensor:
@@ -233,7 +289,7 @@ def sqrt(input) -> Tensor:
 
 def rsqrt(input) -> Tensor:
     """1 / √input."""
-    return 1.0 / sqrt(input)
+    return named(1.0 / sqrt(input), "RsqrtBackward0")
 
 
 def abs(input) -> Tensor:
@@ -262,19 +318,19 @@ def erf(input) -> Tensor:
     return _unary(Erf, input)
 
 
-def _piecewise_constant(input, func, op: str = "") -> Tensor:
+def _piecewise_constant(input, func, cls: type[ZeroGrad], op: str = "") -> Tensor:
     if op:
         not_bool(input, op)
     if input._data.dtype.kind != "f":
         return Tensor._wrap(np.asarray(func(input._data)).astype(input._data.dtype))
-    return ZeroGrad.apply(input, func=func)
+    return cls.apply(input, func=func)
 
 
 def sign(input) -> Tensor:
     """-1, 0 or +1 by the sign of each element (the M-P neuron's sgn); zero gradient."""
     if input._data.dtype.kind == "b":
         return input.clone()
-    return _piecewise_constant(input, np.sign)
+    return _piecewise_constant(input, np.sign, Sign)
 
 
 sgn = sign
@@ -283,27 +339,27 @@ sgn = sign
 def heaviside(input, values) -> Tensor:
     """The step function: 0 for x < 0, 1 for x > 0, ``values`` at x = 0; zero gradient."""
     v = values._data if isinstance(values, Tensor) else values
-    return _piecewise_constant(input, lambda x: np.heaviside(x, v).astype(x.dtype))
+    return _piecewise_constant(input, lambda x: np.heaviside(x, v).astype(x.dtype), Heaviside)
 
 
 def floor(input) -> Tensor:
     """Round down; zero gradient."""
-    return _piecewise_constant(input, np.floor, "floor")
+    return _piecewise_constant(input, np.floor, Floor, "floor")
 
 
 def ceil(input) -> Tensor:
     """Round up; zero gradient."""
-    return _piecewise_constant(input, np.ceil, "ceil")
+    return _piecewise_constant(input, np.ceil, Ceil, "ceil")
 
 
 def trunc(input) -> Tensor:
     """Round toward zero; zero gradient."""
-    return _piecewise_constant(input, np.trunc, "trunc")
+    return _piecewise_constant(input, np.trunc, Trunc, "trunc")
 
 
 def round(input, *, decimals: int = 0) -> Tensor:
     """Round half to even (as PyTorch does); zero gradient."""
-    return _piecewise_constant(input, lambda x: np.round(x, decimals), "round")
+    return _piecewise_constant(input, lambda x: np.round(x, decimals), Round, "round")
 
 
 def clamp(input, min=None, max=None, *, out=None) -> Tensor:
@@ -320,7 +376,7 @@ def clamp(input, min=None, max=None, *, out=None) -> Tensor:
             result = minimum(
                 result, max if isinstance(max, Tensor) else Tensor._wrap(np.asarray(max, input._data.dtype))
             )
-        return result
+        return named(result, "ClampBackward0")
     # The result dtype promotes the input with the bounds as Python scalars: clamp(int, 0.5)
     # is float32, clamp(bool, 0) int64 (PyTorch's rule).
     input = cast(input, dtypes.result_type([input._data], [b for b in (min, max) if b is not None]))

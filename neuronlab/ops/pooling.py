@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.block_cache import empty, zeros
 from neuronlab.ops.im2col import ConvGeometry, pair
@@ -184,6 +184,7 @@ class MaxPool2d(Function):
     """out = max over each window;  grad_x = grad sent to the window's argmax (the first
     maximum in row-major order on ties; a NaN counts as the maximum, the last NaN wins)."""
 
+    grad_fn_name = "MaxPool2DWithIndicesBackward0"
     saves_inputs = False
 
     def forward(self, x, *, geometry, argmax_sink=None):
@@ -311,6 +312,7 @@ def avg_pool_scatter(grad: np.ndarray, geo: ConvGeometry, divisor, shape: tuple)
 class AvgPool2d(Function):
     """out = (Σ over each window) / divisor;  grad_x = grad / divisor spread over each window."""
 
+    grad_fn_name = "AvgPool2DBackward0"
     saves_inputs = False
 
     def forward(self, x, *, geometry, divisor):
@@ -394,4 +396,6 @@ def adaptive_avg_pool2d(input, output_size) -> Tensor:
         rows = Tensor._wrap(_averaging_matrix(h, oh, dtype))
         columns = Tensor._wrap(np.ascontiguousarray(_averaging_matrix(w, ow, dtype).T))
         out = rows @ (x @ columns)
+    if (oh, ow) != (1, 1):  # PyTorch: one node (and a mean over dims (2, 3) for size 1, as here)
+        out = named(out, "AdaptiveAvgPool2DBackward0")
     return out.squeeze(0) if unbatched else out

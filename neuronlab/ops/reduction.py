@@ -19,7 +19,7 @@ from neuronlab.engine.array_or_tensor import cumsum as cumsum_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import mean as mean_of
 from neuronlab.engine.array_or_tensor import prod as prod_of
-from neuronlab.engine.function import Function
+from neuronlab.engine.function import Function, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating
@@ -70,6 +70,7 @@ def restore_dims(grad, axes: tuple[int, ...], keepdim: bool, ndim: int):
 class Sum(Function):
     """out = Σ x over ``axes``;  grad_x = grad broadcast back to x's shape."""
 
+    grad_fn_name = "SumBackward0"
     saves_inputs = False
 
     def forward(self, x, axes, keepdim):
@@ -81,6 +82,12 @@ class Sum(Function):
         return (broadcast_to(restore_dims(grad, self.axes, self.keepdim, len(shape)), shape),)
 
 
+class SumDim(Sum):
+    """``sum`` over given dims (``SumBackward1``: PyTorch's ``sum.dim_IntList``)."""
+
+    grad_fn_name = "SumBackward1"
+
+
 class Mean(Function):
     """out = Σ x / n over ``axes`` (n elements per slice);  grad_x = grad broadcast back to x's
     shape, / n.
@@ -89,6 +96,7 @@ class Mean(Function):
     + backward 32 → 18 µs on 32×16); the forward sums, then divides, as PyTorch's does.
     """
 
+    grad_fn_name = "MeanBackward0"
     saves_inputs = False
 
     def forward(self, x, axes, keepdim):
@@ -102,8 +110,16 @@ class Mean(Function):
         return (broadcast_to(restore_dims(grad, self.axes, self.keepdim, len(shape)), shape) / self.n,)
 
 
+class MeanDim(Mean):
+    """``mean`` over given dims (``MeanBackward1``)."""
+
+    grad_fn_name = "MeanBackward1"
+
+
 class Var(Function):
     """out = Σ (x - x̄)² / (N - correction);  grad_x = grad · 2 (x - x̄) / (N - correction)."""
+
+    grad_fn_name = "VarBackward0"
 
     def forward(self, x, axes, correction, keepdim):
         self.axes, self.keepdim = axes, keepdim
@@ -127,6 +143,8 @@ class Prod(Function):
     of the backward graph: second derivatives there are not exact (PyTorch's are).
     """
 
+    grad_fn_name = "ProdBackward0"
+
     def forward(self, x, axes, keepdim):
         self.axes, self.keepdim = axes, keepdim
         return x.prod(axis=axes, keepdims=keepdim)
@@ -139,6 +157,12 @@ class Prod(Function):
         product = restore_dims(prod_of(nonzero, axes, keepdim), axes, keepdim, ndim)  # P
         alive = (zeros_in_slice == 0) | ((zeros_in_slice == 1) & zero)
         return (restore_dims(grad, axes, keepdim, ndim) * where(alive, product / nonzero, 0.0),)
+
+
+class ProdDim(Prod):
+    """``prod`` along a dim (``ProdBackward1``)."""
+
+    grad_fn_name = "ProdBackward1"
 
 
 class Extreme(Function):
@@ -156,6 +180,31 @@ class Extreme(Function):
 
     def backward(self, grad):
         return (restore_dims(grad, self.axes, self.keepdim, self.share.ndim) * self.share,)
+
+
+# PyTorch names the node after the call: max() and min() of all elements, amax and amin.
+class Max(Extreme):
+    """``max(x)``: the largest element (``MaxBackward1``)."""
+
+    grad_fn_name = "MaxBackward1"
+
+
+class Min(Extreme):
+    """``min(x)``: the smallest element (``MinBackward1``)."""
+
+    grad_fn_name = "MinBackward1"
+
+
+class Amax(Extreme):
+    """``amax(x, dim)`` (``AmaxBackward0``)."""
+
+    grad_fn_name = "AmaxBackward0"
+
+
+class Amin(Extreme):
+    """``amin(x, dim)`` (``AminBackward0``)."""
+
+    grad_fn_name = "AminBackward0"
 
 
 class ExtremeAlongDim(Function):
@@ -192,9 +241,22 @@ class ExtremeAlongDim(Function):
         return (masked(g, positions == self.index),)
 
 
+class MaxDim(ExtremeAlongDim):
+    """``max(x, dim)`` (``MaxBackward0``)."""
+
+    grad_fn_name = "MaxBackward0"
+
+
+class MinDim(ExtremeAlongDim):
+    """``min(x, dim)`` (``MinBackward0``)."""
+
+    grad_fn_name = "MinBackward0"
+
+
 class LogSumExp(Function):
     """out = log Σ e^x (stable: the maximum is factored out);  grad_x = grad · e^(x - out)."""
 
+    grad_fn_name = "LogsumexpBackward0"
     saves_output = True
 
     def forward(self, x, axes, keepdim):
@@ -217,6 +279,7 @@ class LogSumExp(Function):
 class Norm2(Function):
     """out = √(Σ x²);  grad_x = grad · x / out (0 where out = 0, as PyTorch defines it)."""
 
+    grad_fn_name = "LinalgVectorNormBackward0"
     saves_output = True
 
     def forward(self, x, axes, keepdim):
@@ -232,6 +295,7 @@ class Norm2(Function):
 class Cumsum(Function):
     """out_i = Σ_{j<=i} x_j along ``dim``;  grad_x = reversed cumulative sum of grad."""
 
+    grad_fn_name = "CumsumBackward0"
     saves_inputs = False
 
     def forward(self, x, dim):
@@ -253,7 +317,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
         input = input.to(dtype)
     elif input._data.dtype.kind in "biu":
         input = input.to(dtypes.int64)
-    return Sum.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+    return (Sum if dim is None else SumDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
@@ -265,7 +329,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input.dtype}; convert with .float() first"
         )
-    return Mean.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+    return (Mean if dim is None else MeanDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
 def _correction(unbiased, correction) -> float:
@@ -289,14 +353,14 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     PyTorch, instead of the 0 · ∞ = NaN that √'s derivative at 0 would give."""
     variance = var(input, dim, unbiased, keepdim, correction=correction)
     constant = variance == 0
-    return where_op(constant, 0.0, sqrt(where_op(constant, 1.0, variance)))
+    return named(where_op(constant, 0.0, sqrt(where_op(constant, 1.0, variance))), "StdBackward0")
 
 
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """Product over ``dim``."""
     if dtype is not None:
         input = input.to(dtype)
-    return Prod.apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
+    return (Prod if dim is None else ProdDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
 def _check_nonempty(input, dim, op: str) -> tuple[int, ...]:
@@ -327,10 +391,12 @@ def _extreme(input, dim, keepdim, largest: bool, result_type):
                 f"{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
                 "the reduction dim with the 'dim' argument."
             )
-        return Extreme.apply(input, axes=normalize_dims(input, None), keepdim=False, largest=largest)
+        return (Max if largest else Min).apply(
+            input, axes=normalize_dims(input, None), keepdim=False, largest=largest
+        )
     d = input._dim(dim)
     _check_nonempty(input, dim, op)
-    values = ExtremeAlongDim.apply(input, dim=d, keepdim=keepdim, largest=largest)
+    values = (MaxDim if largest else MinDim).apply(input, dim=d, keepdim=keepdim, largest=largest)
     fn = values.grad_fn
     indices = fn.indices if fn is not None else _indices(input, d, keepdim, largest)
     return result_type(values, Tensor._wrap(indices))
@@ -357,12 +423,12 @@ def min(input, dim=None, keepdim: bool = False):
 
 def amax(input, dim=(), keepdim: bool = False) -> Tensor:
     """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
-    return Extreme.apply(input, axes=_extreme_axes(input, dim, "amax"), keepdim=keepdim, largest=True)
+    return Amax.apply(input, axes=_extreme_axes(input, dim, "amax"), keepdim=keepdim, largest=True)
 
 
 def amin(input, dim=(), keepdim: bool = False) -> Tensor:
     """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
-    return Extreme.apply(input, axes=_extreme_axes(input, dim, "amin"), keepdim=keepdim, largest=False)
+    return Amin.apply(input, axes=_extreme_axes(input, dim, "amin"), keepdim=keepdim, largest=False)
 
 
 def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:
@@ -408,7 +474,10 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): expected a floating point tensor as input, got {input.dtype}")
-    axes = normalize_dims(input, dim)
+    return named(_norm(input, p, normalize_dims(input, dim), keepdim), "LinalgVectorNormBackward0")
+
+
+def _norm(input, p, axes: tuple[int, ...], keepdim: bool) -> Tensor:
     if p in ("fro", 2, 2.0):
         return Norm2.apply(input, axes=axes, keepdim=keepdim)
     if p == float("inf"):

@@ -28,6 +28,7 @@ def _shape_arg(shape, op: str = "reshape") -> tuple:
 class Reshape(Function):
     """out = x with a new shape (same elements in row-major order);  grad_x = grad reshaped back."""
 
+    grad_fn_name = "ViewBackward0"
     view = True
     saves_inputs = False
 
@@ -39,9 +40,50 @@ class Reshape(Function):
         return (grad.reshape(self.input_shape),)
 
 
+# PyTorch names a reshape's node after the call (and, for ``reshape``, after whether it could
+# return a view): one subclass per name, chosen by the public function.
+class UnsafeView(Reshape):
+    """``reshape`` of a tensor that no view can reshape: PyTorch copies, then views
+    (``UnsafeViewBackward0``). The output is a copy, so it shares no version counter."""
+
+    grad_fn_name = "UnsafeViewBackward0"
+    view = False
+
+
+class ReshapeAlias(Reshape):
+    """``reshape`` of a non-contiguous tensor that a view can reshape (``ReshapeAliasBackward0``)."""
+
+    grad_fn_name = "ReshapeAliasBackward0"
+
+
+class Squeeze(Reshape):
+    """``squeeze()`` of every size-1 dim (``SqueezeBackward0``)."""
+
+    grad_fn_name = "SqueezeBackward0"
+
+
+class SqueezeDim(Reshape):
+    """``squeeze(dim)`` (``SqueezeBackward1``)."""
+
+    grad_fn_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Reshape):
+    """``squeeze((dim, ...))`` (``SqueezeBackward2``)."""
+
+    grad_fn_name = "SqueezeBackward2"
+
+
+class Unsqueeze(Reshape):
+    """``unsqueeze(dim)`` (``UnsqueezeBackward0``)."""
+
+    grad_fn_name = "UnsqueezeBackward0"
+
+
 class Permute(Function):
     """out = x with its axes reordered;  grad_x = grad with the inverse order."""
 
+    grad_fn_name = "PermuteBackward0"
     view = True
     saves_inputs = False
 
@@ -56,9 +98,22 @@ class Permute(Function):
         return (permute_of(grad, inverse),)
 
 
+class Transpose(Permute):
+    """``transpose(dim0, dim1)`` (``TransposeBackward0``)."""
+
+    grad_fn_name = "TransposeBackward0"
+
+
+class T(Permute):
+    """``t()`` of a matrix (``TBackward0``)."""
+
+    grad_fn_name = "TBackward0"
+
+
 class Expand(Function):
     """out = x broadcast to ``shape`` (a read-only view);  grad_x = grad summed back to x's shape."""
 
+    grad_fn_name = "ExpandBackward0"
     view = True
     saves_inputs = False
 
@@ -73,6 +128,7 @@ class Expand(Function):
 class Repeat(Function):
     """out = x tiled ``sizes`` times along each dim;  grad_x = grad summed over the tiles."""
 
+    grad_fn_name = "RepeatBackward0"
     saves_inputs = False
 
     def forward(self, x, sizes):
@@ -94,6 +150,7 @@ class Repeat(Function):
 class Flip(Function):
     """out = x reversed along ``dims``;  grad_x = grad reversed the same way."""
 
+    grad_fn_name = "FlipBackward0"
     view = True
     saves_inputs = False
 
@@ -108,8 +165,24 @@ class Flip(Function):
 def reshape(input, *shape) -> Tensor:
     """The same elements in a new shape; one dimension may be -1 (inferred)."""
     shape = _shape_arg(shape)
+    if input._data.flags.c_contiguous:
+        return _reshape(input, shape, Reshape)
+    return _reshape(input, shape, ReshapeAlias if _views_as(input._data, shape) else UnsafeView)
+
+
+def _views_as(array: np.ndarray, shape: tuple) -> bool:
+    """Whether ``array`` (not contiguous) takes ``shape`` as a view, without a copy."""
+    probe = array.view()
     try:
-        return Reshape.apply(input, shape=shape)
+        probe.shape = shape
+    except (AttributeError, ValueError):
+        return False
+    return True
+
+
+def _reshape(input, shape: tuple, op: type[Reshape]) -> Tensor:
+    try:
+        return op.apply(input, shape=shape)
     except ValueError:
         raise ShapeError(
             f"shape '{list(shape)}' is invalid for input of size {input.numel()} "
@@ -120,16 +193,12 @@ def reshape(input, *shape) -> Tensor:
 def view(input, *shape) -> Tensor:
     """Like ``reshape``, but (as in PyTorch) only for inputs whose memory layout allows a view."""
     shape = _shape_arg(shape)
-    if not input._data.flags.c_contiguous and input._data.size > 1:
-        probe = input._data.view()
-        try:
-            probe.shape = shape
-        except (AttributeError, ValueError):
-            raise RuntimeError(
-                "view size is not compatible with input tensor's size and stride (at least one "
-                "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
-            ) from None
-    return reshape(input, shape)
+    if not input._data.flags.c_contiguous and input._data.size > 1 and not _views_as(input._data, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return _reshape(input, shape, Reshape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -167,7 +236,8 @@ def squeeze(input, dim=None) -> Tensor:
         _check_unique(tuple(input._dim(d) for d in dims))
         axes = {input._dim(d) for d in dims} if shape else set()
         axes = {a for a in axes if shape[a] == 1}
-    return reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes))
+    op = Squeeze if dim is None else SqueezeDims if isinstance(dim, tuple | list) else SqueezeDim
+    return _reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes), op)
 
 
 def unsqueeze(input, dim: int) -> Tensor:
@@ -179,7 +249,7 @@ def unsqueeze(input, dim: int) -> Tensor:
         )
     shape = list(input._data.shape)
     shape.insert(dim % n, 1)
-    return reshape(input, shape)
+    return _reshape(input, tuple(shape), Unsqueeze)
 
 
 def permute(input, *dims) -> Tensor:
@@ -205,7 +275,7 @@ def transpose(input, dim0: int, dim1: int) -> Tensor:
     order = list(range(n))
     a, b = input._dim(dim0), input._dim(dim1)
     order[a], order[b] = order[b], order[a]
-    return Permute.apply(input, dims=tuple(order))
+    return Transpose.apply(input, dims=tuple(order))
 
 
 swapaxes = swapdims = transpose
@@ -215,7 +285,7 @@ def t(input) -> Tensor:
     """Transpose a matrix (tensors with at most 2 dimensions)."""
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return transpose(input, 0, 1) if input._data.ndim == 2 else input
+    return T.apply(input, dims=(1, 0)) if input._data.ndim == 2 else input
 
 
 def expand(input, *sizes) -> Tensor:

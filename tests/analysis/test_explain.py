@@ -55,7 +55,7 @@ def test_local_derivatives_and_chain_products_are_in_the_steps():
     net = _nine_parameter_network()
     e = explain_backward(net["loss"], net)
     relu = _step(e, "a1")
-    assert relu.op == "ReLUBackward0" and relu.formula == "a1 = relu(z1)"
+    assert relu.op == "ReluBackward0" and relu.formula == "a1 = relu(z1)"
     (edge,) = relu.edges
     assert (edge.input, float(edge.local), float(edge.sent)) == ("z1", 1.0, 3.0)
     (edge,) = _step(e, "a2").edges

@@ -121,7 +121,7 @@ def test_no_backward_reads_grad_mode():
 def test_second_array_forms_are_few_and_say_why():
     """Only ops whose array code must really differ have ``backward_arrays``, with a docstring."""
     found = {
-        cls.__name__
+        cls.__qualname__  # __name__ is the grad_fn name PyTorch gives
         for cls in _subclasses(engine_function.Function)
         if cls.__dict__.get("backward_arrays") is not None
     }

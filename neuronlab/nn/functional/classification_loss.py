@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from neuronlab.engine.function import ShapeError
+from neuronlab.engine.function import ShapeError, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn.functional.loss_arguments import (
     apply_reduction,
@@ -63,7 +63,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
         loss = loss * as_target(weight, input)
-    return apply_reduction(loss, reduction)
+    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyBackward0")
 
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
@@ -89,7 +89,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         loss = (1.0 - target) * input + (1.0 + (pos_weight - 1.0) * target) * softplus_neg
     if weight is not None:
         loss = loss * as_target(weight, input)
-    return apply_reduction(loss, reduction)
+    return named(apply_reduction(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")
 
 
 def _class_weight(weight, input, op: str) -> Tensor | None:
@@ -134,11 +134,17 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index: int = 
     w = np.where(keep, w, 0).astype(input._data.dtype)
     losses = -picked * Tensor._wrap(w)
     if reduction == "none":
-        return losses.reshape(labels.shape)
-    if reduction == "sum":
-        return losses.sum()
-    total = float(w.sum())
-    return losses.sum() / total if total != 0 else nan_mean(losses.sum())
+        loss = losses.reshape(labels.shape)
+    elif reduction == "sum":
+        loss = losses.sum()
+    else:
+        total = float(w.sum())
+        loss = losses.sum() / total if total != 0 else nan_mean(losses.sum())
+    # PyTorch: one node for (N, C) or (C,) input, one 2-D kernel for (N, C, H, W)
+    return named(loss, _NLL_NAMES[input.ndim]) if input.ndim in _NLL_NAMES else loss
+
+
+_NLL_NAMES = {1: "NllLossBackward0", 2: "NllLossBackward0", 4: "NllLoss2DBackward0"}
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index: int = -100,
@@ -216,7 +222,8 @@ def _cross_entropy_probabilities(input, target, weight, reduction, label_smoothi
         shape = [1] * input.ndim
         shape[dim] = n_classes
         logp = logp * weight.reshape(shape)
-    return apply_reduction(-(logp * target).sum(dim), reduction)
+    loss = apply_reduction(-(logp * target).sum(dim), reduction)
+    return named(loss, "DivBackward1" if reduction == "mean" else "NegBackward0")  # PyTorch's last ops
 
 
 def focal_loss(input, target, gamma: float = 2.0, alpha=None, reduction: str = "mean") -> Tensor:

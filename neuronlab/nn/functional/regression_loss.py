@@ -3,6 +3,7 @@ optionally weighted per element (PyTorch 2.13's ``weight=``)."""
 
 from __future__ import annotations
 
+from neuronlab.engine.function import named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.nn.functional.loss_arguments import (
     apply_reduction,
@@ -42,7 +43,12 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction: str = "me
     if weight is None and reduction in ("mean", "sum"):
         return MSE.apply(input, target, reduction=reduction)
     diff = input - target
-    return _weighted(diff * diff, weight, reduction, "mse_loss")
+    return _torch_name(_weighted(diff * diff, weight, reduction, "mse_loss"), weight, "MseLossBackward0")
+
+
+def _torch_name(loss: Tensor, weight, name: str) -> Tensor:
+    """``loss`` named as PyTorch names its one node (unweighted: with a weight PyTorch composes too)."""
+    return named(loss, name) if weight is None else loss
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
@@ -63,7 +69,8 @@ def huber_loss(input, target, reduction: str = "mean", delta: float = 1.0, weigh
     d = (input - target).abs()
     quadratic = d * d * 0.5
     linear = (d - 0.5 * delta) * delta
-    return _weighted(where(d <= delta, quadratic, linear), weight, reduction, "huber_loss", False)
+    loss = _weighted(where(d <= delta, quadratic, linear), weight, reduction, "huber_loss", False)
+    return _torch_name(loss, weight, "HuberLossBackward0")
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str = "mean",
@@ -75,6 +82,6 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction: str
     target = as_target(target, input)
     check_same_shape(input, target, "smooth_l1_loss")
     d = (input - target).abs()
-    if beta == 0:
-        return apply_reduction(d, reduction)
-    return apply_reduction(where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta), reduction)
+    if beta != 0:
+        d = where(d < beta, d * d * (0.5 / beta), d - 0.5 * beta)
+    return named(apply_reduction(d, reduction), "SmoothL1LossBackward0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from neuronlab.engine.function import named
 from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.conv import conv2d
@@ -42,7 +43,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     if padding_idx is not None:  # same values, but no gradient reaches the padding row
         pad = Tensor._wrap((index == padding_idx)[..., None])
         out = where(pad, out.detach(), out)
-    return out
+    return named(out, "EmbeddingBackward0")
 
 
 def _renorm_rows(weight: Tensor, rows: np.ndarray, max_norm: float, norm_type: float) -> None:
@@ -73,7 +74,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     pad = padding if isinstance(padding, str) else (0, _single(padding))
     out = conv2d(input.unsqueeze(2), weight.unsqueeze(2), bias, (1, _single(stride)), pad,
                  (1, _single(dilation)), groups)  # fmt: skip
-    out = out.squeeze(2)
+    out = named(out.squeeze(2), "ConvolutionBackward0")
     return out.squeeze(0) if unbatched else out
 
 
