@@ -11,6 +11,8 @@ input's shape, casts them to the input's dtype, and drops those no input needs.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from neuronlab.engine.grad_mode import STATE
@@ -97,7 +99,7 @@ class Function:
                 break
         result = Tensor._wrap(out)
         if cls.view:
-            result._version = inputs[0]._version
+            _share_version(result, inputs[0])
         return result
 
     @classmethod
@@ -201,11 +203,21 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
         fn.versions = [t._version[0] for t in inputs]
     result = Tensor._wrap(out, True, fn)
     if fn.view:
-        result._version = inputs[0]._version
+        _share_version(result, inputs[0])
     if fn.saves_output:
         fn.saved_output = out
         fn.output_version = (result._version, result._version[0])
     return result
+
+
+def _share_version(view: Tensor, base: Tensor) -> None:
+    """A view shares its base's version counter ``[count]``; the counter also keeps a weak
+    reference to the base tensor (``[count, base]``), so that an in-place op on the view can
+    rewrite the base's history too (``Tensor._inplace``), as PyTorch's ``CopySlices`` does."""
+    version = base._version
+    if len(version) == 1:
+        version.append(weakref.ref(base))
+    view._version = version
 
 
 def record_custom(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:

@@ -42,11 +42,6 @@ class InPlaceMethods:
                 "call .clone() first to write into it"
             )
         recorded = isinstance(result, InPlaceMethods) and result._requires_grad and STATE.enabled
-        if recorded and self._data.base is not None and self.grad_fn is None:
-            raise RuntimeError(
-                f"{op}: neuronlab cannot record an in-place operation on a view of another "
-                "tensor; use the out-of-place form instead"
-            )
         if array.shape != self._data.shape:
             try:
                 array = np.broadcast_to(array, self._data.shape)
@@ -55,6 +50,11 @@ class InPlaceMethods:
                     f"{op}: output with shape {tuple(self.shape)} doesn't match the broadcast "
                     f"shape {tuple(array.shape)}"
                 ) from None
+        base = self._version[1]() if recorded and len(self._version) > 1 else None
+        if base is not None and base._data is not self._data:
+            # A view: the base's values change too, so its history must say so (CopySlices).
+            modules.indexing.rebase_view(self, base, result)
+            recorded = False
         np.copyto(self._data, array, casting="unsafe")
         self._version[0] += 1
         if recorded:

@@ -145,7 +145,10 @@ class Slice(Function):
     def forward(self, x, index):
         self.index = index
         self.input_shape = x.shape
-        return x[index]
+        out = x[index]
+        if type(out) is not np.ndarray:  # NumPy copies a single element out: take a 0-d view
+            out = x[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
 
     def backward(self, grad):
         return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
@@ -339,6 +342,50 @@ def setitem(t: Tensor, index, value) -> None:
     if _basic_op(np_index) is not None:  # PyTorch writes through a view: its CopySlices node
         written = named(written, "torch::autograd::CopySlices")
     t._inplace("setitem", written)
+
+
+def rebase_view(view: Tensor, base: Tensor, result: Tensor) -> None:
+    """Record an in-place op on ``view`` (a view of ``base``) whose new value is ``result``:
+    ``base`` becomes its old value with the view's elements replaced (PyTorch's
+    ``CopySlices`` node) and ``view`` becomes those elements of the new base
+    (``AsStridedBackward0``), so gradients reach the base's history through both."""
+    if STATE.enabled and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation; "
+            "do the update under `with neuronlab.no_grad():` or on a clone"
+        )
+    positions = _positions(base._data, view._data)
+    if result.shape != view.shape:
+        result = result.expand(view.shape)
+    flat = IndexPut.apply(
+        base._operand_for_inplace().reshape(-1), cast(result, base._data.dtype), index=positions
+    )
+    new_base = named(flat.reshape(base.shape), "torch::autograd::CopySlices")
+    base.grad_fn, base._requires_grad = new_base.grad_fn, True
+    view.grad_fn, view._requires_grad = (
+        named(Index.apply(flat, index=positions), "AsStridedBackward0").grad_fn,
+        True,
+    )
+
+
+def _positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (a NumPy view into ``base``'s memory), the flat index of
+    the element of ``base`` at the same address."""
+
+    def addresses(a: np.ndarray, start: int) -> np.ndarray:
+        out = np.full(a.shape, start, dtype=np.int64)
+        for axis, (n, stride) in enumerate(zip(a.shape, a.strides)):
+            out += (np.arange(n, dtype=np.int64) * stride).reshape((-1,) + (1,) * (a.ndim - axis - 1))
+        return out.reshape(-1)
+
+    origin = base.__array_interface__["data"][0]
+    in_base = addresses(base, 0)
+    order = np.argsort(in_base, kind="stable")
+    wanted = addresses(view, view.__array_interface__["data"][0] - origin)
+    found = order[np.clip(np.searchsorted(in_base[order], wanted), 0, max(base.size - 1, 0))]
+    if view.size and not np.array_equal(in_base[found], wanted):
+        raise RuntimeError("in-place op on a view: its elements are not elements of its base")
+    return found.reshape(view.shape)
 
 
 def _refuse(t: Tensor, np_index, value) -> None:

@@ -138,6 +138,7 @@ ROWS = [
     ("slice", lambda L: a(L)[1:]),
     ("slice_col", lambda L: a(L)[:, 1:3]),
     ("index_list", lambda L: a(L)[[0, 2]]),
+    ("slice_add_", lambda L: _slice_add(nonleaf(L))),
     ("index_mask", lambda L: a(L)[a(L) > 0]),
     ("index_tensor", lambda L: a(L)[L.tensor([0, 2])]),
     ("none_index", lambda L: a(L)[None]),
@@ -326,13 +327,11 @@ KNOWN = {
     "floordiv": "PyTorch's a // 2 has no derivative (torch::autograd::NotImplemented); ours has a zero one",
     "nn.LSTM_output": "PyTorch's CPU LSTM is one fused oneDNN node (MkldnnRnnLayerBackward0)",
     "nn.GRU_output": "PyTorch transposes a batch_first output in place (TransposeBackward1)",
-    "slice_add_": "an in-place op on a view does not reach its base's graph yet (the gradient is wrong too)",
 }
 KNOWN_ROWS = [
     ("floordiv", lambda L: a(L) // 2),
     ("nn.LSTM_output", lambda L: L.nn.LSTM(4, 3)(L.tensor(C3))[0]),
     ("nn.GRU_output", lambda L: L.nn.GRU(4, 3, batch_first=True)(L.tensor(C3))[0]),
-    ("slice_add_", lambda L: _slice_add(nonleaf(L))),
 ]
 REPR_NAME = re.compile(r"grad_fn=<(\w+)>")
 

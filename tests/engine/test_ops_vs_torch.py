@@ -186,7 +186,7 @@ OP_MODULES = ["activation", "arithmetic", "cast", "comparison", "indexing", "joi
               "reduction", "shape"]  # fmt: skip
 # The engine's helpers, used by ops and by the engine itself, not ops a user calls.
 HELPERS = {"to_dtype", "overwrite", "scatter_into", "erf_array", "masked", "masked_array", "zeros_operand", "normalize_dims", "restore_dims",
-           "sum_to", "one_hot"}  # fmt: skip
+           "sum_to", "one_hot", "rebase_view"}  # fmt: skip
 
 
 @pytest.mark.parametrize("module", OP_MODULES)
