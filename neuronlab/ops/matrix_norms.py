@@ -12,8 +12,10 @@ import numbers
 
 import numpy as np
 
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.decompositions import check_floating, check_matrix, svdvals
+from neuronlab.ops.decompositions import svdvals
+from neuronlab.ops.linalg_errors import check_floating, check_matrix
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import sign
 from neuronlab.ops.reduction import amax, amin, normalize_dims
@@ -33,6 +35,10 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         >>> vector_norm(tensor([3.0, -4.0]))
         tensor(5.)
     """
+    return write_out(_vector_norm(x, ord, dim, keepdim, dtype), out, "linalg_vector_norm")
+
+
+def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if isinstance(ord, bool) or not isinstance(ord, numbers.Number):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     if dtype is not None:
@@ -60,6 +66,13 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
         >>> matrix_norm(tensor([[1.0, 2.0], [3.0, 4.0]]), ord=1)
         tensor(6.)
     """
+    # PyTorch's out= here is a recorded copy (a composite op): it accepts inputs requiring grad.
+    return write_out(
+        _matrix_norm(A, ord, dim, keepdim, dtype), out, "linalg_matrix_norm", differentiable=True
+    )
+
+
+def _matrix_norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if dtype is not None:
         check_floating(A, "linalg.matrix_norm")
         A = A.to(dtype)
@@ -96,6 +109,11 @@ def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, out=None, dtyp
         >>> norm(tensor([[3.0, 0.0], [0.0, 4.0]]))
         tensor(5.)
     """
+    # PyTorch's out= here is a recorded copy (a composite op): it accepts inputs requiring grad.
+    return write_out(_norm(A, ord, dim, keepdim, dtype), out, "linalg_norm", differentiable=True)
+
+
+def _norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if dim is not None:
         dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
         if len(dims) == 1:
