@@ -14,8 +14,8 @@ from neuronlab.engine.function import ShapeError
 from neuronlab.engine.tensor import Tensor
 
 # PyTorch's names of the scalar types, which its linalg errors print.
-_TORCH_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool", "float16": "Half"}  # fmt: skip
+_TORCH_TYPE_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "int16": "Short",
+                     "int8": "Char", "uint8": "Byte", "bool": "Bool", "float16": "Half"}  # fmt: skip
 
 
 class LinAlgError(RuntimeError):
@@ -27,6 +27,11 @@ LinAlgError.__module__ = "neuronlab.linalg"
 
 
 # -- the checks every linalg op makes, with PyTorch's messages --------------------------------------
+def type_name(t: Tensor) -> str:
+    """PyTorch's name of ``t``'s scalar type (``Float``, ``Long``), which its errors print."""
+    return _TORCH_TYPE_NAMES.get(t._data.dtype.name, t._data.dtype.name)
+
+
 def check_floating(A: Tensor, op: str) -> None:
     """PyTorch's error for integer or bool input (linalg ops do not promote)."""
     kind = A._data.dtype.kind

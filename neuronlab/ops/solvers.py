@@ -17,7 +17,7 @@ from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.out_argument import write_out, write_outs
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.decompositions import Inverse, eye_like
-from neuronlab.ops.linalg_errors import check_floating, check_matrix, check_square, singular_error
+from neuronlab.ops.linalg_errors import check_floating, check_matrix, check_square, singular_error, type_name
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -80,8 +80,8 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
     check_floating(B, "linalg.solve")
     if A.dtype != B.dtype:
         raise RuntimeError(
-            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_type_name(A)} "
-            f"and B of type {_type_name(B)} instead"
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {type_name(A)} "
+            f"and B of type {type_name(B)} instead"
         )
     n = A._data.shape[-1]
     vector = B._data.ndim == 1 or (left and B._data.ndim == A._data.ndim - 1 and B.shape == A.shape[:-1])
@@ -156,7 +156,7 @@ def solve_triangular(
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
     for t in (A, B):
         if t._data.dtype.kind != "f" or t._data.dtype == np.float16:
-            raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{_type_name(t)}'")
+            raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{type_name(t)}'")
     if A.dtype != B.dtype:
         wide = np.result_type(A._data.dtype, B._data.dtype)
         A, B = A.to(wide), B.to(wide)
@@ -169,10 +169,6 @@ def solve_triangular(
                          f"({n}x{n} and {B._data.shape[-2]}x{B._data.shape[-1]})")  # fmt: skip
     X = SolveTriangular.apply(A, B, upper=upper, unit=unitriangular)
     return write_out(X, out, "linalg_solve_triangular")
-
-
-def _type_name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double"}.get(t._data.dtype.name, t._data.dtype.name)
 
 
 # -- determinants ----------------------------------------------------------------------------------
