@@ -55,7 +55,7 @@ def diag_embed(v, eye):
 
 def pack(*arrays: np.ndarray, batch: tuple) -> np.ndarray:
     """The factors of each matrix of the batch side by side, on one last axis."""
-    return np.concatenate([a.reshape(batch + (-1,)) for a in arrays], axis=-1)
+    return np.concatenate([a.reshape(batch + (math.prod(a.shape[len(batch) :]),)) for a in arrays], axis=-1)
 
 
 def unpack(packed, batch: tuple, shapes: list[tuple]) -> list:
@@ -229,7 +229,7 @@ def eigh(A: Tensor, UPLO: str = "L", *, out=None) -> EighResult:
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """``torch.linalg.eigvalsh``: the eigenvalues of a symmetric matrix, ascending;
     grad_A = V diag(gL) Vᵀ."""
-    check_square(A, "linalg.eigvalsh")
+    check_square(A, "linalg.eigh")
     return write_out(eigh(A, UPLO).eigenvalues, out, "_linalg_eigh")
 
 
@@ -340,7 +340,8 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, o
     L = Cholesky.apply(A, upper=upper, check_errors=check_errors, op="linalg.cholesky_ex")
     diagonal = np.diagonal(L._data, axis1=-2, axis2=-1)
     failed = ~(diagonal > 0)  # the failing pivot is the first diagonal entry that is not > 0
-    info = np.where(failed.any(-1), failed.argmax(-1) + 1, 0).astype(np.int32)
+    first = failed.argmax(-1) + 1 if failed.shape[-1] else np.zeros(failed.shape[:-1], np.int64)
+    info = np.where(failed.any(-1), first, 0).astype(np.int32)
     return write_outs(CholeskyExResult(L, Tensor._wrap(info)), out, "linalg_cholesky_ex")
 
 

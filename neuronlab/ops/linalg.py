@@ -241,7 +241,7 @@ def multi_dot(tensors, *, out=None) -> Tensor:
         result = result.reshape(())
     elif first_vector or last_vector:
         result = result.reshape(-1)
-    return write_out(result, out, "multi_dot")
+    return write_out(result, out, "mm")  # PyTorch's out= goes to its last mm
 
 
 def _chain_order(sizes: list[int]) -> list[list[int]]:
@@ -280,7 +280,9 @@ def _chain_product(matrices: list, split: list[list[int]]) -> Tensor:
 
 
 def _c_name(t: Tensor) -> str:
-    return {"float32": "float", "float64": "double", "int64": "long int"}.get(t._data.dtype.name, str(t.dtype))
+    return {"float32": "float", "float64": "double", "int64": "long int"}.get(
+        t._data.dtype.name, str(t.dtype)
+    )
 
 
 def vecdot(x, y, *, dim: int = -1, out=None) -> Tensor:
@@ -293,8 +295,12 @@ def vecdot(x, y, *, dim: int = -1, out=None) -> Tensor:
     """
     for t in (x, y):
         if t._data.dtype.kind != "f" or t._data.dtype == np.float16:
-            name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(t._data.dtype.name, t._data.dtype.name)
-            raise RuntimeError(f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}")
+            name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(
+                t._data.dtype.name, t._data.dtype.name
+            )
+            raise RuntimeError(
+                f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}"
+            )
     if x.dtype != y.dtype:
         names = {"float32": "Float", "float64": "Double"}
         raise RuntimeError(

@@ -113,7 +113,7 @@ def matrix_rank(A: Tensor, tol=None, hermitian: bool = False, *, atol=None, rtol
     """``torch.linalg.matrix_rank``: the number of singular values σ > max(atol, rtol·σ_max), as int64
     (not differentiable). Without atol and rtol, rtol = eps·max(m, n); with only atol > 0, rtol = 0
     (PyTorch's rule). ``tol`` (the old API) is atol. atol and rtol may be tensors broadcast over
-    the batch. ``hermitian`` is accepted (the SVD serves both cases).
+    the batch. ``hermitian=True``: A is taken as symmetric (only its lower triangle is read).
 
     Example:
         >>> matrix_rank(tensor([[1.0, 2.0], [2.0, 4.0]]))
@@ -132,7 +132,8 @@ def matrix_rank(A: Tensor, tol=None, hermitian: bool = False, *, atol=None, rtol
         rtol_value = np.asarray(np.finfo(A._data.dtype).eps * max(m, n))
     else:
         rtol_value = np.zeros(())
-    s = np.linalg.svd(A._data, compute_uv=False)
+    # hermitian: PyTorch takes |eigenvalues| of the lower triangle (the singular values if A is symmetric).
+    s = np.abs(np.linalg.eigvalsh(A._data)) if hermitian else np.linalg.svd(A._data, compute_uv=False)
     largest = s.max(-1) if s.shape[-1] else np.zeros(s.shape[:-1], s.dtype)
     cutoff = np.maximum(atol_value, rtol_value * largest)
     rank = (s > cutoff[..., None]).sum(-1).astype(np.int64)

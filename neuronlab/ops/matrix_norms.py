@@ -85,7 +85,7 @@ def _matrix_norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     rows, cols = A._dim(dim[0]), A._dim(dim[1])
     if rows == cols:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
-    if ord == "fro":
+    if ord == "fro" or A.shape[rows] == 0 or A.shape[cols] == 0:  # an empty matrix's norms are all 0
         return p_norm(A, 2, (rows, cols), keepdim)
     kept = tuple(s for i, s in enumerate(A.shape) if i not in (rows, cols))
     shape = tuple(1 if i in (rows, cols) else s for i, s in enumerate(A.shape)) if keepdim else kept

@@ -235,7 +235,7 @@ def slogdet(A: Tensor, *, out=None) -> SlogdetResult:
 
 def logdet(input: Tensor) -> Tensor:
     """``torch.logdet``: log det(A), NaN where det(A) < 0 and -inf where it is 0."""
-    check_square(input, "linalg.slogdet")
+    check_square(input, "logdet")
     sign, logabsdet = slogdet(input)
     with np.errstate(divide="ignore", invalid="ignore"):
         return logabsdet + Tensor._wrap(np.log(sign._data))  # log(sign): a constant 0, NaN or -inf
@@ -316,7 +316,8 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None) -> LstsqResult:
     X = pinv(A, rtol=rcond_value) @ B
     s = np.linalg.svd(A._data, compute_uv=False).astype(dtype)
     batch = A._data.shape[:-2]
-    rank = (s > rcond_value * s.max(axis=-1, keepdims=True)).sum(-1).astype(np.int64)
+    largest = s.max(axis=-1, keepdims=True, initial=0.0)
+    rank = (s > rcond_value * largest).sum(-1).astype(np.int64)
     full_rank = bool(np.all(rank == min(m, n)))
     empty = np.zeros((0,), dtype)
     residuals = empty
