@@ -46,7 +46,7 @@ def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
         x = x.to(dtype)
     check_floating(x, "linalg.vector_norm")
     axes = normalize_dims(x, dim)
-    if x._data.size == 0 and (ord < 0 or ord == INF):
+    if any(x._data.shape[a] == 0 for a in axes) and (ord < 0 or ord == INF):  # an empty slice to reduce
         raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
                            "operation does not have an identity")  # fmt: skip
     if ord < 0 and ord != -INF:
@@ -119,6 +119,7 @@ def _norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
         if len(dims) == 1:
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
         if len(dims) == 2:
+            dims = tuple(A._dim(d) for d in dims)  # out-of-range dims: PyTorch's IndexError first
             return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
         raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
     if ord is None:
