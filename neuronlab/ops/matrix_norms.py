@@ -118,9 +118,11 @@ def _norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
         dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
         if len(dims) == 1:
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        if len(dims) == 2 and ord is None:  # PyTorch: the Frobenius norm as a vector norm (its checks first)
+            return vector_norm(A, 2, dims, keepdim, dtype=dtype)
         if len(dims) == 2:
             dims = tuple(A._dim(d) for d in dims)  # out-of-range dims: PyTorch's IndexError first
-            return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+            return matrix_norm(A, ord, dims, keepdim, dtype=dtype)
         raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
