@@ -155,6 +155,7 @@ from neuronlab.ops.indexing import (
 )
 from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
 from neuronlab.ops.linalg import bmm, dot, matmul, mm, mv, outer
+from neuronlab.ops.matrix_functions import matrix_exp, matrix_power
 from neuronlab.ops.meshgrid import meshgrid
 from neuronlab.ops.pointwise import (
     abs,

@@ -423,3 +423,9 @@ class MathMethods:
 
     def svd(self, some=True, compute_uv=True):
         return modules.decompositions.svd_old(self, some, compute_uv)
+
+    def matrix_power(self, n):
+        return modules.matrix_functions.matrix_power(self, n)
+
+    def matrix_exp(self):
+        return modules.matrix_functions.matrix_exp(self)

@@ -10,6 +10,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, where, zeros_like
 from neuronlab.engine.function import Function
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import NUMBER, binary, cast, floating, not_bool
 
@@ -337,9 +338,9 @@ def square(input) -> Tensor:
 
 
 def _maybe_out(result: Tensor, out: Tensor | None) -> Tensor:
+    """``out=`` of the elementwise ops: any dtype the result can be cast to. Their errors name
+    the op as PyTorch does (``add()``), from the recorded node when there is one."""
     if out is None:
         return result
-    if out._data.shape != result._data.shape:
-        out._data = np.empty_like(result._data, dtype=out._data.dtype)
-    np.copyto(out._data, result._data, casting="unsafe")
-    return out
+    op = result.grad_fn.name().removesuffix("Backward0").lower() if result.grad_fn is not None else "out"
+    return write_out(result, out, op, exact_dtype=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.engine.function import ShapeError
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.join import stack
 
@@ -24,7 +25,7 @@ def cross(input, other, *, dim: int = -1, out=None) -> Tensor:
     a = [input[(*before, i)] for i in range(3)]
     b = [other[(*before, i)] for i in range(3)]
     parts = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
-    return stack(parts, d)
+    return write_out(stack(parts, d), out, "linalg_cross")
 
 
 def cross_old(input, other, dim=None, *, out=None) -> Tensor:
@@ -32,4 +33,4 @@ def cross_old(input, other, dim=None, *, out=None) -> Tensor:
     (PyTorch's deprecated default)."""
     if dim is None:
         dim = next((i for i, s in enumerate(np.broadcast_shapes(input.shape, other.shape)) if s == 3), -1)
-    return cross(input, other, dim=dim)
+    return cross(input, other, dim=dim, out=out)

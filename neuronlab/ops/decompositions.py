@@ -1,5 +1,6 @@
 """Matrix decompositions as ``torch.linalg`` has them: svd (and svdvals), eigh (and eigvalsh),
-cholesky, qr; plus the checks and the ``LinAlgError`` every linalg op shares.
+cholesky (and cholesky_ex), and the inverse their gradients use; ``qr`` has its own file.
+``eig``/``eigvals`` raise: their results are complex, and neuronlab has no complex dtype.
 
 The engine's nodes have one output, and a decomposition has several (U, S and Vh). A
 decomposition is therefore one op whose output *packs* its factors along the last axis (one
@@ -22,61 +23,23 @@ from collections import namedtuple
 import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, like
-from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.function import Function
+from neuronlab.engine.out_argument import write_out, write_outs
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.join import cat
+from neuronlab.ops.linalg_errors import (
+    LinAlgError,
+    batch_prefix,
+    check_floating,
+    check_matrix,
+    check_square,
+    first_failure,
+    singular_error,
+)
 
 SvdResult = namedtuple("linalg_svd", ["U", "S", "Vh"])
 OldSvdResult = namedtuple("svd", ["U", "S", "V"])
 EighResult = namedtuple("linalg_eigh", ["eigenvalues", "eigenvectors"])
-QrResult = namedtuple("linalg_qr", ["Q", "R"])
-
-# PyTorch's names of the scalar types, which its linalg errors print.
-_TORCH_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool", "float16": "Half"}  # fmt: skip
-
-
-class LinAlgError(RuntimeError):
-    """A matrix the op cannot handle (singular, not positive-definite): ``torch.linalg.LinAlgError``,
-    a ``RuntimeError`` as in PyTorch."""
-
-
-LinAlgError.__module__ = "neuronlab.linalg"
-
-
-# -- the checks every linalg op makes, with PyTorch's messages --------------------------------------
-def check_floating(A: Tensor, op: str) -> None:
-    """PyTorch's error for integer or bool input (linalg ops do not promote)."""
-    kind = A._data.dtype.kind
-    if kind != "f" or A._data.dtype == np.float16:
-        name = _TORCH_TYPE_NAMES.get(A._data.dtype.name, A._data.dtype.name)
-        raise RuntimeError(f"{op}: Expected a floating point or complex tensor as input. Got {name}")
-
-
-def check_matrix(A: Tensor, op: str, name: str = "A") -> None:
-    if A._data.ndim < 2:
-        raise RuntimeError(f"{op}: The input tensor {name} must have at least 2 dimensions.")
-
-
-def check_square(A: Tensor, op: str, name: str = "A") -> None:
-    """A float tensor of shape ``(*, n, n)``."""
-    check_matrix(A, op, name)
-    m, n = A._data.shape[-2:]
-    if m != n:
-        raise ShapeError(f"{op}: {name} must be batches of square matrices, but they are {m} by {n} matrices")
-    check_floating(A, op)
-
-
-def batch_prefix(a: np.ndarray, index: int) -> str:
-    """PyTorch's ``(Batch element i): `` before an error about one matrix of a stack."""
-    return f"(Batch element {index}): " if a.ndim > 2 else ""
-
-
-def first_failure(a: np.ndarray, fails) -> int:
-    """The index of the first matrix of the stack ``a`` (flattened batch) for which ``fails``
-    is true; 0 if none (the error path only: NumPy reports a failure without saying where)."""
-    matrices = a.reshape((-1,) + a.shape[-2:])
-    return next((i for i, x in enumerate(matrices) if fails(x)), 0)
+CholeskyExResult = namedtuple("linalg_cholesky_ex", ["L", "info"])
 
 
 # -- helpers of the backward formulas (arrays or Tensors alike) ------------------------------------
@@ -92,7 +55,7 @@ def diag_embed(v, eye):
 
 def pack(*arrays: np.ndarray, batch: tuple) -> np.ndarray:
     """The factors of each matrix of the batch side by side, on one last axis."""
-    return np.concatenate([a.reshape(batch + (-1,)) for a in arrays], axis=-1)
+    return np.concatenate([a.reshape(batch + (math.prod(a.shape[len(batch) :]),)) for a in arrays], axis=-1)
 
 
 def unpack(packed, batch: tuple, shapes: list[tuple]) -> list:
@@ -185,12 +148,12 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None, out=None) -> SvdR
         >>> S
         tensor([3., 2.])
     """
-    return SvdResult(*_svd(A, full_matrices, "linalg.svd"))
+    return write_outs(SvdResult(*_svd(A, full_matrices, "linalg.svd")), out, "_linalg_svd")
 
 
 def svdvals(A: Tensor, *, driver=None, out=None) -> Tensor:
     """``torch.linalg.svdvals``: the singular values, descending; grad_A = U diag(gS) Vh."""
-    return _svd(A, False, "linalg.svdvals")[1]
+    return write_out(_svd(A, False, "linalg.svdvals")[1], out, "_linalg_svd")
 
 
 def svd_old(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=None) -> OldSvdResult:
@@ -200,12 +163,14 @@ def svd_old(input: Tensor, some: bool = True, compute_uv: bool = True, *, out=No
     if not compute_uv:
         m, n = input._data.shape[-2:]
         batch, dtype = input._data.shape[:-2], input._data.dtype
-        return OldSvdResult(
+        result = OldSvdResult(
             Tensor._wrap(np.zeros(batch + (m, m), dtype)),
             S.detach(),
             Tensor._wrap(np.zeros(batch + (n, n), dtype)),
         )
-    return OldSvdResult(U, S, Vh.mT)
+    else:
+        result = OldSvdResult(U, S, Vh.mT)
+    return write_outs(result, out, "_linalg_svd")
 
 
 # -- symmetric eigendecomposition ------------------------------------------------------------------
@@ -253,17 +218,38 @@ def eigh(A: Tensor, UPLO: str = "L", *, out=None) -> EighResult:
     if packed.grad_fn is None:
         n = A._data.shape[-1]
         values, vectors = unpack(packed._data, A._data.shape[:-2], [(n,), (n, n)])
-        return EighResult(
+        result = EighResult(
             Tensor._wrap(np.ascontiguousarray(values)), Tensor._wrap(np.ascontiguousarray(vectors))
         )
-    return EighResult(*packed.grad_fn.factors(packed))
+    else:
+        result = EighResult(*packed.grad_fn.factors(packed))
+    return write_outs(result, out, "_linalg_eigh")
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L", *, out=None) -> Tensor:
     """``torch.linalg.eigvalsh``: the eigenvalues of a symmetric matrix, ascending;
     grad_A = V diag(gL) Vᵀ."""
-    check_square(A, "linalg.eigvalsh")
-    return eigh(A, UPLO).eigenvalues
+    check_square(A, "linalg.eigh")
+    return write_out(eigh(A, UPLO).eigenvalues, out, "_linalg_eigh")
+
+
+def eig(A: Tensor, *, out=None):
+    """``torch.linalg.eig``: not available. The eigenvalues of a general real matrix are complex
+    (PyTorch returns complex64/complex128 even when they happen to be real), and neuronlab has no
+    complex dtype; a real answer would silently differ from PyTorch's."""
+    raise NotImplementedError(_EIG_MESSAGE.format(op="linalg.eig"))
+
+
+def eigvals(A: Tensor, *, out=None):
+    """``torch.linalg.eigvals``: not available, for ``eig``'s reason (complex results)."""
+    raise NotImplementedError(_EIG_MESSAGE.format(op="linalg.eigvals"))
+
+
+_EIG_MESSAGE = (
+    "{op}: the eigenvalues and eigenvectors of a general real matrix are complex (PyTorch returns a "
+    "complex tensor), and neuronlab has no complex dtype. For a symmetric (or Hermitian) matrix use "
+    "linalg.eigh / linalg.eigvalsh, which return real, differentiable results."
+)
 
 
 # -- Cholesky --------------------------------------------------------------------------------------
@@ -274,12 +260,14 @@ class Cholesky(Function):
 
     saves_inputs, saves_output = False, True
 
-    def forward(self, a, upper):
+    def forward(self, a, upper, check_errors=True, op="linalg.cholesky"):
         self.upper = upper
         try:
             lower = np.linalg.cholesky(a)
         except np.linalg.LinAlgError:
-            raise _not_positive_definite(a, "linalg.cholesky") from None
+            if check_errors:
+                raise _not_positive_definite(a, op) from None
+            lower = _partial_cholesky(a)
         return (lower.mT if upper else lower).astype(a.dtype, copy=False)
 
     def backward(self, grad, out):
@@ -313,105 +301,51 @@ def _cholesky_fails(x: np.ndarray) -> bool:
     return False
 
 
+def _partial_cholesky(a: np.ndarray) -> np.ndarray:
+    """What LAPACK's unblocked ``potf2`` leaves (PyTorch returns it from ``cholesky_ex``): the
+    columns before the failing pivot j factored, ``a_jj - Σ L_jk²`` (<= 0) on the diagonal at j,
+    the rest of the lower triangle as in A, zeros above (the error path only; LAPACK's blocked
+    form, used for n > 64 or so, may leave other values there)."""
+    matrices = np.array(a.reshape((-1,) + a.shape[-2:]), dtype=np.float64)
+    for x in matrices:
+        for j in range(x.shape[-1]):
+            pivot = x[j, j] - x[j, :j] @ x[j, :j]
+            if not pivot > 0:
+                x[j, j] = pivot
+                break
+            x[j, j] = np.sqrt(pivot)
+            x[j + 1 :, j] = (x[j + 1 :, j] - x[j + 1 :, :j] @ x[j, :j]) / x[j, j]
+    return np.tril(matrices).reshape(a.shape)
+
+
 def cholesky(A: Tensor, *, upper: bool = False, out=None) -> Tensor:
     """``torch.linalg.cholesky``: the lower-triangular L with A = L Lᵀ (A symmetric positive-definite;
     only its lower triangle is read). Raises ``LinAlgError`` naming the first leading minor
     that is not positive-definite."""
     check_square(A, "linalg.cholesky")
-    return Cholesky.apply(A, upper=upper)
+    return write_out(Cholesky.apply(A, upper=upper), out, "linalg_cholesky_ex")
 
 
-# -- QR --------------------------------------------------------------------------------------------
-class Qr(Function):
-    """A = QR (Householder, LAPACK's signs), packed as [Q, R]. For m >= n, with
-    M = R gRᵀ - gQᵀ Q and copyltu(M) the symmetric matrix of M's lower triangle:
-    grad_A = (gQ + Q copyltu(M)) R⁻ᵀ (Walter & Lehmann 2018). For m < n, A = [X | Y] with
-    X = Q R₁ square and R₂ = QᵀY: grad_Y = Q gR₂ and grad_X is the square case with
-    gQ + Y gR₂ᵀ in place of gQ."""
+def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False, out=None) -> CholeskyExResult:
+    """``torch.linalg.cholesky_ex``: ``(L, info)`` without raising for a matrix that is not
+    positive-definite: ``info`` is 0 where the factorization succeeded, else the order of the
+    first leading minor that is not positive-definite (int32), and L is LAPACK's partial result
+    there. ``check_errors=True`` raises as ``cholesky`` does. L is differentiable as ``cholesky``'s.
 
-    saves_inputs, saves_output = False, True
-
-    def forward(self, a, mode):
-        self.mode = mode
-        self.batch = a.shape[:-2]
-        q, r = np.linalg.qr(a, mode=mode)
-        self.shapes = [q.shape[-2:], r.shape[-2:]]
-        return pack(q, r, batch=self.batch).astype(a.dtype, copy=False)
-
-    def factors(self, packed):
-        return unpack(packed, self.batch, self.shapes)
-
-    def backward(self, grad, out):
-        (m, k), (_, n) = self.shapes
-        if self.mode == "complete" and m > n:
-            raise RuntimeError(
-                "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
-            )
-        Q, R = self.factors(out)
-        gQ, gR = self.factors(grad)
-        if m >= n:
-            return (_qr_square_grad(Q, R, gQ, gR),)
-        R1, R2, gR1, gR2 = R[..., :m], R[..., m:], gR[..., :m], gR[..., m:]
-        Y = Q @ R2  # the columns of A after the first m
-        gX = _qr_square_grad(Q, R1, gQ + Y @ gR2.mT, gR1)
-        return (concat_last(gX, Q @ gR2),)
+    Example:
+        >>> cholesky_ex(tensor([[1.0, 2.0], [2.0, 1.0]])).info
+        tensor(2, dtype=torch.int32)
+    """
+    check_square(A, "linalg.cholesky")
+    L = Cholesky.apply(A, upper=upper, check_errors=check_errors, op="linalg.cholesky_ex")
+    diagonal = np.diagonal(L._data, axis1=-2, axis2=-1)
+    failed = ~(diagonal > 0)  # the failing pivot is the first diagonal entry that is not > 0
+    first = failed.argmax(-1) + 1 if failed.shape[-1] else np.zeros(failed.shape[:-1], np.int64)
+    info = np.where(failed.any(-1), first, 0).astype(np.int32)
+    return write_outs(CholeskyExResult(L, Tensor._wrap(info)), out, "linalg_cholesky_ex")
 
 
-def _qr_square_grad(Q, R, gQ, gR):
-    """(gQ + Q copyltu(M)) R⁻ᵀ with M = R gRᵀ - gQᵀ Q (R square, invertible)."""
-    M = R @ gR.mT - gQ.mT @ Q
-    n = R.shape[-1]
-    lower = like(np.tril(np.ones((n, n), dtype=data(R).dtype), -1), R)
-    diagonal = eye_like(R, n)
-    sym = M * (lower + diagonal) + (M * lower).mT
-    return (gQ + Q @ sym) @ Inverse.call(R).mT
-
-
-def concat_last(a, b):
-    """[a | b] along the last axis, for arrays or Tensors."""
-    if isinstance(a, Tensor):
-        return cat([a, b], -1)
-    return np.concatenate([a, b], axis=-1)
-
-
-def qr(A: Tensor, mode: str = "reduced", *, out=None) -> QrResult:
-    """``torch.linalg.qr``: A = QR with Q orthonormal columns and R upper triangular ('reduced':
-    Q (*, m, k), R (*, k, n); 'complete': Q (*, m, m); 'r': R only, Q empty). Differentiable for
-    'reduced' (and 'complete' with m <= n) where R's leading square block is invertible."""
-    if mode not in ("reduced", "complete", "r"):
-        raise RuntimeError(
-            f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), 'r', or 'complete'"
-        )
-    check_matrix(A, "linalg.qr")
-    check_floating(A, "linalg.qr")
-    if mode == "r":
-        R = RWithoutQ.apply(A)
-        return QrResult(Tensor._wrap(np.zeros((0,), A._data.dtype)), R)
-    packed = Qr.apply(A, mode=mode)
-    if packed.grad_fn is None:
-        m, n = A._data.shape[-2:]
-        k = m if mode == "complete" else min(m, n)
-        q, r = unpack(packed._data, A._data.shape[:-2], [(m, k), (k, n)])
-        return QrResult(Tensor._wrap(np.ascontiguousarray(q)), Tensor._wrap(np.ascontiguousarray(r)))
-    return QrResult(*packed.grad_fn.factors(packed))
-
-
-class RWithoutQ(Function):
-    """R of ``qr(A, mode='r')``: recorded (PyTorch records it), but its backward raises PyTorch's error."""
-
-    saves_inputs = False
-
-    def forward(self, a):
-        return np.linalg.qr(a, mode="r").astype(a.dtype, copy=False)
-
-    def backward(self, grad):
-        raise RuntimeError(
-            "The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
-            "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr."
-        )
-
-
-# -- the inverse (here because the Cholesky and determinant gradients use it) ----------------------
+# -- the inverse (here because the Cholesky, QR and determinant gradients use it) ------------------
 class Inverse(Function):
     """out = A⁻¹;  grad_A = -A⁻ᵀ grad A⁻ᵀ (from the saved output)."""
 
@@ -425,31 +359,3 @@ class Inverse(Function):
 
     def backward(self, grad, out):
         return (-(out.mT @ grad @ out.mT),)
-
-
-def singular_error(a: np.ndarray, op: str) -> LinAlgError:
-    """PyTorch's error for an exactly singular matrix: the batch element and the first zero pivot
-    of the LU factorization with partial pivoting (LAPACK's getrf, which PyTorch calls)."""
-    index = first_failure(a, lambda x: zero_pivot(x) is not None)
-    pivot = zero_pivot(a.reshape((-1,) + a.shape[-2:])[index])
-    prefix = batch_prefix(a, index)
-    if op == "linalg.inv" and pivot is not None:
-        return LinAlgError(
-            f"{op}: {prefix}The diagonal element {pivot} is zero, the inversion could not be completed "
-            "because the input matrix is singular."
-        )
-    return LinAlgError(f"torch.{op}: {prefix}The solver failed because the input matrix is singular.")
-
-
-def zero_pivot(x: np.ndarray) -> int | None:
-    """The 1-based index of the first exactly-zero pivot of Gaussian elimination with partial
-    pivoting on the square matrix ``x``, or None (used on the error path only)."""
-    x = np.array(x, dtype=np.float64)
-    n = x.shape[0]
-    for k in range(n):
-        p = k + int(np.argmax(np.abs(x[k:, k])))
-        if x[p, k] == 0:
-            return k + 1
-        x[[k, p]] = x[[p, k]]
-        x[k + 1 :, k:] -= np.outer(x[k + 1 :, k] / x[k, k], x[k, k:])
-    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from neuronlab.engine.function import Function, ShapeError, named
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, cast
 
@@ -77,7 +78,7 @@ def _shape_text(shape) -> str:
     return "x".join(str(s) for s in shape)
 
 
-def matmul(input, other) -> Tensor:
+def matmul(input, other, *, out=None) -> Tensor:
     """Matrix product with NumPy/PyTorch semantics for 1-D and batched operands. Both operands
     must have one dtype: PyTorch does not promote in matrix products (float64 @ float32 and
     int64 @ float32 raise), except for a batched product with nothing to multiply (see
@@ -113,15 +114,15 @@ def matmul(input, other) -> Tensor:
     if squeeze_back:
         b = b.unsqueeze(-1)
     na, nb = a._data.ndim, b._data.ndim
-    out = (Mm if na == 2 and nb == 2 else MatMul).apply(a, b)
+    result = (Mm if na == 2 and nb == 2 else MatMul).apply(a, b)
     if squeeze_back:
-        out = out.squeeze(-1)
+        result = result.squeeze(-1)
     if squeeze_front:  # after squeeze_back, (1, 1) became (1,): its last dim is the added one
-        out = out.squeeze(-1 if squeeze_back else -2)
+        result = result.squeeze(-1 if squeeze_back else -2)
     if squeeze_front or squeeze_back or na < nb == 3:
         shapes = (1 if squeeze_front else na, 1 if squeeze_back else nb)
-        out = named(out, _MATMUL_NAMES.get(shapes, "UnsafeViewBackward0"))
-    return out
+        result = named(result, _MATMUL_NAMES.get(shapes, "UnsafeViewBackward0"))
+    return write_out(result, out, "matmul")
 
 
 # PyTorch's names for the products whose graph differs from ours: the output of a vector
@@ -238,3 +239,111 @@ def linear(input, weight, bias=None) -> Tensor:
         names = ("ViewBackward0", "SqueezeBackward4" if input._data.ndim == 1 else "UnsafeViewBackward0")
         out = named(out, names[bias is None])
     return out
+
+
+def multi_dot(tensors, *, out=None) -> Tensor:
+    """``torch.linalg.multi_dot``: the product A₁ A₂ ⋯ Aₖ of 2-D tensors (the first may be a
+    row vector, the last a column vector, 1-D), multiplied in the order with the fewest
+    multiplications (the matrix-chain dynamic program, as PyTorch chooses it). Its gradient
+    is that of the matmuls.
+
+    Example:
+        >>> multi_dot([ones(2), ones(2, 3), ones(3)])
+        tensor(6.)
+    """
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        where = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+        if where and t.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D")
+        if not where and t.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+        if t.dtype != tensors[0].dtype:
+            raise RuntimeError(
+                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is {_c_name(tensors[0])} "
+                f"and tensor {i} {_c_name(t)}"
+            )
+    first_vector, last_vector = tensors[0].ndim == 1, tensors[-1].ndim == 1
+    matrices = [t.reshape(1, -1) if first_vector and i == 0 else t for i, t in enumerate(tensors)]
+    if last_vector:
+        matrices[-1] = matrices[-1].reshape(-1, 1)
+    for i in range(len(matrices) - 1):
+        if matrices[i].shape[1] != matrices[i + 1].shape[0]:
+            raise ShapeError(
+                f"multi_dot(): tensors {i} and {i + 1} with shapes {list(tensors[i].shape)} and "
+                f"{list(tensors[i + 1].shape)} cannot be multiplied"
+            )
+    result = _chain_product(matrices, _chain_order([m.shape[0] for m in matrices] + [matrices[-1].shape[1]]))
+    if first_vector and last_vector:
+        result = result.reshape(())
+    elif first_vector or last_vector:
+        result = result.reshape(-1)
+    return write_out(result, out, "mm")  # PyTorch's out= goes to its last mm
+
+
+def _chain_order(sizes: list[int]) -> list[list[int]]:
+    """``split[i][j]``: where the cheapest product of matrices i..j splits (matrix i is
+    sizes[i] x sizes[i + 1]); the classic O(k³) dynamic program over chain lengths."""
+    k = len(sizes) - 1
+    cost = [[0] * k for _ in range(k)]
+    split = [[0] * k for _ in range(k)]
+    for length in range(1, k):
+        for i in range(k - length):
+            j = i + length
+            cost[i][j], split[i][j] = min(
+                (cost[i][s] + cost[s + 1][j] + sizes[i] * sizes[s + 1] * sizes[j + 1], s) for s in range(i, j)
+            )
+    return split
+
+
+def _chain_product(matrices: list, split: list[list[int]]) -> Tensor:
+    """The product of ``matrices`` in the order ``split`` gives (an explicit stack: no recursion)."""
+    results: dict = {}
+    stack = [(0, len(matrices) - 1)]
+    while stack:
+        i, j = stack[-1]
+        if i == j:
+            results[i, j] = matrices[i]
+            stack.pop()
+            continue
+        s = split[i][j]
+        missing = [part for part in ((i, s), (s + 1, j)) if part not in results]
+        if missing:
+            stack.extend(missing)
+            continue
+        results[i, j] = matmul(results[i, s], results[s + 1, j])
+        stack.pop()
+    return results[0, len(matrices) - 1]
+
+
+def _c_name(t: Tensor) -> str:
+    return {"float32": "float", "float64": "double", "int64": "long int"}.get(
+        t._data.dtype.name, str(t.dtype)
+    )
+
+
+def vecdot(x, y, *, dim: int = -1, out=None) -> Tensor:
+    """``torch.linalg.vecdot``: Σ xᵢ yᵢ along ``dim`` (batch dims broadcast); a composition of
+    a product and a sum, whose gradients are theirs (grad_x = grad · y, grad_y = grad · x).
+
+    Example:
+        >>> vecdot(tensor([1.0, 2.0]), tensor([3.0, 4.0]))
+        tensor(11.)
+    """
+    for t in (x, y):
+        if t._data.dtype.kind != "f" or t._data.dtype == np.float16:
+            name = {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(
+                t._data.dtype.name, t._data.dtype.name
+            )
+            raise RuntimeError(
+                f"linalg.vecdot: Expected a floating point or complex tensor as input. Got {name}"
+            )
+    if x.dtype != y.dtype:
+        names = {"float32": "Float", "float64": "Double"}
+        raise RuntimeError(
+            f"linalg.vecdot: Expected x and y to have the same dtype, but found x of type "
+            f"{names[x._data.dtype.name]} and y of type {names[y._data.dtype.name]} instead"
+        )
+    return write_out((x * y).sum(dim), out, "sum")

@@ -12,8 +12,10 @@ import numbers
 
 import numpy as np
 
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.decompositions import check_floating, check_matrix, svdvals
+from neuronlab.ops.decompositions import svdvals
+from neuronlab.ops.linalg_errors import check_floating, check_matrix
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import sign
 from neuronlab.ops.reduction import amax, amin, normalize_dims
@@ -33,6 +35,10 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         >>> vector_norm(tensor([3.0, -4.0]))
         tensor(5.)
     """
+    return write_out(_vector_norm(x, ord, dim, keepdim, dtype), out, "linalg_vector_norm")
+
+
+def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if isinstance(ord, bool) or not isinstance(ord, numbers.Number):
         raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     if dtype is not None:
@@ -40,7 +46,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         x = x.to(dtype)
     check_floating(x, "linalg.vector_norm")
     axes = normalize_dims(x, dim)
-    if x._data.size == 0 and (ord < 0 or ord == INF):
+    if any(x._data.shape[a] == 0 for a in axes) and (ord < 0 or ord == INF):  # an empty slice to reduce
         raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
                            "operation does not have an identity")  # fmt: skip
     if ord < 0 and ord != -INF:
@@ -60,6 +66,13 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
         >>> matrix_norm(tensor([[1.0, 2.0], [3.0, 4.0]]), ord=1)
         tensor(6.)
     """
+    # PyTorch's out= here is a recorded copy (a composite op): it accepts inputs requiring grad.
+    return write_out(
+        _matrix_norm(A, ord, dim, keepdim, dtype), out, "linalg_matrix_norm", differentiable=True
+    )
+
+
+def _matrix_norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if dtype is not None:
         check_floating(A, "linalg.matrix_norm")
         A = A.to(dtype)
@@ -72,7 +85,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dt
     rows, cols = A._dim(dim[0]), A._dim(dim[1])
     if rows == cols:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({dim[0]}, {dim[1]})")
-    if ord == "fro":
+    if ord == "fro" or A.shape[rows] == 0 or A.shape[cols] == 0:  # an empty matrix's norms are all 0
         return p_norm(A, 2, (rows, cols), keepdim)
     kept = tuple(s for i, s in enumerate(A.shape) if i not in (rows, cols))
     shape = tuple(1 if i in (rows, cols) else s for i, s in enumerate(A.shape)) if keepdim else kept
@@ -96,12 +109,20 @@ def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, out=None, dtyp
         >>> norm(tensor([[3.0, 0.0], [0.0, 4.0]]))
         tensor(5.)
     """
+    # PyTorch's out= here is a recorded copy (a composite op): it accepts inputs requiring grad.
+    return write_out(_norm(A, ord, dim, keepdim, dtype), out, "linalg_norm", differentiable=True)
+
+
+def _norm(A: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
     if dim is not None:
         dims = (dim,) if isinstance(dim, int | np.integer) else tuple(dim)
         if len(dims) == 1:
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        if len(dims) == 2 and ord is None:  # PyTorch: the Frobenius norm as a vector norm (its checks first)
+            return vector_norm(A, 2, dims, keepdim, dtype=dtype)
         if len(dims) == 2:
-            return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
+            dims = tuple(A._dim(d) for d in dims)  # out-of-range dims: PyTorch's IndexError first
+            return matrix_norm(A, ord, dims, keepdim, dtype=dtype)
         raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dims)}")
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)

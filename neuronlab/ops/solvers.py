@@ -14,15 +14,10 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, like, masked, where
 from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.out_argument import write_out, write_outs
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.decompositions import (
-    Inverse,
-    check_floating,
-    check_matrix,
-    check_square,
-    eye_like,
-    singular_error,
-)
+from neuronlab.ops.decompositions import Inverse, eye_like
+from neuronlab.ops.linalg_errors import check_floating, check_matrix, check_square, singular_error, type_name
 
 SlogdetResult = namedtuple("linalg_slogdet", ["sign", "logabsdet"])
 LstsqResult = namedtuple("linalg_lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -41,14 +36,15 @@ def inv(A: Tensor, *, out=None) -> Tensor:
                 [0.0000, 0.2500]])
     """
     check_square(A, "linalg.inv")
-    return Inverse.apply(A)
+    return write_out(Inverse.apply(A), out, "linalg_inv_ex")
 
 
 def inv_ex(A: Tensor, *, check_errors: bool = False, out=None) -> InvExResult:
     """``torch.linalg.inv_ex``: ``(inverse, info)``; info is 0 here for every matrix, because a
     singular one raises (PyTorch returns its pivot in ``info`` instead when ``check_errors=False``)."""
     inverse = inv(A)
-    return InvExResult(inverse, Tensor._wrap(np.zeros(A._data.shape[:-2], dtype=np.int32)))
+    info = Tensor._wrap(np.zeros(A._data.shape[:-2], dtype=np.int32))
+    return write_outs(InvExResult(inverse, info), out, "linalg_inv_ex")
 
 
 # -- linear systems --------------------------------------------------------------------------------
@@ -84,21 +80,21 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True, out=None) -> Tensor:
     check_floating(B, "linalg.solve")
     if A.dtype != B.dtype:
         raise RuntimeError(
-            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {_type_name(A)} "
-            f"and B of type {_type_name(B)} instead"
+            f"linalg.solve: Expected A and B to have the same dtype, but found A of type {type_name(A)} "
+            f"and B of type {type_name(B)} instead"
         )
     n = A._data.shape[-1]
     vector = B._data.ndim == 1 or (left and B._data.ndim == A._data.ndim - 1 and B.shape == A.shape[:-1])
     if vector:
         B = B.unsqueeze(-1)
     if not left:  # XA = B  <=>  Aᵀ Xᵀ = Bᵀ
-        return solve(A.mT, B.mT).mT
+        return write_out(solve(A.mT, B.mT).mT, out, "_linalg_solve_ex")
     if B._data.shape[-2] != n:
         k = B._data.shape[-1]
         raise ShapeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B ({n}x{n} and "
                          f"{B._data.shape[-2]}x{k})")  # fmt: skip
     X = Solve.apply(A, B)
-    return X.squeeze(-1) if vector else X
+    return write_out(X.squeeze(-1) if vector else X, out, "_linalg_solve_ex")
 
 
 def solve_ex(
@@ -106,11 +102,73 @@ def solve_ex(
 ) -> SolveExResult:
     """``torch.linalg.solve_ex``: ``(result, info)``; info is 0 (a singular matrix raises)."""
     X = solve(A, B, left=left)
-    return SolveExResult(X, Tensor._wrap(np.zeros(A._data.shape[:-2], dtype=np.int32)))
+    info = Tensor._wrap(np.zeros(A._data.shape[:-2], dtype=np.int32))
+    return write_outs(SolveExResult(X, info), out, "_linalg_solve_ex")
 
 
-def _type_name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double"}.get(t._data.dtype.name, t._data.dtype.name)
+class SolveTriangular(Function):
+    """X = A⁻¹ B for triangular A (only its ``upper`` or lower triangle is read; ``unit``: its
+    diagonal is taken as ones), by substitution, as BLAS's trsm (a zero pivot gives inf/NaN,
+    not an error). grad_B = A⁻ᵀ grad (a triangular solve with the other triangle),
+    grad_A = -grad_B Xᵀ restricted to A's triangle (strictly, when ``unit``)."""
+
+    saves_output = True
+
+    def forward(self, a, b, upper, unit):
+        self.upper, self.unit = upper, unit
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a = np.broadcast_to(a, batch + a.shape[-2:])
+        x = np.array(np.broadcast_to(b, batch + b.shape[-2:]), dtype=np.result_type(a, b))
+        n = a.shape[-1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for i in range(n - 1, -1, -1) if upper else range(n):
+                known = slice(i + 1, n) if upper else slice(0, i)
+                x[..., i, :] -= (a[..., i : i + 1, known] @ x[..., known, :])[..., 0, :]
+                if not unit:
+                    x[..., i, :] /= a[..., i, i, None]
+        return x
+
+    def backward(self, grad, a, b, x):
+        gb = SolveTriangular.call(a.mT, grad, upper=not self.upper, unit=self.unit)
+        if not self.needs_input_grad[0]:
+            return None, gb
+        ones = np.ones((a.shape[-1],) * 2, dtype=data(a).dtype)
+        mask = np.triu(ones, 1 if self.unit else 0) if self.upper else np.tril(ones, -1 if self.unit else 0)
+        return -(gb @ x.mT) * like(mask.astype(data(a).dtype), a), gb
+
+
+def solve_triangular(
+    A: Tensor, B: Tensor, *, upper: bool, left: bool = True, unitriangular: bool = False, out=None
+) -> Tensor:
+    """``torch.linalg.solve_triangular``: X with AX = B (``left=False``: XA = B) for a triangular A,
+    reading only its upper (``upper=True``) or lower triangle; ``unitriangular``: its diagonal is
+    taken as ones. A's and B's batch dims broadcast and their dtypes promote, as in PyTorch.
+
+    Shape: A (*, n, n), B (*, n, k) -> X (*, n, k).
+
+    Example:
+        >>> solve_triangular(tensor([[2.0, 1.0], [0.0, 4.0]]), tensor([[3.0], [4.0]]), upper=True)
+        tensor([[1.],
+                [1.]])
+    """
+    check_square(A, "linalg.solve_triangular", check_dtype=False)
+    if B._data.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
+    for t in (A, B):
+        if t._data.dtype.kind != "f" or t._data.dtype == np.float16:
+            raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{type_name(t)}'")
+    if A.dtype != B.dtype:
+        wide = np.result_type(A._data.dtype, B._data.dtype)
+        A, B = A.to(wide), B.to(wide)
+    if not left:  # XA = B  <=>  Aᵀ Xᵀ = Bᵀ, Aᵀ triangular the other way
+        X = solve_triangular(A.mT, B.mT, upper=not upper, unitriangular=unitriangular).mT
+        return write_out(X, out, "linalg_solve_triangular")
+    n = A._data.shape[-1]
+    if B._data.shape[-2] != n:
+        raise ShapeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation AX = B "
+                         f"({n}x{n} and {B._data.shape[-2]}x{B._data.shape[-1]})")  # fmt: skip
+    X = SolveTriangular.apply(A, B, upper=upper, unit=unitriangular)
+    return write_out(X, out, "linalg_solve_triangular")
 
 
 # -- determinants ----------------------------------------------------------------------------------
@@ -165,19 +223,19 @@ def det(A: Tensor, *, out=None) -> Tensor:
         tensor(-2.0000)
     """
     check_square(A, "linalg.det")
-    return Det.apply(A)
+    return write_out(Det.apply(A), out, "_linalg_det")
 
 
 def slogdet(A: Tensor, *, out=None) -> SlogdetResult:
     """``torch.linalg.slogdet`` (also ``torch.slogdet``): ``(sign, logabsdet)`` with
     det(A) = sign · exp(logabsdet), which does not overflow; sign carries no gradient."""
     check_square(A, "linalg.slogdet")
-    return SlogdetResult(SignOfDet.apply(A), LogAbsDet.apply(A))
+    return write_outs(SlogdetResult(SignOfDet.apply(A), LogAbsDet.apply(A)), out, "_linalg_slogdet")
 
 
 def logdet(input: Tensor) -> Tensor:
     """``torch.logdet``: log det(A), NaN where det(A) < 0 and -inf where it is 0."""
-    check_square(input, "linalg.slogdet")
+    check_square(input, "logdet")
     sign, logabsdet = slogdet(input)
     with np.errstate(divide="ignore", invalid="ignore"):
         return logabsdet + Tensor._wrap(np.log(sign._data))  # log(sign): a constant 0, NaN or -inf
@@ -224,7 +282,7 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, out=None) 
         rtol_value = float(np.finfo(A._data.dtype).eps) * max(m, n) if atol is None else 0.0
     else:
         rtol_value = float(data(rtol))
-    return Pinv.apply(A, atol=atol_value, rtol=rtol_value)
+    return write_out(Pinv.apply(A, atol=atol_value, rtol=rtol_value), out, "linalg_pinv", exact_dtype=False)
 
 
 def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
@@ -258,7 +316,8 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None) -> LstsqResult:
     X = pinv(A, rtol=rcond_value) @ B
     s = np.linalg.svd(A._data, compute_uv=False).astype(dtype)
     batch = A._data.shape[:-2]
-    rank = (s > rcond_value * s.max(axis=-1, keepdims=True)).sum(-1).astype(np.int64)
+    largest = s.max(axis=-1, keepdims=True, initial=0.0)
+    rank = (s > rcond_value * largest).sum(-1).astype(np.int64)
     full_rank = bool(np.all(rank == min(m, n)))
     empty = np.zeros((0,), dtype)
     residuals = empty

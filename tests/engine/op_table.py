@@ -478,6 +478,70 @@ row("linear", lambda m, x, w, b: F(m).linear(x, w, b), ((3,), (2, 3), (2,)), ((4
 row("linear:no_bias", lambda m, x, w: F(m).linear(x, w), ((3,), (2, 3)), ((4, 3), (2, 3)), ((2, 4, 3), (2, 3)), gradgrad=True)
 row("linear:frozen_input", lambda m, x, w, b: F(m).linear(x, w, b), ((4, 3), (2, 3), (2,)), grad=(False, True, True))
 
+# -- torch.linalg: inputs made well-posed inside fn (a + 4I, a aᵀ + I); factors unique only up to
+# sign (U, Vh, eigenvectors, Q) are compared with the sign of their first row (or R's diagonal) fixed.
+def _posed(m, a):
+    return a + 4.0 * m.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _spd(m, a):
+    return a @ a.mT + m.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _svd(m, a):
+    U, S, Vh = m.linalg.svd(a, full_matrices=False)
+    s = m.sign(U[..., :1, :])
+    return S, U * s, Vh * s.mT
+
+
+def _eigh(m, a):
+    L, V = m.linalg.eigh(a + a.mT)
+    return L, V * m.sign(V[..., :1, :])
+
+
+def _qr(m, a):
+    Q, R = m.linalg.qr(a)
+    s = m.sign((R * m.eye(R.shape[-2], R.shape[-1], dtype=a.dtype)).sum(-1))[..., None, :]
+    return Q * s, R * s.mT
+
+
+_SQUARE = [((3, 3),), ((2, 3, 3),)]
+_LA = {"rtol32": 2e-3}
+row("inv", lambda m, a: (m.linalg.inv(_posed(m, a)), m.inverse(_posed(m, a))), *_SQUARE, **_LA)
+row("inv_ex", lambda m, a: m.linalg.inv_ex(_posed(m, a)), *_SQUARE, **_LA)
+row("det", lambda m, a: (m.linalg.det(_posed(m, a)), _posed(m, a).det()), *_SQUARE, **_LA)
+row("slogdet", lambda m, a: m.linalg.slogdet(_posed(m, a)), *_SQUARE, **_LA)
+row("logdet", lambda m, a: m.logdet(_spd(m, a)), *_SQUARE, **_LA)
+row("solve", lambda m, a, b: m.linalg.solve(_posed(m, a), b), ((3, 3), (3, 2)), ((2, 3, 3), (2, 3)), **_LA)
+row("solve_ex", lambda m, a, b: m.linalg.solve_ex(_posed(m, a), b, left=False), ((2, 3, 3), (4, 3)), **_LA)
+row("solve_triangular", lambda m, a, b: m.linalg.solve_triangular(_posed(m, a), b, upper=True), ((3, 3), (3, 2)),
+    ((2, 1, 3, 3), (4, 3, 2)), **_LA)
+row("solve_triangular:lower_unit_right", lambda m, a, b: m.linalg.solve_triangular(a, b, upper=False, left=False,
+    unitriangular=True), ((2, 3, 3), (2, 4, 3)), **_LA)
+row("svd", _svd, ((4, 3),), ((3, 5),), ((2, 3, 3),), **_LA)
+row("svd:old", lambda m, a: m.svd(a)[1], ((4, 3),), **_LA)  # torch.svd: ops.decompositions.svd_old
+row("svdvals", lambda m, a: m.linalg.svdvals(a), ((4, 3),), ((2, 3, 5),), **_LA)
+row("eigh", _eigh, *_SQUARE, **_LA)
+row("eigvalsh", lambda m, a: m.linalg.eigvalsh(a + a.mT, UPLO="U"), *_SQUARE, **_LA)
+# eig, eigvals: raise NotImplementedError (complex results), see test_linalg_edges.py
+row("cholesky", lambda m, a: m.linalg.cholesky(_spd(m, a), upper=True), *_SQUARE, **_LA)
+row("cholesky_ex", lambda m, a: m.linalg.cholesky_ex(_spd(m, a)), *_SQUARE, **_LA)
+row("qr", _qr, ((4, 3),), ((2, 3, 3),), **_LA)
+row("pinv", lambda m, a: (m.linalg.pinv(a), m.pinverse(a)), ((4, 3),), ((2, 3, 5),), **_LA)
+row("lstsq", lambda m, a, b: m.linalg.lstsq(a, b).solution, ((5, 3), (5, 2)), **_LA)
+row("matrix_norm", lambda m, a: [m.linalg.matrix_norm(a, o) for o in ("fro", "nuc", 2, -2)], ((4, 3),), **_LA)
+row("matrix_norm:sums", lambda m, a: [m.linalg.matrix_norm(a, o, dim=(0, 2)) for o in (1, -1, float("inf"))],
+    ((3, 2, 4),), domain=DISTINCT, **_LA)
+row("vector_norm", lambda m, a: (m.linalg.vector_norm(a), m.linalg.vector_norm(a, 3, dim=-1)), *T234, domain=NONZERO)
+row("norm", lambda m, a: (m.linalg.norm(a), m.linalg.norm(a, dim=(0, 1))), *T234, domain=NONZERO, **_LA)
+row("cross", lambda m, a, b: (m.linalg.cross(a, b), m.cross(a, b, dim=1)), ((4, 3), (1, 3)))  # and cross_old
+row("multi_dot", lambda m, a, b, c: m.linalg.multi_dot([a, b, c]), ((3,), (3, 4), (4, 2)), ((2, 3), (3, 5), (5,)))
+row("vecdot", lambda m, a, b: m.linalg.vecdot(a, b, dim=0), ((3, 4), (3, 1)))
+row("matrix_power", lambda m, a: [m.linalg.matrix_power(a, n) for n in (0, 3, 6)] + [a.matrix_power(-2)],
+    ((3, 3),), ((2, 3, 3),), **_LA)
+row("matrix_exp", lambda m, a: (m.linalg.matrix_exp(a), m.matrix_exp(a / 2)), *_SQUARE, **_LA)
+row("matrix_rank", lambda m, a: m.linalg.matrix_rank(a @ a.mT), ((4, 2),), ((2, 3, 3),), grad=False)
+
 # -- losses ----------------------------------------------------------------------------------
 _PAIR = ((4, 3), (4, 3))
 for _reduction in ("mean", "sum", "none"):

@@ -183,6 +183,11 @@ REDUCTIONS = {
     "cumsum": lambda m, x, d, k: x.cumsum(d if d is not None else 0),
     "softmax": lambda m, x, d, k: x.softmax(d if d is not None else -1),
     "sort": lambda m, x, d, k: x.sort(dim=d if d is not None else -1, descending=k, stable=True),
+    "linalg.vector_norm": lambda m, x, d, k: m.linalg.vector_norm(x, dim=d, keepdim=k),
+    "linalg.vector_norm:1": lambda m, x, d, k: m.linalg.vector_norm(x, 1, d, k),
+    "linalg.vector_norm:inf": lambda m, x, d, k: m.linalg.vector_norm(x, float("inf"), d, k),
+    "linalg.vector_norm:0": lambda m, x, d, k: m.linalg.vector_norm(x, 0, d, k),
+    "linalg.norm": lambda m, x, d, k: m.linalg.norm(x, dim=d, keepdim=k),
 }
 
 
@@ -408,6 +413,9 @@ MATMUL = {
     "mv": lambda m, a, b: a.mv(b),
     "dot": lambda m, a, b: m.dot(a, b),
     "outer": lambda m, a, b: m.outer(a, b),
+    "linalg.matmul": lambda m, a, b: m.linalg.matmul(a, b),
+    "linalg.vecdot": lambda m, a, b: m.linalg.vecdot(a, b),
+    "linalg.multi_dot": lambda m, a, b: m.linalg.multi_dot([a, b]),
 }
 
 

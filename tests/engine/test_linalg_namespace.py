@@ -156,6 +156,52 @@ CASES = {
     "cross:dim": (lambda m, a, b: m.linalg.cross(a, b, dim=0), [[("real", (3, 2)), ("real", (3, 1))]]),
     "torch.cross": (lambda m, a, b: m.cross(a, b), [[("real", (2, 3)), ("real", (2, 3))]]),
     "linalg.matmul": (lambda m, a, b: m.linalg.matmul(a, b), [[("real", (2, 3)), ("real", (3, 4))]]),
+    "matrix_power": (lambda m, a: m.linalg.matrix_power(a, 3), one(("wc", SQ), ("wc", B_SQ))),
+    "matrix_power:binary": (lambda m, a: m.linalg.matrix_power(a / 2, 13), one(("wc", B_SQ))),
+    "matrix_power:negative": (lambda m, a: m.linalg.matrix_power(a, -2), one(("wc", B_SQ))),
+    "matrix_power:zero_one_two": (
+        lambda m, a: [m.linalg.matrix_power(a, n) for n in (0, 1, 2)],
+        one(("wc", SQ)),
+    ),
+    "torch.matrix_power": (lambda m, a: m.matrix_power(a, 4), one(("wc", SQ))),
+    "tensor.matrix_power": (lambda m, a: a.matrix_power(-1), one(("wc", SQ))),
+    "matrix_exp": (lambda m, a: m.linalg.matrix_exp(a), one(("real", SQ), ("wc", B_SQ), ("real", (1, 1)))),
+    "matrix_exp:large": (lambda m, a: m.linalg.matrix_exp(3 * a), one(("real", (4, 4)))),
+    "torch.matrix_exp": (lambda m, a: m.matrix_exp(a), one(("real", B_SQ))),
+    "tensor.matrix_exp": (lambda m, a: a.matrix_exp(), one(("real", SQ))),
+    "multi_dot": (
+        lambda m, *t: m.linalg.multi_dot(t),
+        [[("real", (2, 3)), ("real", (3, 6)), ("real", (6, 1)), ("real", (1, 4))]],
+    ),
+    "multi_dot:vectors": (
+        lambda m, *t: m.linalg.multi_dot(t),
+        [[("real", (3,)), ("real", (3, 4)), ("real", (4,))]],
+    ),
+    "multi_dot:first_vector": (lambda m, *t: m.linalg.multi_dot(t), [[("real", (3,)), ("real", (3, 4))]]),
+    "multi_dot:last_vector": (
+        lambda m, *t: m.linalg.multi_dot(t),
+        [[("real", (2, 3)), ("real", (3, 5)), ("real", (5,))]],
+    ),
+    "vecdot": (lambda m, a, b: m.linalg.vecdot(a, b), [[("real", (2, 3, 4)), ("real", (3, 4))]]),
+    "vecdot:dim": (lambda m, a, b: m.linalg.vecdot(a, b, dim=0), [[("real", (3, 2)), ("real", (3, 1))]]),
+    "solve_triangular": (
+        lambda m, a, b: m.linalg.solve_triangular(a, b, upper=True),
+        [[("tri", SQ), ("real", (3, 2))]],
+    ),
+    "solve_triangular:lower_batch": (
+        lambda m, a, b: m.linalg.solve_triangular(a, b, upper=False),
+        [[("tri", (2, 1, 3, 3)), ("real", (4, 3, 2))]],
+    ),
+    "solve_triangular:right": (
+        lambda m, a, b: m.linalg.solve_triangular(a, b, upper=True, left=False),
+        [[("tri", B_SQ), ("real", (2, 4, 3))]],
+    ),
+    "solve_triangular:unit": (
+        lambda m, a, b: m.linalg.solve_triangular(a, b, upper=False, unitriangular=True),
+        [[("tri", SQ), ("real", (3, 2))]],
+    ),
+    "cholesky_ex": (lambda m, a: m.linalg.cholesky_ex(a @ a.mT), one(("wc", SQ), ("wc", B_SQ))),
+    "cholesky_ex:upper": (lambda m, a: m.linalg.cholesky_ex(a @ a.mT, upper=True), one(("wc", B_SQ))),
 }
 
 
@@ -167,6 +213,14 @@ def make_inputs(specs, dtype: str, seed: int = 0) -> list[np.ndarray]:
             arrays.append(well_conditioned(rng, shape, dtype))
         elif kind == "sym":
             arrays.append(symmetric(rng, shape, dtype) / 2)
+        elif kind == "tri":  # the triangle solve_triangular reads: a diagonal of ±[1, 2]
+            a = rng.uniform(-1, 1, shape)
+            diagonal = rng.uniform(1, 2, shape[:-1]) * rng.choice([-1, 1], shape[:-1])
+            arrays.append(
+                (
+                    a + np.vectorize(np.diag, signature="(n)->(n,n)")(diagonal - np.diagonal(a, 0, -2, -1))
+                ).astype(dtype)
+            )
         elif kind == "nonzero":
             arrays.append((rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape)).astype(dtype))
         else:
@@ -228,7 +282,8 @@ def test_gradients_match_finite_differences(case):
 
 
 DOUBLE_BACKWARD = ["inv", "det", "slogdet", "solve", "svd", "svdvals", "eigh", "eigvalsh", "cholesky", "qr", "pinv",
-                   "lstsq", "matrix_norm", "vector_norm"]  # fmt: skip
+                   "lstsq", "matrix_norm", "vector_norm", "matrix_power", "matrix_power:negative", "matrix_exp",
+                   "multi_dot", "vecdot", "solve_triangular", "solve_triangular:right", "cholesky_ex"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", DOUBLE_BACKWARD)
@@ -398,6 +453,32 @@ ERRORS = {
     "norm 1-d fro": lambda m: m.linalg.norm(m.ones(3), ord="fro"),
     "cross length": lambda m: m.linalg.cross(m.ones(3, 4), m.ones(3, 4)),
     "cross ndim": lambda m: m.linalg.cross(m.ones(2, 1, 3), m.ones(4, 3)),
+    "matrix_power float n": lambda m: m.linalg.matrix_power(m.eye(3), 2.0),
+    "matrix_power 1-d": lambda m: m.linalg.matrix_power(m.ones(3), 2),
+    "matrix_power non-square": lambda m: m.linalg.matrix_power(m.ones(2, 3), 0),
+    "matrix_power integer inverse": lambda m: m.linalg.matrix_power(m.ones(2, 2, dtype=m.int64), -1),
+    "matrix_power singular inverse": lambda m: m.linalg.matrix_power(m.zeros(3, 3), -1),
+    "matrix_exp integer": lambda m: m.linalg.matrix_exp(m.ones(2, 2, dtype=m.int64)),
+    "matrix_exp 1-d": lambda m: m.linalg.matrix_exp(m.ones(3)),
+    "matrix_exp non-square": lambda m: m.linalg.matrix_exp(m.ones(2, 3)),
+    "matrix_rank integer": lambda m: m.linalg.matrix_rank(m.ones(2, 2, dtype=m.int64)),
+    "matrix_rank 1-d": lambda m: m.linalg.matrix_rank(m.ones(3)),
+    "multi_dot one": lambda m: m.linalg.multi_dot([m.ones(2, 2)]),
+    "multi_dot none": lambda m: m.linalg.multi_dot([]),
+    "multi_dot dtypes": lambda m: m.linalg.multi_dot([m.ones(2, 2), m.ones(2, 2, dtype=m.float64)]),
+    "multi_dot first 3-d": lambda m: m.linalg.multi_dot([m.ones(2, 2, 2), m.ones(2, 2)]),
+    "multi_dot last 3-d": lambda m: m.linalg.multi_dot([m.ones(2, 2), m.ones(2, 2, 2)]),
+    "multi_dot middle 1-d": lambda m: m.linalg.multi_dot([m.ones(2, 2), m.ones(2), m.ones(2, 2)]),
+    "multi_dot shapes": lambda m: m.linalg.multi_dot([m.ones(3, 3), m.ones(4, 2)]),
+    "vecdot integer": lambda m: m.linalg.vecdot(m.ones(3, dtype=m.int64), m.ones(3, dtype=m.int64)),
+    "vecdot dtypes": lambda m: m.linalg.vecdot(m.ones(3), m.ones(3, dtype=m.float64)),
+    "solve_triangular 1-d B": lambda m: m.linalg.solve_triangular(m.eye(3), m.ones(3), upper=True),
+    "solve_triangular shapes": lambda m: m.linalg.solve_triangular(m.eye(3), m.ones(4, 2), upper=True),
+    "solve_triangular non-square": lambda m: m.linalg.solve_triangular(m.ones(2, 3), m.ones(2, 2), upper=True),
+    "solve_triangular integer": lambda m: m.linalg.solve_triangular(m.eye(3, dtype=m.int64), m.ones(3, 1, dtype=m.int64), upper=True),
+    "cholesky_ex check_errors": lambda m: m.linalg.cholesky_ex(m.tensor([[1.0, 2.0], [2.0, 1.0]]), check_errors=True),
+    "cholesky_ex batch check_errors": lambda m: m.linalg.cholesky_ex(m.stack([m.eye(2), -m.eye(2)]), check_errors=True),
+    "cholesky_ex non-square": lambda m: m.linalg.cholesky_ex(m.ones(2, 3)),
 }  # fmt: skip
 
 
