@@ -14,6 +14,7 @@ import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function
+from neuronlab.engine.row_reduce import row_max, row_sum
 from neuronlab.engine.tensor import Tensor
 
 
@@ -92,8 +93,9 @@ def softmax(x, dim: int, from_forward: np.ndarray | None = None):
         return x.softmax(dim)
     if from_forward is not None:
         return from_forward
-    e = np.exp(x - x.max(axis=dim, keepdims=True))
-    return e / e.sum(axis=dim, keepdims=True)
+    e = np.asarray(np.exp(x - row_max(x, dim, True)))
+    e /= row_sum(e, dim, True)
+    return e
 
 
 def maximum(x, value: float):
@@ -127,6 +129,8 @@ def masked(grad, keep: np.ndarray):
 def sum(x, dims, keepdim: bool = False):
     if isinstance(x, Tensor):
         return x.sum(dims, keepdim=keepdim)
+    if type(dims) is int:  # (softmax's backward: row sums of small arrays, row_reduce.py)
+        return row_sum(x, dims, keepdim)
     return x.sum(axis=dims, keepdims=keepdim)
 
 

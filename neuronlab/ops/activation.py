@@ -12,6 +12,7 @@ from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function
+from neuronlab.engine.row_reduce import row_max, row_sum
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
@@ -151,9 +152,12 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = x - x.max(axis=dim, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=dim, keepdims=True)
+        # Row maxima and sums through row_reduce.py (NumPy's reductions along an axis have a
+        # fixed cost larger than the arithmetic on small arrays), exp and division in place.
+        e = np.asarray(x - row_max(x, dim, True))  # (0-d: NumPy gives a scalar)
+        np.exp(e, out=e)
+        e /= row_sum(e, dim, True)
+        return e
 
     def backward(self, grad, out):
         return (out * (grad - sum_of(grad * out, self.dim, keepdim=True)),)
@@ -166,8 +170,9 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = x - x.max(axis=dim, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        shifted = np.asarray(x - row_max(x, dim, True))  # (see Softmax.forward)
+        shifted -= np.log(row_sum(np.exp(shifted), dim, True))
+        return shifted
 
     def backward(self, grad, out):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)

@@ -12,6 +12,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
+from neuronlab.engine.row_reduce import row_max, row_sum
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -93,11 +94,13 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        shifted = x - x.max(axis=1, keepdims=True)
+        # Row maxima and sums through row_reduce.py (see Softmax.forward).
+        shifted = x - row_max(x, 1, True)
         e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
+        total = row_sum(e, 1, True)
         losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
-        self.probs = e / total
+        e /= total
+        self.probs = e
         if reduction == "none":
             return losses
         out = losses.sum()
