@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["row_max", "row_sum"]
+__all__ = ["row_max", "row_starts", "row_sum"]
 
 SMALL = 2**16  # elements: above this a reduction's fixed cost is lost in its arithmetic
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -51,7 +51,13 @@ def _ones(n: int, dtype) -> np.ndarray:
     return ones
 
 
-def _row_starts(rows: int, n: int) -> np.ndarray:
+def row_starts(rows: int, n: int) -> np.ndarray:
+    """``np.arange(0, rows * n, n)``, read-only and kept: the flat index of each row's first
+    element in a C-contiguous (rows, n) array, so that ``x.ravel().take(starts + index)`` is
+    ``x[np.arange(rows), index]`` without building the row numbers or a fancy index."""
+    starts = _ROW_STARTS.get((rows, n))
+    if starts is not None:
+        return starts
     if len(_ROW_STARTS) > 256:
         _ROW_STARTS.clear()
     starts = _ROW_STARTS[rows, n] = np.arange(0, rows * n, n)
@@ -82,6 +88,6 @@ def row_max(x: np.ndarray, axis, keepdims: bool = False, index: np.ndarray | Non
     rows = index.size
     starts = _ROW_STARTS.get((rows, n))
     if starts is None:
-        starts = _row_starts(rows, n)
+        starts = row_starts(rows, n)
     values = x.ravel().take(index.ravel() + starts)
     return values.reshape(index.shape if keepdims else index.shape[:-1])

@@ -12,7 +12,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
-from neuronlab.engine.row_reduce import row_max, row_sum
+from neuronlab.engine.row_reduce import row_max, row_starts, row_sum
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -98,7 +98,10 @@ class CrossEntropyIndices(Function):
         shifted = x - row_max(x, 1, True)
         e = np.exp(shifted)
         total = row_sum(e, 1, True)
-        losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
+        # Each row's target entry taken at its flat index (a fancy index x[rows, target] costs
+        # more); the backward puts its 1s at the same places.
+        self.flat = row_starts(*x.shape) + target
+        losses = np.log(total[:, 0]) - shifted.ravel().take(self.flat)
         e /= total
         self.probs = e
         if reduction == "none":
@@ -109,7 +112,7 @@ class CrossEntropyIndices(Function):
     def backward(self, grad, x):
         n = self.target.shape[0]
         onehot = np.zeros(x.shape, dtype=data(x).dtype)
-        onehot[np.arange(n), self.target] = 1
+        onehot.put(self.flat, 1)
         d = softmax(x, 1, from_forward=self.probs) - onehot
         if self.reduction == "none":
             return (d * grad.reshape(n, 1),)

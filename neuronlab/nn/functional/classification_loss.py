@@ -163,8 +163,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index: i
     if target._data.dtype.kind == "f":
         return _cross_entropy_probabilities(input, target, weight, reduction, label_smoothing)
     labels = check_class_target(input, target, ignore_index, "cross_entropy")
-    fused = (input.ndim == 2 and weight is None and label_smoothing == 0.0
-             and not (labels == ignore_index).any())  # fmt: skip
+    fused = (input._data.ndim == 2 and weight is None and label_smoothing == 0.0
+             and ignore_index not in labels)  # fmt: skip
     if fused:
         return CrossEntropyIndices.apply(input, target=labels, reduction=reduction)
     logp = log_softmax(input, 1 if input.ndim > 1 else 0)
