@@ -10,6 +10,8 @@ when grad mode is on), anything else to NumPy.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from neuronlab.engine import dtypes
@@ -119,9 +121,11 @@ def masked(grad, keep: np.ndarray):
     in PyTorch."""
     if isinstance(grad, Tensor):
         return grad.where(Tensor._wrap(keep), 0.0)
-    if np.isfinite(grad).all():
-        # Fast path (measured ~15x faster than np.where here): with finite values,
-        # multiplying by the 0/1 mask gives the same exact zeros.
+    # Fast path (measured ~15x faster than np.where here): with finite values, multiplying by
+    # the 0/1 mask gives the same exact zeros. All are finite if Σ grad² is (an inf or NaN
+    # makes it inf or NaN; an overflow only sends finite values to np.where): a BLAS dot
+    # product, 0.5 µs on 32×16 against 1.5 µs for np.isfinite(grad).all().
+    if math.isfinite(np.vdot(grad, grad)):
         return np.multiply(grad, keep, dtype=grad.dtype)
     return np.where(keep, grad, grad.dtype.type(0))
 
