@@ -325,18 +325,14 @@ class _Walk:
         if type(grad) is not np.ndarray:  # NumPy returns scalars from 0-d arithmetic
             grad = np.asarray(grad)
         inputs = fn.inputs
-        saved = []
         if fn.saves_inputs:
             for t, version in zip(inputs, fn.versions):
                 if t._version[0] != version:
                     check_versions(fn)  # raises, naming the input
-            saved = list(map(_values, inputs))
-        if fn.saves_output:
-            counter, version = fn.output_version
-            if counter[0] != version:
-                check_versions(fn)  # raises
-            saved.append(fn.saved_output)
-        in_grads = (fn.backward_arrays or fn.backward)(grad, *saved)
+        if fn.saves_output and fn.output_version[0][0] != fn.output_version[1]:
+            check_versions(fn)  # raises
+        in_grads = input_grads(fn, grad, False)
+        shared = len(in_grads) > 1  # whether one array may have been sent to two inputs
         for parent, t, g in zip(fn.parents, inputs, in_grads):
             if parent is None:  # no gradient needed: whatever the op sent is dropped
                 continue
@@ -359,11 +355,11 @@ class _Walk:
                 if deps[parent] == 0:
                     ready.append(parent)
             elif parent._hooks:
-                self._deliver_leaf(parent, g, copy=g is grad or _sent_twice(g, in_grads))
+                self._deliver_leaf(parent, g, copy=g is grad or shared and _sent_twice(g, in_grads))
             elif parent._requires_grad:
                 # A gradient passed straight through (or sent to two inputs) is shared with
                 # other nodes: the leaf gets its own copy (_store_grad copies views too).
-                self._store_grad(parent, g, g is grad or _sent_twice(g, in_grads))
+                self._store_grad(parent, g, g is grad or shared and _sent_twice(g, in_grads))
 
     def _run_node(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
         """Run one node's backward and send each result to the node (or leaf) it belongs to;

@@ -12,7 +12,7 @@ from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function
-from neuronlab.engine.row_reduce import row_max, row_sum
+from neuronlab.engine.row_reduce import exp_rows
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
@@ -152,11 +152,11 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        # Row maxima and sums through row_reduce.py (NumPy's reductions along an axis have a
-        # fixed cost larger than the arithmetic on small arrays), exp and division in place.
-        e = np.asarray(x - row_max(x, dim, True))  # (0-d: NumPy gives a scalar)
-        np.exp(e, out=e)
-        e /= row_sum(e, dim, True)
+        # e^(x - c) and its row sums from row_reduce.exp_rows (the row maximum subtracted only
+        # where it matters; NumPy's reductions along an axis cost more than the arithmetic on
+        # small arrays), the division in place.
+        _, e, total = exp_rows(x, dim)
+        e /= total
         return e
 
     def backward(self, grad, out):
@@ -170,9 +170,8 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = np.asarray(x - row_max(x, dim, True))  # (see Softmax.forward)
-        shifted -= np.log(row_sum(np.exp(shifted), dim, True))
-        return shifted
+        shifted, _, total = exp_rows(x, dim)  # (see Softmax.forward)
+        return shifted - np.log(total)
 
     def backward(self, grad, out):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)

@@ -12,7 +12,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
-from neuronlab.engine.row_reduce import row_max, row_starts, row_sum
+from neuronlab.engine.row_reduce import exp_rows, row_starts
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -94,10 +94,8 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        # Row maxima and sums through row_reduce.py (see Softmax.forward).
-        shifted = x - row_max(x, 1, True)
-        e = np.exp(shifted)
-        total = row_sum(e, 1, True)
+        # e^(x - c) and its row sums from row_reduce.exp_rows (see Softmax.forward).
+        shifted, e, total = exp_rows(x, 1)
         # Each row's target entry taken at its flat index (a fancy index x[rows, target] costs
         # more); the backward puts its 1s at the same places.
         self.flat = row_starts(*x.shape) + target
