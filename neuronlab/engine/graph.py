@@ -296,7 +296,18 @@ class _Walk:
         """``run`` for one root node, in array mode, accumulating into the leaves: the walk
         of every ``loss.backward()``. A node with hooks, a retained gradient or a freed graph
         takes the general ``_run_node``; every other one ``_run_node_arrays``."""
-        deps = consumer_counts((root,))
+        # consumer_counts for one root, which no node consumes (the graph has no cycles), so
+        # that a node is new exactly when it has no count yet.
+        deps: dict[Function, int] = {}
+        stack = [root]
+        while stack:
+            for parent in stack.pop().parents:
+                if isinstance(parent, Function):
+                    if parent in deps:
+                        deps[parent] += 1
+                    else:
+                        deps[parent] = 1
+                        stack.append(parent)
         grads = {root: grad}
         del grad  # (no array outlives its node: conv's cached blocks are reused only when free)
         ready = [root]

@@ -69,12 +69,17 @@ def row_sum(x: np.ndarray, axis, keepdims: bool = False) -> np.ndarray:
     """``x.sum(axis=axis, keepdims=keepdims)`` (see the module docstring)."""
     if not _fast(x, axis):
         return x.sum(axis=axis, keepdims=keepdims)
+    total = _dot_ones(x)
+    return total[..., None] if keepdims else total
+
+
+def _dot_ones(x: np.ndarray) -> np.ndarray:
+    """The sums along the last axis of an array that ``_fast`` accepts."""
     n = x.shape[-1]
     ones = _ONES.get((n, x.dtype))
     if ones is None:
         ones = _ones(n, x.dtype)
-    total = x.dot(ones)
-    return total[..., None] if keepdims else total
+    return x.dot(ones)
 
 
 def row_max(x: np.ndarray, axis, keepdims: bool = False, index: np.ndarray | None = None) -> np.ndarray:
@@ -115,7 +120,7 @@ def exp_rows(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     if _fast(x, axis) and x.item(x.argmax()) < UNSHIFTED_MAX:
         e = np.exp(x)
-        s = row_sum(e, axis, True)
+        s = _dot_ones(e)[..., None]
         if s.item(s.argmin()) >= 1.0:
             return x, e, s
     z = np.asarray(x - row_max(x, axis, True))  # (0-d: NumPy gives a scalar)
