@@ -99,26 +99,29 @@ def row_max(x: np.ndarray, axis, keepdims: bool = False, index: np.ndarray | Non
 
 
 # Largest entry for which e^x is taken unshifted: e^16 ≈ 8.9e6, so no sum of SMALL such terms
-# overflows, and a log-sum-exp below 16 + log(SMALL) keeps log-softmax's absolute rounding
-# error at the size the shifted form has for inputs spread over 16.
+# overflows.
 UNSHIFTED_MAX = 16.0
 
 
-def exp_rows(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def exp_rows(x: np.ndarray, axis, unshifted_ok: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(z, e, s)`` with z = x - c for a per-row constant c, e = e^z and s = Σ e along
-    ``axis`` (kept): what softmax, log-softmax and cross-entropy start from
-    (softmax = e / s, log-softmax = z - log s).
+    ``axis`` (kept): what softmax (e / s), log-softmax (z - log s) and cross-entropy start from.
 
-    The textbook shift c = the row maximum keeps e^z from overflowing, but on a small array
-    the maximum and the broadcast subtraction cost about half of softmax's forward (3.4 of
-    ~6 µs on 32×16). c = 0 gives the same probabilities, to rounding, whenever nothing can
-    overflow or underflow: every entry below ``UNSHIFTED_MAX`` and every row sum at least 1
-    (then no probability that is a normal float comes from an underflowed e^x). The two
-    checks read the entry at ``argmax``/``argmin`` (0.4 µs; a ``max()`` reduction is 1 µs),
-    which is NaN if any is, so that NaN, like ∞ or a failed check, takes the usual path:
-    the row maximum subtracted. ``z`` may be ``x`` itself: do not write into it.
+    c is the row maximum, which keeps e^z from overflowing. With ``unshifted_ok`` (softmax
+    only) c = 0 where that is safe: the maximum and the broadcast subtraction cost about half
+    of softmax's forward on a small array (3.4 of ~6 µs on 32×16), and e / s is the same for
+    any shift, as long as nothing overflows or underflows: every entry below
+    ``UNSHIFTED_MAX`` and every row sum at least 1 (then no probability that is a normal
+    float comes from an underflowed e^x). The two checks read the entry at ``argmax`` /
+    ``argmin`` (0.4 µs; a ``max()`` reduction is 1 µs), which is NaN if any is, so that NaN,
+    like ∞ or a failed check, takes the shifted path. Measured on 20,000 rows of 10 logits
+    (σ = 4) against float64: largest relative error of a probability 4e-7 unshifted, 1.2e-6
+    shifted. Not for log-softmax or cross-entropy: z - log s of a confident row is a
+    difference of two nearly equal numbers unless z's largest entry is exactly 0, and the
+    unshifted form lost all relative precision of such near-zero log-probabilities (largest
+    relative error 1.0, against 0.04 shifted). ``z`` may be ``x`` itself: do not write into it.
     """
-    if _fast(x, axis) and x.item(x.argmax()) < UNSHIFTED_MAX:
+    if unshifted_ok and _fast(x, axis) and x.item(x.argmax()) < UNSHIFTED_MAX:
         e = np.exp(x)
         s = _dot_ones(e)[..., None]
         if s.item(s.argmin()) >= 1.0:

@@ -155,7 +155,7 @@ class Softmax(Function):
         # e^(x - c) and its row sums from row_reduce.exp_rows (the row maximum subtracted only
         # where it matters; NumPy's reductions along an axis cost more than the arithmetic on
         # small arrays), the division in place.
-        _, e, total = exp_rows(x, dim)
+        _, e, total = exp_rows(x, dim, unshifted_ok=True)
         e /= total
         return e
 
@@ -170,7 +170,9 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted, _, total = exp_rows(x, dim)  # (see Softmax.forward)
+        # Always shifted by the row maximum (exp_rows says why), which stays exact in the
+        # subtraction below; the row maxima and sums as in Softmax.forward.
+        shifted, _, total = exp_rows(x, dim)
         return shifted - np.log(total)
 
     def backward(self, grad, out):

@@ -94,7 +94,7 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        # e^(x - c) and its row sums from row_reduce.exp_rows (see Softmax.forward).
+        # e^(x - max) and its row sums from row_reduce.exp_rows (always shifted: see there).
         shifted, e, total = exp_rows(x, 1)
         # Each row's target entry taken at its flat index (a fancy index x[rows, target] costs
         # more); the backward puts its 1s at the same places.

@@ -61,8 +61,9 @@ def rows(kind: str) -> np.ndarray:
 @pytest.mark.parametrize("kind", ["small", "large", "far negative", "mixed scales"])
 def test_exp_rows_takes_the_shift_only_where_needed(kind):
     x = rows(kind)
-    z, e, s = exp_rows(x, 1)
+    z, e, s = exp_rows(x, 1, unshifted_ok=True)
     assert (z is x) == (kind == "small")  # only the small rows skip the subtraction
+    assert exp_rows(x, 1)[0] is not x  # without unshifted_ok: always shifted
     np.testing.assert_allclose(e / s, torch.softmax(torch.from_numpy(x), 1).numpy(), rtol=1e-5, atol=1e-30)
 
 
@@ -98,3 +99,23 @@ def test_unshifted_limit_keeps_sums_finite():
     x = np.full((1, n), row_reduce.UNSHIFTED_MAX - 1e-3, np.float32)
     _, e, s = exp_rows(x, 1)
     assert np.isfinite(s).all() and np.isfinite(e / s).all()
+
+
+def test_log_softmax_keeps_the_precision_of_confident_rows():
+    """A confident row's largest log-probability is a tiny negative number, -log(1 + δ): with
+    the row maximum subtracted (exactly) it is within an ulp of 1 of the true value, as
+    PyTorch's is; an unshifted x - log Σ e^x would lose it to cancellation (about ulp(12)
+    here). Checked against float64, in log_softmax and in cross_entropy's losses."""
+    x = RNG.uniform(-3, 3, (16, 10)).astype(np.float32)
+    target = np.argmax(x, axis=1)
+    x[np.arange(16), target] = 12.0
+    top = (np.arange(16), target)
+    exact = torch.log_softmax(torch.from_numpy(x.astype(np.float64)), 1).numpy()
+    assert np.all(np.abs(exact[top]) < 1e-3)
+    tolerance = 2 * np.spacing(np.float32(1))  # PyTorch's own float32 error here is ~1 ulp of 1
+    got = neuronlab.log_softmax(neuronlab.from_numpy(x), 1).numpy()
+    np.testing.assert_allclose(got[top], exact[top], rtol=0, atol=tolerance)
+    losses = neuronlab.nn.functional.cross_entropy(
+        neuronlab.from_numpy(x), neuronlab.from_numpy(target), reduction="none"
+    )
+    np.testing.assert_allclose(losses.numpy(), -exact[top], rtol=0, atol=tolerance)
