@@ -173,7 +173,8 @@ class LogSoftmax(Function):
         # Always shifted by the row maximum (exp_rows says why), which stays exact in the
         # subtraction below; the row maxima and sums as in Softmax.forward.
         shifted, _, total = exp_rows(x, dim)
-        return shifted - np.log(total)
+        shifted -= np.log(total)  # (a new array: shifted, it is never x itself)
+        return shifted
 
     def backward(self, grad, out):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)
