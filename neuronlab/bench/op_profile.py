@@ -50,15 +50,22 @@ KINDS = {
         ("neuronlab/engine/tensor.py", "backward"), ("neuronlab/autograd/__init__.py", "backward"),
         ("neuronlab/autograd/__init__.py", "_as_list"), ("neuronlab/engine/graph.py", "run_backward"),
         ("neuronlab/engine/graph.py", "_seed_gradients"), ("neuronlab/engine/graph.py", "__init__"),
-        ("other Python", "_handle_fromlist")],
+        ("neuronlab/engine/graph.py", "backward"), ("neuronlab/engine/graph.py", "_backward_arrays"),
+        ("neuronlab/engine/graph.py", "_seed_array"), ("other Python", "_handle_fromlist")],
     "backward walk (ordering, per-node dispatch, shape/dtype checks)": [
-        ("neuronlab/engine/graph.py", "run"), ("neuronlab/engine/graph.py", "_run_node_numpy"),
-        ("neuronlab/engine/graph.py", "_count_dependencies"), ("neuronlab/engine/graph.py", "<listcomp>"),
-        ("neuronlab/engine/graph.py", "_sent_twice")],
-    "saved-value version checks": [("neuronlab/engine/graph.py", "_check_versions")],
+        ("neuronlab/engine/graph.py", "run"), ("neuronlab/engine/graph.py", "_run_node"),
+        ("neuronlab/engine/graph.py", "run_arrays"), ("neuronlab/engine/graph.py", "_run_node_arrays"),
+        ("neuronlab/engine/graph.py", "input_grads"), ("neuronlab/engine/graph.py", "consumer_counts"),
+        ("neuronlab/engine/graph.py", "<listcomp>"), ("neuronlab/engine/graph.py", "_sent_twice"),
+        ("neuronlab/engine/graph.py", "_consumed")],
+    "saved-value version checks": [("neuronlab/engine/graph.py", "check_versions")],
+    "row reductions (row_reduce.py: row sums/maxima, exp_rows)": [
+        ("neuronlab/engine/row_reduce.py", "row_sum"), ("neuronlab/engine/row_reduce.py", "row_max"),
+        ("neuronlab/engine/row_reduce.py", "exp_rows"), ("neuronlab/engine/row_reduce.py", "_dot_ones"),
+        ("neuronlab/engine/row_reduce.py", "_fast")],
     "gradient accumulation into leaves": [("neuronlab/engine/graph.py", "_deliver_leaf"),
                                           ("neuronlab/engine/graph.py", "_store_grad")],
-    "broadcast reduction (sum_to_array)": [("neuronlab/engine/function.py", "sum_to_array")],
+    "broadcast reduction (sum_to_array)": [("neuronlab/engine/array_or_tensor.py", "sum_to_array")],
 }  # fmt: skip
 
 

@@ -10,10 +10,13 @@ when grad mode is on), anything else to NumPy.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function
+from neuronlab.engine.row_reduce import row_max, row_sum
 from neuronlab.engine.tensor import Tensor
 
 
@@ -92,8 +95,9 @@ def softmax(x, dim: int, from_forward: np.ndarray | None = None):
         return x.softmax(dim)
     if from_forward is not None:
         return from_forward
-    e = np.exp(x - x.max(axis=dim, keepdims=True))
-    return e / e.sum(axis=dim, keepdims=True)
+    e = np.asarray(np.exp(x - row_max(x, dim, True)))
+    e /= row_sum(e, dim, True)
+    return e
 
 
 def maximum(x, value: float):
@@ -117,9 +121,11 @@ def masked(grad, keep: np.ndarray):
     in PyTorch."""
     if isinstance(grad, Tensor):
         return grad.where(Tensor._wrap(keep), 0.0)
-    if np.isfinite(grad).all():
-        # Fast path (measured ~15x faster than np.where here): with finite values,
-        # multiplying by the 0/1 mask gives the same exact zeros.
+    # Fast path (measured ~15x faster than np.where here): with finite values, multiplying by
+    # the 0/1 mask gives the same exact zeros. All are finite if Σ grad² is (an inf or NaN
+    # makes it inf or NaN; an overflow only sends finite values to np.where): a BLAS dot
+    # product, 0.5 µs on 32×16 against 1.5 µs for np.isfinite(grad).all().
+    if math.isfinite(np.vdot(grad, grad)):
         return np.multiply(grad, keep, dtype=grad.dtype)
     return np.where(keep, grad, grad.dtype.type(0))
 
@@ -127,6 +133,8 @@ def masked(grad, keep: np.ndarray):
 def sum(x, dims, keepdim: bool = False):
     if isinstance(x, Tensor):
         return x.sum(dims, keepdim=keepdim)
+    if type(dims) is int:  # (softmax's backward: row sums of small arrays, row_reduce.py)
+        return row_sum(x, dims, keepdim)
     return x.sum(axis=dims, keepdims=keepdim)
 
 

@@ -85,7 +85,10 @@ class Function:
         requires grad and grad mode is on. Returns the output ``Tensor``."""
         fn = object.__new__(cls)
         try:
-            out = fn.forward(*[t._data for t in inputs], **params)
+            if len(inputs) == 1:  # (most ops: no list to build)
+                out = fn.forward(inputs[0]._data, **params)
+            else:
+                out = fn.forward(*[t._data for t in inputs], **params)
         except ValueError as error:
             if "broadcast" in str(error):
                 raise broadcast_error(fn.name(), inputs) from None
@@ -189,7 +192,9 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
     # Plain loops: this runs once per recorded op, and generator expressions cost more here.
     parents = []
     needs = []
+    versions = []
     for t in inputs:
+        versions.append(t._version[0])
         if t._requires_grad:
             node = t.grad_fn
             parents.append(t if node is None else node)
@@ -200,7 +205,7 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
     fn.parents = parents
     fn.needs_input_grad = needs
     if fn.saves_inputs:
-        fn.versions = [t._version[0] for t in inputs]
+        fn.versions = versions
     result = Tensor._wrap(out, True, fn)
     if fn.view:
         _share_version(result, inputs[0])

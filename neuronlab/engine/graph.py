@@ -31,7 +31,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         retain_graph = create_graph
     if inputs is None and isinstance(tensors, Tensor):
         # loss.backward(): no lists to build (the common call, once per training step).
-        run_backward([tensors], [grad_tensors], retain_graph, create_graph)
+        if create_graph or tensors.grad_fn is None:
+            run_backward([tensors], [grad_tensors], retain_graph, create_graph)
+        else:
+            _backward_arrays(tensors, grad_tensors, retain_graph)
         return
     outputs = _as_list(tensors)
     grads = _as_list(grad_tensors) or [None] * len(outputs)
@@ -163,31 +166,52 @@ def topological_order(roots) -> list[Function]:
 def _seed_gradients(outputs, grad_outputs) -> list[tuple[Tensor, Tensor]]:
     roots = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs, strict=True)):
-        if not out._requires_grad:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn "
-                "(create it with requires_grad=True, or do not call backward on it)"
-            )
-        if g is None:
-            if out._data.size != 1:
-                raise RuntimeError(
-                    f"grad can be implicitly created only for scalar outputs; this output has "
-                    f"shape {tuple(out.shape)}: pass gradient= (a tensor of that shape) or "
-                    "reduce it first (e.g. .sum() or .mean())"
-                )
-            # The implicit 1 of a scalar loss: np.array is C code, np.ones_like Python
-            # (0.2 against 1.2 µs, once per backward()).
-            g = Tensor._wrap(np.array(1, dtype=out._data.dtype).reshape(out._data.shape))
-        else:
-            if not isinstance(g, Tensor):
-                g = Tensor._wrap(np.asarray(g, dtype=out._data.dtype))
-            if g._data.shape != out._data.shape:
-                raise RuntimeError(
-                    f"backward(): gradient has shape {tuple(g.shape)} but the output has shape "
-                    f"{tuple(out.shape)}; they must be equal"
-                )
-        roots.append((out, g))
+        seed = _seed_array(out, g, i)
+        # A Tensor given as the gradient is kept: under create_graph gradients flow to it too.
+        roots.append((out, g if isinstance(g, Tensor) else Tensor._wrap(seed)))
     return roots
+
+
+def _seed_array(out: Tensor, g, i: int = 0) -> np.ndarray:
+    """The gradient that starts the walk at ``out`` (element ``i`` of the outputs), as an
+    array: ``g``'s values, or the implicit 1 of a scalar; refuses what cannot start one."""
+    data = out._data
+    if not out._requires_grad:
+        raise RuntimeError(
+            f"element {i} of tensors does not require grad and does not have a grad_fn "
+            "(create it with requires_grad=True, or do not call backward on it)"
+        )
+    if g is None:
+        if data.size != 1:
+            raise RuntimeError(
+                f"grad can be implicitly created only for scalar outputs; this output has "
+                f"shape {tuple(out.shape)}: pass gradient= (a tensor of that shape) or "
+                "reduce it first (e.g. .sum() or .mean())"
+            )
+        # The implicit 1 of a scalar loss: np.array is C code, np.ones_like Python
+        # (0.2 against 1.2 µs, once per backward()).
+        return np.array(1, dtype=data.dtype).reshape(data.shape)
+    g = g._data if isinstance(g, Tensor) else np.asarray(g, dtype=data.dtype)
+    if g.shape != data.shape:
+        raise RuntimeError(
+            f"backward(): gradient has shape {tuple(g.shape)} but the output has shape "
+            f"{tuple(data.shape)}; they must be equal"
+        )
+    return g
+
+
+def _backward_arrays(out: Tensor, gradient, retain_graph: bool) -> None:
+    """``loss.backward()`` without ``create_graph`` or ``inputs``: the common call, once per
+    training step. The same walk as ``run_backward``'s, entered without building its lists
+    and Tensors (see docs/performance.md)."""
+    seed = _seed_array(out, gradient)
+    walk = _Walk(retain_graph, False, None)
+    previous = STATE.enabled
+    STATE.enabled = False
+    try:
+        walk.run_arrays(out.grad_fn, seed)
+    finally:
+        STATE.enabled = previous
 
 
 _values = attrgetter("_data")
@@ -267,6 +291,86 @@ class _Walk:
                         _consumed(parent, deps, ready)
             if not self.retain_graph:
                 fn.release()
+
+    def run_arrays(self, root: Function, grad: np.ndarray) -> None:
+        """``run`` for one root node, in array mode, accumulating into the leaves: the walk
+        of every ``loss.backward()``. A node with hooks, a retained gradient or a freed graph
+        takes the general ``_run_node``; every other one ``_run_node_arrays``."""
+        # consumer_counts for one root, which no node consumes (the graph has no cycles), so
+        # that a node is new exactly when it has no count yet.
+        deps: dict[Function, int] = {}
+        stack = [root]
+        while stack:
+            for parent in stack.pop().parents:
+                if isinstance(parent, Function):
+                    if parent in deps:
+                        deps[parent] += 1
+                    else:
+                        deps[parent] = 1
+                        stack.append(parent)
+        grads = {root: grad}
+        del grad  # (no array outlives its node: conv's cached blocks are reused only when free)
+        ready = [root]
+        release = not self.retain_graph
+        while ready:
+            fn = ready.pop()
+            grad = grads.pop(fn, None)
+            extra = fn.__dict__
+            if grad is None:  # every gradient sent here was None: nothing to run
+                for parent in fn.parents:
+                    if isinstance(parent, Function):
+                        _consumed(parent, deps, ready)
+            elif "hooks" in extra or "retained" in extra or "freed" in extra:
+                self._run_node(fn, grad, grads, deps, ready)
+            else:
+                self._run_node_arrays(fn, grad, grads, deps, ready)
+            grad = None
+            if release:
+                extra.clear()  # (Function.release, inline)
+                fn.freed = True
+                fn.parents = ()
+
+    def _run_node_arrays(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
+        """``_run_node`` for a node without hooks in array mode (the steps written out: this
+        runs for every node of every training step)."""
+        if type(grad) is not np.ndarray:  # NumPy returns scalars from 0-d arithmetic
+            grad = np.asarray(grad)
+        inputs = fn.inputs
+        if fn.saves_inputs:
+            for t, version in zip(inputs, fn.versions):
+                if t._version[0] != version:
+                    check_versions(fn)  # raises, naming the input
+        if fn.saves_output and fn.output_version[0][0] != fn.output_version[1]:
+            check_versions(fn)  # raises
+        in_grads = input_grads(fn, grad, False)
+        shared = len(in_grads) > 1  # whether one array may have been sent to two inputs
+        for parent, t, g in zip(fn.parents, inputs, in_grads):
+            if parent is None:  # no gradient needed: whatever the op sent is dropped
+                continue
+            node = isinstance(parent, Function)
+            if g is None:
+                if node:
+                    _consumed(parent, deps, ready)
+                continue
+            data = t._data
+            if type(g) is not np.ndarray:
+                g = np.asarray(g)
+            if g.shape != data.shape:
+                g = sum_to_array(g, data.shape)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
+            if node:
+                previous = grads.get(parent)
+                grads[parent] = g if previous is None else previous + g  # never in place
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+            elif parent._hooks:
+                self._deliver_leaf(parent, g, copy=g is grad or shared and _sent_twice(g, in_grads))
+            elif parent._requires_grad:
+                # A gradient passed straight through (or sent to two inputs) is shared with
+                # other nodes: the leaf gets its own copy (_store_grad copies views too).
+                self._store_grad(parent, g, g is grad or shared and _sent_twice(g, in_grads))
 
     def _run_node(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
         """Run one node's backward and send each result to the node (or leaf) it belongs to;

@@ -12,6 +12,7 @@ from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, named
+from neuronlab.engine.row_reduce import exp_rows
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only
@@ -161,9 +162,12 @@ class Softmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = x - x.max(axis=dim, keepdims=True)
-        e = np.exp(shifted)
-        return e / e.sum(axis=dim, keepdims=True)
+        # e^(x - c) and its row sums from row_reduce.exp_rows (the row maximum subtracted only
+        # where it matters; NumPy's reductions along an axis cost more than the arithmetic on
+        # small arrays), the division in place.
+        _, e, total = exp_rows(x, dim, unshifted_ok=True)
+        e /= total
+        return e
 
     def backward(self, grad, out):
         return (out * (grad - sum_of(grad * out, self.dim, keepdim=True)),)
@@ -177,8 +181,11 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        shifted = x - x.max(axis=dim, keepdims=True)
-        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        # Always shifted by the row maximum (exp_rows says why), which stays exact in the
+        # subtraction below; the row maxima and sums as in Softmax.forward.
+        shifted, _, total = exp_rows(x, dim)
+        shifted -= np.log(total)  # (a new array: shifted, it is never x itself)
+        return shifted
 
     def backward(self, grad, out):
         return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)

@@ -12,6 +12,7 @@ import numpy as np
 
 from neuronlab.engine.array_or_tensor import data, log, log1p, maximum, sigmoid, softmax
 from neuronlab.engine.function import Function
+from neuronlab.engine.row_reduce import exp_rows, row_starts, row_sum
 
 __all__ = ["BCEWithLogits", "BinaryCrossEntropy", "CrossEntropyIndices", "MSE"]
 
@@ -101,20 +102,23 @@ class CrossEntropyIndices(Function):
 
     def forward(self, x, target, reduction):
         self.target, self.reduction = target, reduction
-        shifted = x - x.max(axis=1, keepdims=True)
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        losses = np.log(total[:, 0]) - shifted[np.arange(x.shape[0]), target]
-        self.probs = e / total
+        # e^(x - max) and its row sums from row_reduce.exp_rows (always shifted: see there).
+        shifted, e, total = exp_rows(x, 1)
+        # Each row's target entry taken at its flat index (a fancy index x[rows, target] costs
+        # more); the backward puts its 1s at the same places.
+        self.flat = row_starts(*x.shape) + target
+        losses = np.log(total[:, 0]) - shifted.ravel().take(self.flat)
+        e /= total
+        self.probs = e
         if reduction == "none":
             return losses
-        out = losses.sum()
+        out = row_sum(losses, 0)  # (a dot product with ones: losses.sum() is Python code in NumPy)
         return out / x.shape[0] if reduction == "mean" else out
 
     def backward(self, grad, x):
         n = self.target.shape[0]
         onehot = np.zeros(x.shape, dtype=data(x).dtype)
-        onehot[np.arange(n), self.target] = 1
+        onehot.put(self.flat, 1)
         d = softmax(x, 1, from_forward=self.probs) - onehot
         if self.reduction == "none":
             return (d * grad.reshape(n, 1),)

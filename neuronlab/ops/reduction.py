@@ -20,6 +20,7 @@ from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import mean as mean_of
 from neuronlab.engine.array_or_tensor import prod as prod_of
 from neuronlab.engine.function import Function, named
+from neuronlab.engine.row_reduce import row_max
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating
@@ -227,8 +228,11 @@ class ExtremeAlongDim(Function):
         arg = np.argmax if largest else np.argmin
         self.index = arg(x, axis=dim, keepdims=True)
         self.indices = (self.index if keepdim else self.index.squeeze(dim)).astype(np.int64)
-        # The value at the index (NaN included: argmax points at the first NaN, max returns it).
-        return x.max(axis=dim, keepdims=keepdim) if largest else x.min(axis=dim, keepdims=keepdim)
+        # The value at the index (NaN included: argmax points at the first NaN, max returns it),
+        # taken there by row_max when it can (row_reduce.py), not reduced again.
+        if largest:
+            return row_max(x, dim, keepdim, index=self.index)
+        return x.min(axis=dim, keepdims=keepdim)
 
     def backward(self, grad):
         shape = self.input_shape

@@ -82,15 +82,20 @@ def check_class_target(input, target, ignore_index: int | None, op: str) -> np.n
             f"{op}(): class-index targets must be integers (int64), got {target.dtype}; use "
             "target.long(), or pass class probabilities of the input's shape and a float dtype"
         )
-    if input.ndim == 0:
+    shape = input._data.shape
+    if not shape:
         raise ShapeError(f"{op}(): input must have a class dimension, got a 0-dim tensor")
-    batch_shape = (input.shape[0],) + tuple(input.shape[2:]) if input.ndim > 1 else ()
-    if tuple(labels.shape) != batch_shape:
+    batch_shape = (shape[0], *shape[2:]) if len(shape) > 1 else ()
+    if labels.shape != batch_shape:
         raise ShapeError(
             f"{op}(): expected target of shape {batch_shape} for input of shape "
             f"{tuple(input.shape)}, got {tuple(labels.shape)}"
         )
-    n_classes = input.shape[1] if input.ndim > 1 else input.shape[0]
+    n_classes = shape[1] if len(shape) > 1 else shape[0]
+    # All in [0, C) (the common case) in one reduction: viewed as unsigned, a negative label
+    # is larger than any class count (two reductions and a mask: 4-5 µs on 32 labels).
+    if labels.size and np.maximum.reduce(labels.view(labels.dtype.str.replace("i", "u")), None) < n_classes:
+        return labels
     valid = labels if ignore_index is None else labels[labels != ignore_index]
     if valid.size and (valid.min() < 0 or valid.max() >= n_classes):
         bad = int(valid.min() if valid.min() < 0 else valid.max())
