@@ -325,10 +325,13 @@ class _Walk:
             else:
                 self._run_node_arrays(fn, grad, grads, deps, ready)
             grad = None
-            if release:
-                extra.clear()  # (Function.release, inline)
+            if release:  # (Function.release, inline)
+                renamed = extra.get("grad_fn_name")
+                extra.clear()
                 fn.freed = True
                 fn.parents = ()
+                if renamed is not None:
+                    fn.grad_fn_name = renamed
 
     def _run_node_arrays(self, fn: Function, grad, grads: dict, deps: dict, ready: list) -> None:
         """``_run_node`` for a node without hooks in array mode (the steps written out: this
