@@ -3,6 +3,7 @@ masked_fill, where, one_hot, nonzero, sort/argsort/topk."""
 
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -259,7 +260,11 @@ def getitem(t: Tensor, index) -> Tensor:
         _refuse(t, np_index, None)
         if _is_basic(np_index):
             return Slice.apply(t, index=np_index)
-        return Index.apply(t, index=np_index)
+        _check_masks(t._data.shape, np_index)
+        try:
+            return Index.apply(t, index=np_index)
+        except IndexError as error:
+            return Index.apply(t, index=_unchecked_if_empty(t._data, np_index, error))
     except IndexError as error:
         raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape "
                          f"{tuple(t.shape)}: {error}") from None  # fmt: skip
@@ -271,16 +276,101 @@ def setitem(t: Tensor, index, value) -> None:
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
     _refuse(t, np_index, value)
+    if not _is_basic(np_index):
+        _check_masks(t._data.shape, np_index)
+    try:
+        _put(t, np_index, value, recorded)
+    except ValueError as error:
+        if "broadcast" not in str(error):
+            raise
+        shape = tuple(value.shape) if value_is_tensor else np.shape(value)
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to the indexing "
+            f"result of {_describe(index)} on a tensor of shape {list(t.shape)}"
+        ) from None
+
+
+def _put(t: Tensor, np_index, value, recorded: bool) -> None:
+    """``t[np_index] = value``: in place, or recorded as an ``IndexPut``."""
+    value_is_tensor = isinstance(value, Tensor)
     if not recorded:
         t._check_inplace("setitem")
-        _assign(t._data, np_index, value._data if value_is_tensor else value)
+        try:
+            _assign(t._data, np_index, value._data if value_is_tensor else value)
+        except IndexError as error:  # NumPy checks the whole index before it writes
+            np_index = _unchecked_if_empty(t._data, np_index, error)
+            _assign(t._data, np_index, value._data if value_is_tensor else value)
         t._version[0] += 1
         return
     if not value_is_tensor:
         value = Tensor._wrap(np.asarray(value, dtype=t._data.dtype))
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
-    t._inplace("setitem", IndexPut.apply(source, value, index=np_index))
+    try:
+        out = IndexPut.apply(source, value, index=np_index)
+    except IndexError as error:
+        out = IndexPut.apply(source, value, index=_unchecked_if_empty(t._data, np_index, error))
+    t._inplace("setitem", out)
+
+
+def _check_masks(shape: tuple, np_index) -> None:
+    """PyTorch's IndexError for a bool mask whose shape is not that of the dims it covers.
+    NumPy raises its own for a non-empty mask, but reads an empty one as an empty list of
+    positions (``zeros(2, 0)[zeros(0, bool)]`` is (0, 0) in NumPy; PyTorch refuses it)."""
+    if type(np_index) is TwoStageIndex:  # the masks index what the basic part leaves
+        shape = np.broadcast_to(np.zeros((), np.int8), shape)[np_index[0]].shape
+        np_index = np_index[1]
+    items = np_index if isinstance(np_index, tuple) else (np_index,)
+    if not builtins.any(_is_empty_mask(i) for i in items):
+        return
+    consumed = [_dims_consumed(i) for i in items]
+    dim = 0
+    for k, item in enumerate(items):
+        if item is Ellipsis:
+            dim = builtins.max(dim, len(shape) - builtins.sum(consumed[k + 1 :]))
+            continue
+        if isinstance(item, np.ndarray) and item.dtype == np.bool_:
+            for j, size in enumerate(item.shape):
+                if dim + j < len(shape) and shape[dim + j] != size:
+                    raise IndexError(
+                        f"The shape of the mask {list(item.shape)} at index {j} does not match the "
+                        f"shape of the indexed tensor {list(shape)} at index {dim + j}"
+                    )
+        dim += consumed[k]
+
+
+def _dims_consumed(item) -> int:
+    if item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
+        return 0
+    return np.ndim(item) if isinstance(item, np.ndarray) and item.dtype == np.bool_ else 1
+
+
+def _is_empty_mask(item) -> bool:
+    return isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.size == 0
+
+
+def _unchecked_if_empty(array: np.ndarray, np_index, error: IndexError):
+    """PyTorch checks index values as it visits the elements they select: an index out of
+    range that selects nothing (``x[:0, tensor([5])]``) is not an error, unless its own dim
+    is empty. Here the index with every index array set to 0, if that selects nothing; else
+    ``error`` is raised."""
+    if "out of bounds" not in str(error) or str(error).endswith("size 0"):
+        raise error
+    if type(np_index) is TwoStageIndex:
+        zeroed = TwoStageIndex((np_index[0], _zero_arrays(np_index[1])))
+    else:
+        zeroed = _zero_arrays(np_index)
+    if _select(np.broadcast_to(np.zeros((), np.int8), array.shape), zeroed).size:
+        raise error
+    return zeroed
+
+
+def _zero_arrays(items):
+    if isinstance(items, tuple):
+        return tuple(_zero_arrays(i) for i in items)
+    if isinstance(items, np.ndarray) and items.dtype.kind in "iu":
+        return np.zeros_like(items)
+    return items
 
 
 def _refuse(t: Tensor, np_index, value) -> None:

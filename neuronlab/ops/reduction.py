@@ -408,7 +408,13 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): expected a floating point tensor as input, got {input.dtype}")
-    axes = normalize_dims(input, dim)
+    if isinstance(p, str) and not (p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)):
+        _refuse_matrix_norm(input, p, dim)
+    # As torch.norm, a vector norm: its dims are checked in order, the first bad one, out of
+    # range or repeated, naming the error.
+    axes = normalize_dims(input, dim, in_order=True)
+    if p is None:
+        p = 2
     if p in ("fro", 2, 2.0):
         return Norm2.apply(input, axes=axes, keepdim=keepdim)
     if p == float("inf"):
@@ -424,6 +430,20 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         zero = total == 0  # the gradient of an all-zero slice is 0, as in PyTorch (not NaN)
         return where_op(zero, 0.0, where_op(zero, 1.0, total) ** (1.0 / p))
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
+
+
+def _refuse_matrix_norm(input, p, dim) -> None:
+    """PyTorch sends a string ``p`` other than 'fro' over at most two dims to
+    ``linalg.matrix_norm``, whose errors come in this order; neuronlab has no matrix norm
+    beyond 'fro'."""
+    if input._data.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    dims = list(range(input._data.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    if p != "nuc":
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    raise NotImplementedError("norm(): the nuclear norm (p='nuc') is not implemented in neuronlab")
 
 
 def cumsum(input, dim, *, dtype=None) -> Tensor:
