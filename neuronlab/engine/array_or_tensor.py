@@ -137,8 +137,10 @@ def mean(x, dims, keepdim: bool = False):
 
 
 def prod(x, dims, keepdim: bool = False):
-    if isinstance(x, Tensor):
-        return x.prod(dims, keepdim=keepdim)
+    if isinstance(x, Tensor):  # Tensor.prod takes one dim, as PyTorch's: one at a time, from the last
+        for d in sorted(dims, reverse=True):
+            x = x.prod(d, keepdim=keepdim)
+        return x
     return x.prod(axis=dims, keepdims=keepdim)
 
 

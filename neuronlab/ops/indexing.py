@@ -15,7 +15,7 @@ from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
-from neuronlab.ops.operands import NUMBER, binary, cast
+from neuronlab.ops.operands import NUMBER, binary, cast, numpy_names
 
 SortResult = namedtuple("sort", ["values", "indices"])
 TopkResult = namedtuple("topk", ["values", "indices"])
@@ -553,8 +553,10 @@ def nonzero(input, *, as_tuple: bool = False):
     return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
 
 
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (int64)."""
+    if axis is not None:
+        dim, _ = numpy_names("argsort", dim, False, axis, None, unset=-1)
     d = input._dim(dim)
     if input._data.ndim == 0:  # one element: its position is 0
         return Tensor._wrap(np.zeros((), dtype=np.int64))
@@ -567,14 +569,20 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     return Tensor._wrap(order.astype(np.int64))
 
 
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None):
     """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
+    if axis is not None:
+        dim, _ = numpy_names("sort", dim, False, axis, None, unset=-1)
     indices = argsort(input, dim, descending)
     return SortResult(gather(input, dim, indices), indices)
 
 
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis=None):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    if axis is not None:
+        dim, _ = numpy_names("topk", dim, False, axis, None, unset=-1)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = input._dim(dim)
     size = input._data.shape[d] if input._data.ndim else 1
     if not 0 <= k <= size:

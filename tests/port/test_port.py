@@ -16,7 +16,7 @@ import pytest
 
 PROGRAMS = sorted((Path(__file__).parent / "programs").glob("*.py"))
 GRAD_FN = re.compile(r"grad_fn=<\w+>")
-EXPECTED_FAILURES = {"makemore_bigram": "keepdims= alias on reductions (issue 13, left for later)"}
+EXPECTED_FAILURES: dict[str, str] = {}
 NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
 
 # ``import torch`` (and its sub-packages) answered by neuronlab, for the second run.
