@@ -61,6 +61,14 @@ def cos(x):
     return x.cos() if isinstance(x, Tensor) else np.cos(x)
 
 
+def sinh(x):
+    return x.sinh() if isinstance(x, Tensor) else np.sinh(x)
+
+
+def cosh(x):
+    return x.cosh() if isinstance(x, Tensor) else np.cosh(x)
+
+
 def erf(x):
     return x.erf() if isinstance(x, Tensor) else erf_array(x)
 

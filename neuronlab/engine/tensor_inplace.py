@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from neuronlab.engine.tensor import Tensor
 
 
+# PyTorch's can_cast for in-place results: bool -> integer -> floating, never back down.
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                 "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                 "bool": "Bool"}  # fmt: skip
+
+
 class InPlaceMethods:
     """Mixin of ``Tensor`` (empty ``__slots__``, so ``Tensor`` keeps its slots layout)."""
 
@@ -40,6 +47,12 @@ class InPlaceMethods:
             raise RuntimeError(
                 f"{op}: this tensor is a read-only broadcast view (from expand); "
                 "call .clone() first to write into it"
+            )
+        if _KIND_RANK[array.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
+            raise RuntimeError(
+                f"{op}: result type {_SCALAR_NAMES.get(array.dtype.name, array.dtype.name)} can't be cast "
+                f"to the desired output type {_SCALAR_NAMES.get(self._data.dtype.name, self._data.dtype.name)}"
+                " (an in-place op keeps the tensor's dtype; use the out-of-place form)"
             )
         recorded = isinstance(result, InPlaceMethods) and result._requires_grad and STATE.enabled
         if recorded and self._data.base is not None and self.grad_fn is None:
@@ -119,6 +132,23 @@ class InPlaceMethods:
 
     def exp_(self) -> Tensor:
         return self._inplace("exp_", modules.pointwise.exp(self._operand_for_inplace()))
+
+    def sinh_(self) -> Tensor:
+        return self._inplace("sinh_", modules.pointwise.sinh(self._operand_for_inplace()))
+
+    def cosh_(self) -> Tensor:
+        return self._inplace("cosh_", modules.pointwise.cosh(self._operand_for_inplace()))
+
+    def asinh_(self) -> Tensor:
+        return self._inplace("asinh_", modules.pointwise.asinh(self._operand_for_inplace()))
+
+    def acosh_(self) -> Tensor:
+        return self._inplace("acosh_", modules.pointwise.acosh(self._operand_for_inplace()))
+
+    def atanh_(self) -> Tensor:
+        return self._inplace("atanh_", modules.pointwise.atanh(self._operand_for_inplace()))
+
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
 
     def sqrt_(self) -> Tensor:
         return self._inplace("sqrt_", modules.pointwise.sqrt(self._operand_for_inplace()))

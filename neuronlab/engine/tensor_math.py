@@ -208,6 +208,23 @@ class MathMethods:
     def cos(self):
         return modules.pointwise.cos(self)
 
+    def sinh(self):
+        return modules.pointwise.sinh(self)
+
+    def cosh(self):
+        return modules.pointwise.cosh(self)
+
+    def asinh(self):
+        return modules.pointwise.asinh(self)
+
+    def acosh(self):
+        return modules.pointwise.acosh(self)
+
+    def atanh(self):
+        return modules.pointwise.atanh(self)
+
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
     def erf(self):
         return modules.pointwise.erf(self)
 

@@ -266,3 +266,17 @@ def test_norm_dispatches_to_a_vector_or_a_matrix_norm_as_pytorch():
             for p in ["fro", 1, 2, None, float("inf")]:
                 check(lambda m, t, p=p, d=dims: t.norm(p, d), Input(np.ones(shape), requires_grad=True))
     check(lambda m, t: t.norm("abc", (0, 1)), Input(np.ones((2, 3))))
+
+
+def test_in_place_ops_refuse_a_result_their_dtype_cannot_hold():
+    # NumPy's unsafe copy truncated exp_ on int64 to integers; PyTorch refuses (can_cast).
+    for op in (
+        lambda m, t: t.exp_(),
+        lambda m, t: t.sqrt_(),
+        lambda m, t: t.mul_(1.5),
+        lambda m, t: t.add_(m.tensor([0.5, 1.0])),
+        lambda m, t: t.mul_(2),  # int by int: fine
+        lambda m, t: t.float().add_(t),  # int into float: fine
+    ):
+        check(lambda m, x, op=op: op(m, x.clone()), Input(np.array([1, 4])))
+    check(lambda m, x: x.clone().add_(m.tensor([1, 2])), Input(np.array([True, False])))
