@@ -39,8 +39,9 @@ class InPlaceMethods:
                 f"({op}); wrap the update in `with neuronlab.no_grad():` or use .data"
             )
 
-    def _inplace(self, op: str, result) -> Tensor:
-        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage."""
+    def _inplace(self, op: str, result, *, casts: bool = False) -> Tensor:
+        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage;
+        a result of a higher dtype kind (float into int64) only for ops that cast (fill_, copy_)."""
         self._check_inplace(op)
         array = result._data if isinstance(result, InPlaceMethods) else result
         if not self._data.flags.writeable:
@@ -48,7 +49,7 @@ class InPlaceMethods:
                 f"{op}: this tensor is a read-only broadcast view (from expand); "
                 "call .clone() first to write into it"
             )
-        if _KIND_RANK[array.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
+        if not casts and _KIND_RANK[array.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
             raise RuntimeError(
                 f"{op}: result type {_SCALAR_NAMES.get(array.dtype.name, array.dtype.name)} can't be cast "
                 f"to the desired output type {_SCALAR_NAMES.get(self._data.dtype.name, self._data.dtype.name)}"
@@ -90,7 +91,7 @@ class InPlaceMethods:
         if STATE.enabled and (self._requires_grad or value._requires_grad):
             self._check_inplace(op)
             value = modules.cast.overwrite(self._operand_for_inplace(), value)
-        return self._inplace(op, value)
+        return self._inplace(op, value, casts=True)
 
     # -- in-place ops (written through Tensor._inplace / _overwrite) -----------------------
     def zero_(self) -> Tensor:

@@ -277,6 +277,9 @@ def test_in_place_ops_refuse_a_result_their_dtype_cannot_hold():
         lambda m, t: t.add_(m.tensor([0.5, 1.0])),
         lambda m, t: t.mul_(2),  # int by int: fine
         lambda m, t: t.float().add_(t),  # int into float: fine
+        lambda m, t: t.fill_(2.5),  # fill_, copy_ and setitem cast
+        lambda m, t: t.copy_(m.tensor([1.5, 2.5])),
+        lambda m, t: t.masked_fill_(m.tensor([True, False]), 2.5),
     ):
         check(lambda m, x, op=op: op(m, x.clone()), Input(np.array([1, 4])))
     check(lambda m, x: x.clone().add_(m.tensor([1, 2])), Input(np.array([True, False])))
