@@ -127,6 +127,11 @@ def linspace_values(start, end, steps: int, dtype: np.dtype) -> np.ndarray:
     first_half = index < steps // 2
     if dtype.kind == "f":
         lo, hi = dtype.type(start), dtype.type(end)
+        if dtype == np.float16:  # c10::Half rounds every operation to half: nothing fused
+            with np.errstate(over="ignore", invalid="ignore"):  # an index above 65504 is inf, as in C
+                i, j = index.astype(dtype), (steps - 1 - index).astype(dtype)
+                step = (hi - lo) / dtype.type(steps - 1)
+                return np.where(first_half, lo + step * i, hi - step * j)
         step = np.float64((hi - lo) / dtype.type(steps - 1))  # in the dtype, as the kernel
         i = index.astype(dtype).astype(np.float64)  # the int64 -> dtype conversion of the index
         j = (steps - 1 - index).astype(dtype).astype(np.float64)

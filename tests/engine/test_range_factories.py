@@ -87,7 +87,7 @@ def linspace_cases():
     return cases
 
 
-@pytest.mark.parametrize("dtype", [None, *DTYPES])
+@pytest.mark.parametrize("dtype", [None, *DTYPES, "float16"])
 def test_linspace_matches_pytorch_bit_for_bit(dtype):
     for start, end, steps in linspace_cases():
         theirs = torch.linspace(start, end, steps, dtype=None if dtype is None else getattr(torch, dtype))
