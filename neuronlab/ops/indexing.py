@@ -416,8 +416,11 @@ def _check_before_step(array: np.ndarray, np_index) -> None:
             n, parts = 1, [item]
         consumed += n
         stepped = stepped or (isinstance(item, slice) and item.step is not None and item.step <= 0)
-        if not stepped:
-            prefix.extend(parts)
+        # From the stepped slice on, only placeholders: they keep the dims aligned when an
+        # Ellipsis came first (``x[..., 0, ::-1]``: the 0 is not the last dim's).
+        prefix.extend(
+            parts if not stepped else [p if p is None or p is Ellipsis else slice(None) for p in parts]
+        )
     if consumed > array.ndim:
         raise IndexError(f"too many indices for tensor of dimension {array.ndim}")
     array[tuple(prefix)]  # an int out of range raises IndexError

@@ -176,6 +176,9 @@ def test_a_negative_slice_step_is_refused_before_index_values_are_checked():
             lambda m: (slice(None, None, -1), m.tensor([5])),
             lambda m: (5, slice(None, None, -1)),  # the int first: its IndexError wins
             lambda m: (0, 0, slice(None, None, -1)),  # too many indices
+            lambda m: (Ellipsis, 0, slice(None, None, -1)),  # the 0 indexes the first dim here
+            lambda m: (Ellipsis, 5, slice(None, None, -1)),
+            lambda m: (slice(None, None, -1), Ellipsis, 5),
         ):
             check(lambda m, t, i=index: t[i(m)], Input(x))
 
