@@ -317,12 +317,12 @@ def _check_masks(shape: tuple, np_index) -> None:
     """PyTorch's IndexError for a bool mask whose shape is not that of the dims it covers.
     NumPy raises its own for a non-empty mask, but reads an empty one as an empty list of
     positions (``zeros(2, 0)[zeros(0, bool)]`` is (0, 0) in NumPy; PyTorch refuses it)."""
-    if type(np_index) is TwoStageIndex:  # the masks index what the basic part leaves
-        shape = np.broadcast_to(np.zeros((), np.int8), shape)[np_index[0]].shape
-        np_index = np_index[1]
-    items = np_index if isinstance(np_index, tuple) else (np_index,)
+    two_stage = type(np_index) is TwoStageIndex
+    items = np_index[1] if two_stage else np_index if isinstance(np_index, tuple) else (np_index,)
     if not builtins.any(_is_empty_mask(i) for i in items):
         return
+    if two_stage:  # the masks index what the basic part leaves
+        shape = np.broadcast_to(np.zeros((), np.int8), shape)[np_index[0]].shape
     consumed = [_dims_consumed(i) for i in items]
     dim = 0
     for k, item in enumerate(items):
