@@ -64,6 +64,14 @@ def cos(x):
     return x.cos() if isinstance(x, Tensor) else np.cos(x)
 
 
+def sinh(x):
+    return x.sinh() if isinstance(x, Tensor) else np.sinh(x)
+
+
+def cosh(x):
+    return x.cosh() if isinstance(x, Tensor) else np.cosh(x)
+
+
 def erf(x):
     return x.erf() if isinstance(x, Tensor) else erf_array(x)
 
@@ -145,8 +153,10 @@ def mean(x, dims, keepdim: bool = False):
 
 
 def prod(x, dims, keepdim: bool = False):
-    if isinstance(x, Tensor):
-        return x.prod(dims, keepdim=keepdim)
+    if isinstance(x, Tensor):  # Tensor.prod takes one dim, as PyTorch's: one at a time, from the last
+        for d in sorted(dims, reverse=True):
+            x = x.prod(d, keepdim=keepdim)
+        return x
     return x.prod(axis=dims, keepdims=keepdim)
 
 

@@ -19,6 +19,13 @@ if TYPE_CHECKING:
     from neuronlab.engine.tensor import Tensor
 
 
+# PyTorch's can_cast for in-place results: bool -> integer -> floating, never back down.
+_KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                 "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                 "bool": "Bool"}  # fmt: skip
+
+
 class InPlaceMethods:
     """Mixin of ``Tensor`` (empty ``__slots__``, so ``Tensor`` keeps its slots layout)."""
 
@@ -32,14 +39,21 @@ class InPlaceMethods:
                 f"({op}); wrap the update in `with neuronlab.no_grad():` or use .data"
             )
 
-    def _inplace(self, op: str, result) -> Tensor:
-        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage."""
+    def _inplace(self, op: str, result, *, casts: bool = False) -> Tensor:
+        """Write ``result`` (a Tensor or array of this shape) into this tensor's storage;
+        a result of a higher dtype kind (float into int64) only for ops that cast (fill_, copy_)."""
         self._check_inplace(op)
         array = result._data if isinstance(result, InPlaceMethods) else result
         if not self._data.flags.writeable:
             raise RuntimeError(
                 f"{op}: this tensor is a read-only broadcast view (from expand); "
                 "call .clone() first to write into it"
+            )
+        if not casts and _KIND_RANK[array.dtype.kind] > _KIND_RANK[self._data.dtype.kind]:
+            raise RuntimeError(
+                f"{op}: result type {_SCALAR_NAMES.get(array.dtype.name, array.dtype.name)} can't be cast "
+                f"to the desired output type {_SCALAR_NAMES.get(self._data.dtype.name, self._data.dtype.name)}"
+                " (an in-place op keeps the tensor's dtype; use the out-of-place form)"
             )
         recorded = isinstance(result, InPlaceMethods) and result._requires_grad and STATE.enabled
         if array.shape != self._data.shape:
@@ -78,7 +92,7 @@ class InPlaceMethods:
         if STATE.enabled and (self._requires_grad or value._requires_grad):
             self._check_inplace(op)
             value = modules.cast.overwrite(self._operand_for_inplace(), value, name)
-        return self._inplace(op, value)
+        return self._inplace(op, value, casts=True)
 
     # -- in-place ops (written through Tensor._inplace / _overwrite) -----------------------
     def zero_(self) -> Tensor:
@@ -122,6 +136,23 @@ class InPlaceMethods:
 
     def exp_(self) -> Tensor:
         return self._inplace("exp_", modules.pointwise.exp(self._operand_for_inplace()))
+
+    def sinh_(self) -> Tensor:
+        return self._inplace("sinh_", modules.pointwise.sinh(self._operand_for_inplace()))
+
+    def cosh_(self) -> Tensor:
+        return self._inplace("cosh_", modules.pointwise.cosh(self._operand_for_inplace()))
+
+    def asinh_(self) -> Tensor:
+        return self._inplace("asinh_", modules.pointwise.asinh(self._operand_for_inplace()))
+
+    def acosh_(self) -> Tensor:
+        return self._inplace("acosh_", modules.pointwise.acosh(self._operand_for_inplace()))
+
+    def atanh_(self) -> Tensor:
+        return self._inplace("atanh_", modules.pointwise.atanh(self._operand_for_inplace()))
+
+    arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
 
     def sqrt_(self) -> Tensor:
         return self._inplace("sqrt_", modules.pointwise.sqrt(self._operand_for_inplace()))

@@ -208,6 +208,23 @@ class MathMethods:
     def cos(self):
         return modules.pointwise.cos(self)
 
+    def sinh(self):
+        return modules.pointwise.sinh(self)
+
+    def cosh(self):
+        return modules.pointwise.cosh(self)
+
+    def asinh(self):
+        return modules.pointwise.asinh(self)
+
+    def acosh(self):
+        return modules.pointwise.acosh(self)
+
+    def atanh(self):
+        return modules.pointwise.atanh(self)
+
+    arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
     def erf(self):
         return modules.pointwise.erf(self)
 
@@ -253,11 +270,11 @@ class MathMethods:
     def tanh(self):
         return modules.activation.tanh(self)
 
-    def softmax(self, dim: int, dtype=None):
-        return modules.activation.softmax(self, dim, dtype=dtype)
+    def softmax(self, dim=None, dtype=None, *, axis=None):
+        return modules.activation.softmax(self, dim, dtype=dtype, axis=axis)
 
-    def log_softmax(self, dim: int, dtype=None):
-        return modules.activation.log_softmax(self, dim, dtype=dtype)
+    def log_softmax(self, dim=None, dtype=None, *, axis=None):
+        return modules.activation.log_softmax(self, dim, dtype=dtype, axis=axis)
 
     # -- comparisons and tests --------------------------------------------------------------
     def eq(self, other):
@@ -320,69 +337,73 @@ class MathMethods:
     def bitwise_not(self):
         return modules.comparison.bitwise_not(self)
 
-    def all(self, dim=None, keepdim=False):
-        return modules.reduction.all(self, dim, keepdim)
+    def all(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.all(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def any(self, dim=None, keepdim=False):
-        return modules.reduction.any(self, dim, keepdim)
+    def any(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.any(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def nonzero(self, *, as_tuple=False):
         return modules.indexing.nonzero(self, as_tuple=as_tuple)
 
-    def count_nonzero(self, dim=None):
-        return modules.reduction.count_nonzero(self, dim)
+    def count_nonzero(self, dim=None, *, axis=None):
+        return modules.reduction.count_nonzero(self, dim, axis=axis)
 
     # -- reductions -------------------------------------------------------------------------
-    def sum(self, dim=None, keepdim=False, *, dtype=None):
-        return modules.reduction.sum(self, dim, keepdim, dtype=dtype)
+    def sum(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        return modules.reduction.sum(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def mean(self, dim=None, keepdim=False, *, dtype=None):
-        return modules.reduction.mean(self, dim, keepdim, dtype=dtype)
+    def mean(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        return modules.reduction.mean(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return modules.reduction.var(self, dim, unbiased, keepdim, correction=correction)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+        return modules.reduction.var(
+            self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims
+        )
 
-    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
-        return modules.reduction.std(self, dim, unbiased, keepdim, correction=correction)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None, axis=None, keepdims=None):
+        return modules.reduction.std(
+            self, dim, unbiased, keepdim, correction=correction, axis=axis, keepdims=keepdims
+        )
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
-        return modules.reduction.prod(self, dim, keepdim, dtype=dtype)
+    def prod(self, dim=None, keepdim=False, *, dtype=None, axis=None, keepdims=None):
+        return modules.reduction.prod(self, dim, keepdim, dtype=dtype, axis=axis, keepdims=keepdims)
 
-    def max(self, dim=None, keepdim=False):
-        return modules.reduction.max(self, dim, keepdim)
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.max(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def min(self, dim=None, keepdim=False):
-        return modules.reduction.min(self, dim, keepdim)
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.min(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amax(self, dim=(), keepdim=False):
-        return modules.reduction.amax(self, dim, keepdim)
+    def amax(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.amax(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def amin(self, dim=(), keepdim=False):
-        return modules.reduction.amin(self, dim, keepdim)
+    def amin(self, dim=(), keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.amin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def argmax(self, dim=None, keepdim=False):
-        return modules.reduction.argmax(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.argmax(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def argmin(self, dim=None, keepdim=False):
-        return modules.reduction.argmin(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def logsumexp(self, dim, keepdim=False):
-        return modules.reduction.logsumexp(self, dim, keepdim)
+    def logsumexp(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.logsumexp(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def norm(self, p="fro", dim=None, keepdim=False, dtype=None):
         return modules.reduction.norm(self, p, dim, keepdim, dtype=dtype)
 
-    def cumsum(self, dim, *, dtype=None):
-        return modules.reduction.cumsum(self, dim, dtype=dtype)
+    def cumsum(self, dim=None, *, dtype=None, axis=None):
+        return modules.reduction.cumsum(self, dim, dtype=dtype, axis=axis)
 
-    def sort(self, dim=-1, descending=False, stable=False):
-        return modules.indexing.sort(self, dim, descending, stable=stable)
+    def sort(self, dim=-1, descending=False, stable=False, *, axis=None):
+        return modules.indexing.sort(self, dim, descending, stable=stable, axis=axis)
 
-    def argsort(self, dim=-1, descending=False, stable=False):
-        return modules.indexing.argsort(self, dim, descending, stable=stable)
+    def argsort(self, dim=-1, descending=False, stable=False, *, axis=None):
+        return modules.indexing.argsort(self, dim, descending, stable=stable, axis=axis)
 
-    def topk(self, k, dim=-1, largest=True, sorted=True):
-        return modules.indexing.topk(self, k, dim, largest, sorted)
+    def topk(self, k, dim=-1, largest=True, sorted=True, *, axis=None):
+        return modules.indexing.topk(self, k, dim, largest, sorted, axis=axis)
 
     # -- linear algebra -----------------------------------------------------------------------
     def matmul(self, other):

@@ -41,11 +41,11 @@ class ShapeMethods:
     def unflatten(self, dim, sizes):
         return modules.shape.unflatten(self, dim, sizes)
 
-    def squeeze(self, dim=None):
-        return modules.shape.squeeze(self, dim)
+    def squeeze(self, dim=None, *, axis=None):
+        return modules.shape.squeeze(self, dim, axis=axis)
 
-    def unsqueeze(self, dim):
-        return modules.shape.unsqueeze(self, dim)
+    def unsqueeze(self, dim=None, *, axis=None):
+        return modules.shape.unsqueeze(self, dim, axis=axis)
 
     def permute(self, *dims):
         return modules.shape.permute(self, *dims)

@@ -15,7 +15,7 @@ from neuronlab.engine.function import Function, named
 from neuronlab.engine.row_reduce import exp_rows
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
-from neuronlab.ops.operands import floating, floating_only
+from neuronlab.ops.operands import floating, floating_only, numpy_names
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import exp, log1p, minimum
 
@@ -289,8 +289,10 @@ def _softmax_dim(input, dim, name: str) -> int:
     return input._dim(dim)
 
 
-def softmax(input, dim=None, dtype=None) -> Tensor:
+def softmax(input, dim=None, dtype=None, *, axis=None) -> Tensor:
     """e^x / Σ e^x along ``dim`` (stable: the maximum is subtracted first)."""
+    if axis is not None:
+        dim, _ = numpy_names("softmax", dim, False, axis, None)
     x = input if dtype is None else input.to(dtype)
     d = _softmax_dim(x, dim, "softmax")
     if x._data.size == 0:  # nothing to normalize: PyTorch returns it, whatever its dtype
@@ -298,8 +300,10 @@ def softmax(input, dim=None, dtype=None) -> Tensor:
     return Softmax.apply(floating_only(x, "softmax"), dim=d)
 
 
-def log_softmax(input, dim=None, dtype=None) -> Tensor:
+def log_softmax(input, dim=None, dtype=None, *, axis=None) -> Tensor:
     """x - logsumexp(x) along ``dim``: stable log-probabilities."""
+    if axis is not None:
+        dim, _ = numpy_names("log_softmax", dim, False, axis, None)
     x = input if dtype is None else input.to(dtype)
     d = _softmax_dim(x, dim, "log_softmax")
     if x._data.size == 0:

@@ -7,12 +7,15 @@ Floating results default to float32 (``get_default_dtype()``); random ones draw 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from neuronlab.engine import dtypes, sampling
+from neuronlab.engine import dtypes, runtime, sampling
 from neuronlab.engine.device import check_device
 from neuronlab.engine.random import generator_of
 from neuronlab.engine.tensor import Size, Tensor, as_array
+from neuronlab.ops import range_values
 
 
 def _size(size) -> tuple[int, ...]:
@@ -148,38 +151,56 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """Values from ``start`` up to (not including) ``end``; int64 for integer arguments."""
+    """Values from ``start`` up to (not including) ``end``; int64 for integer arguments.
+
+    The values are PyTorch's bit for bit: ``start + i * step`` rounded as its CPU kernel
+    rounds it (``ops/range_values.py``)."""
     if end is None:
         start, end = 0, start
-    if step == 0:
-        raise RuntimeError("arange(): step must be nonzero")
-    if (end - start) * step < 0:
-        raise RuntimeError(
-            f"arange(): upper bound and larger bound inconsistent with step sign "
-            f"(start={start}, end={end}, step={step})"
-        )
+    _check_range(start, end, step)
     is_float = any(isinstance(v, float) for v in (start, end, step))
     if dtype is not None:
         np_dtype = dtypes.as_dtype(dtype).numpy
     else:
-        np_dtype = dtypes.get_default_dtype().numpy if is_float else np.int64
-    count = int(np.ceil((end - start) / step))
-    array = (start + np.arange(count, dtype=np.float64) * step).astype(np_dtype)
+        np_dtype = dtypes.get_default_dtype().numpy if is_float else np.dtype(np.int64)
+    count = range_values.arange_size(start, end, step, np_dtype)
+    array = range_values.arange_values(start, step, count, np_dtype, runtime.get_num_threads())
     return _finish(array, requires_grad, device, out)
+
+
+def _check_range(start, end, step) -> None:
+    """PyTorch's checks of arange's bounds (``arange_check_bounds``), in its order."""
+    if step == 0:
+        raise RuntimeError("arange(): step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"arange(): unsupported range: {start} -> {end}")
+    if (step > 0 and end < start) or (step < 0 and end > start):
+        raise RuntimeError(
+            f"arange(): upper bound and lower bound inconsistent with step sign "
+            f"(start={start}, end={end}, step={step})"
+        )
 
 
 def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, device=None,
            requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive (PyTorch's values bit
+    for bit: the first half counted up from ``start``, the second down from ``end``)."""
     if steps < 0:
         raise RuntimeError("linspace(): number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad, device, out)
+    np_dtype = _float_dtype(dtype)
+    array = range_values.linspace_values(start, end, steps, np_dtype) if steps else np.zeros(0, np_dtype)
+    return _finish(array, requires_grad, device, out)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None,
              device=None, requires_grad: bool = False) -> Tensor:  # fmt: skip
-    """``base ** linspace(start, end, steps)``."""
-    array = np.power(base, np.linspace(start, end, steps)).astype(_float_dtype(dtype))
+    """``base ** linspace(start, end, steps)`` (PyTorch's values bit for bit)."""
+    if steps < 0:
+        raise RuntimeError("logspace(): number of steps must be non-negative")
+    np_dtype = _float_dtype(dtype)
+    array = (
+        range_values.logspace_values(start, end, steps, base, np_dtype) if steps else np.zeros(0, np_dtype)
+    )
     return _finish(array, requires_grad, device, out)
 
 

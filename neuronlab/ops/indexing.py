@@ -3,6 +3,7 @@ masked_fill, where, one_hot, nonzero, sort/argsort/topk."""
 
 from __future__ import annotations
 
+import builtins
 from collections import namedtuple
 
 import numpy as np
@@ -14,7 +15,7 @@ from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
-from neuronlab.ops.operands import NUMBER, binary, cast
+from neuronlab.ops.operands import NUMBER, binary, cast, numpy_names
 
 SortResult = namedtuple("sort", ["values", "indices"])
 TopkResult = namedtuple("topk", ["values", "indices"])
@@ -317,7 +318,11 @@ def getitem(t: Tensor, index) -> Tensor:
         op = _basic_op(np_index)
         if op is not None:
             return op.apply(t, index=np_index)
-        return Index.apply(t, index=np_index)
+        _check_masks(t._data.shape, np_index)
+        try:
+            return Index.apply(t, index=np_index)
+        except IndexError as error:
+            return Index.apply(t, index=_unchecked_if_empty(t._data, np_index, error))
     except IndexError as error:
         raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape "
                          f"{tuple(t.shape)}: {error}") from None  # fmt: skip
@@ -329,16 +334,40 @@ def setitem(t: Tensor, index, value) -> None:
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
     _refuse(t, np_index, value)
+    if not _is_basic(np_index):
+        _check_masks(t._data.shape, np_index)
+    try:
+        _put(t, np_index, value, recorded)
+    except ValueError as error:
+        if "broadcast" not in str(error):
+            raise
+        shape = tuple(value.shape) if value_is_tensor else np.shape(value)
+        raise RuntimeError(
+            f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to the indexing "
+            f"result of {_describe(index)} on a tensor of shape {list(t.shape)}"
+        ) from None
+
+
+def _put(t: Tensor, np_index, value, recorded: bool) -> None:
+    """``t[np_index] = value``: in place, or recorded as an ``IndexPut``."""
+    value_is_tensor = isinstance(value, Tensor)
     if not recorded:
         t._check_inplace("setitem")
-        _assign(t._data, np_index, value._data if value_is_tensor else value)
+        try:
+            _assign(t._data, np_index, value._data if value_is_tensor else value)
+        except IndexError as error:  # NumPy checks the whole index before it writes
+            np_index = _unchecked_if_empty(t._data, np_index, error)
+            _assign(t._data, np_index, value._data if value_is_tensor else value)
         t._version[0] += 1
         return
     if not value_is_tensor:
         value = Tensor._wrap(np.asarray(value, dtype=t._data.dtype))
     value = cast(value, t._data.dtype)
     source = t._operand_for_inplace()
-    written = IndexPut.apply(source, value, index=np_index)
+    try:
+        written = IndexPut.apply(source, value, index=np_index)
+    except IndexError as error:
+        written = IndexPut.apply(source, value, index=_unchecked_if_empty(t._data, np_index, error))
     if _basic_op(np_index) is not None:  # PyTorch writes through a view: its CopySlices node
         written = named(written, "torch::autograd::CopySlices")
     t._inplace("setitem", written)
@@ -388,6 +417,66 @@ def _positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
     return found.reshape(view.shape)
 
 
+def _check_masks(shape: tuple, np_index) -> None:
+    """PyTorch's IndexError for a bool mask whose shape is not that of the dims it covers.
+    NumPy raises its own for a non-empty mask, but reads an empty one as an empty list of
+    positions (``zeros(2, 0)[zeros(0, bool)]`` is (0, 0) in NumPy; PyTorch refuses it)."""
+    two_stage = type(np_index) is TwoStageIndex
+    items = np_index[1] if two_stage else np_index if isinstance(np_index, tuple) else (np_index,)
+    if not builtins.any(_is_empty_mask(i) for i in items):
+        return
+    if two_stage:  # the masks index what the basic part leaves
+        shape = np.broadcast_to(np.zeros((), np.int8), shape)[np_index[0]].shape
+    consumed = [_dims_consumed(i) for i in items]
+    dim = 0
+    for k, item in enumerate(items):
+        if item is Ellipsis:
+            dim = builtins.max(dim, len(shape) - builtins.sum(consumed[k + 1 :]))
+            continue
+        if isinstance(item, np.ndarray) and item.dtype == np.bool_:
+            for j, size in enumerate(item.shape):
+                if dim + j < len(shape) and shape[dim + j] != size:
+                    raise IndexError(
+                        f"The shape of the mask {list(item.shape)} at index {j} does not match the "
+                        f"shape of the indexed tensor {list(shape)} at index {dim + j}"
+                    )
+        dim += consumed[k]
+
+
+def _dims_consumed(item) -> int:
+    if item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
+        return 0
+    return np.ndim(item) if isinstance(item, np.ndarray) and item.dtype == np.bool_ else 1
+
+
+def _is_empty_mask(item) -> bool:
+    return isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.size == 0
+
+
+def _unchecked_if_empty(array: np.ndarray, np_index, error: IndexError):
+    """PyTorch checks index values as it visits the elements they select: an index out of
+    range that selects nothing (``x[:0, tensor([5])]``) is not an error, unless its own dim
+    is empty. Here the index with every index array set to 0, if that selects nothing; else
+    ``error`` is raised."""
+    if "out of bounds" not in str(error) or str(error).endswith("size 0"):
+        raise error
+    if type(np_index) is TwoStageIndex:
+        zeroed = TwoStageIndex((np_index[0], _zero_arrays(np_index[1])))
+    else:
+        zeroed = _zero_arrays(np_index)
+    if _select(np.broadcast_to(np.zeros((), np.int8), array.shape), zeroed).size:
+        raise error
+    return zeroed
+
+
+def _zero_arrays(items):
+    if isinstance(items, tuple):
+        return tuple(_zero_arrays(i) for i in items)
+    if isinstance(items, np.ndarray) and items.dtype.kind in "iu":
+        return np.zeros_like(items)
+    return items
+
+
 def _refuse(t: Tensor, np_index, value) -> None:
     """PyTorch's refusals of an index that NumPy would take: a slice step below 1 (tensors
     have no negative strides) and, for an index_put, a value of another dtype; each after
@@ -431,8 +520,11 @@ def _check_before_step(array: np.ndarray, np_index) -> None:
             n, parts = 1, [item]
         consumed += n
         stepped = stepped or (isinstance(item, slice) and item.step is not None and item.step <= 0)
-        if not stepped:
-            prefix.extend(parts)
+        # From the stepped slice on, only placeholders: they keep the dims aligned when an
+        # Ellipsis came first (``x[..., 0, ::-1]``: the 0 is not the last dim's).
+        prefix.extend(
+            parts if not stepped else [p if p is None or p is Ellipsis else slice(None) for p in parts]
+        )
     if consumed > array.ndim:
         raise IndexError(f"too many indices for tensor of dimension {array.ndim}")
     array[tuple(prefix)]  # an int out of range raises IndexError
@@ -569,8 +661,10 @@ def nonzero(input, *, as_tuple: bool = False):
     return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
 
 
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False) -> Tensor:
+def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None) -> Tensor:
     """Indices that sort ``input`` along ``dim`` (int64)."""
+    if axis is not None:
+        dim, _ = numpy_names("argsort", dim, False, axis, None, unset=-1)
     d = input._dim(dim)
     if input._data.ndim == 0:  # one element: its position is 0
         return Tensor._wrap(np.zeros((), dtype=np.int64))
@@ -583,14 +677,20 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     return Tensor._wrap(order.astype(np.int64))
 
 
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
+def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None):
     """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
+    if axis is not None:
+        dim, _ = numpy_names("sort", dim, False, axis, None, unset=-1)
     indices = argsort(input, dim, descending)
     return SortResult(named(gather(input, dim, indices), "SortBackward0"), indices)
 
 
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis=None):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    if axis is not None:
+        dim, _ = numpy_names("topk", dim, False, axis, None, unset=-1)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = input._dim(dim)
     size = input._data.shape[d] if input._data.ndim else 1
     if not 0 <= k <= size:

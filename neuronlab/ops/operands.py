@@ -83,3 +83,28 @@ def floating(t: Tensor) -> Tensor:
     if t._data.dtype.kind == "f":
         return t
     return cast(t, dtypes.get_default_dtype().numpy)
+
+
+def numpy_names(op: str, dim, keepdim, axis, keepdims, *, unset=None):
+    """``dim`` and ``keepdim`` given under PyTorch's NumPy-style names, ``axis`` and ``keepdims``
+    (``x.sum(axis=1, keepdims=True)``, issue 13). Both names of one argument are PyTorch's
+    TypeError; ``unset`` is ``dim``'s default (``()`` for amax/amin), which cannot be told
+    from the same value given explicitly."""
+    if axis is not None:
+        if dim is not unset and dim != unset:
+            raise TypeError(f"{op}() got an unexpected keyword argument 'axis': it is another name "
+                            f"for dim, given already as {dim!r}")  # fmt: skip
+        dim = axis
+    if keepdims is not None:
+        if keepdim:
+            raise TypeError(f"{op}() got an unexpected keyword argument 'keepdims': it is another "
+                            "name for keepdim, given already")  # fmt: skip
+        keepdim = keepdims
+    return dim, keepdim
+
+
+def required_dim(op: str, dim):
+    """``dim`` of an op that needs one (``cumsum(x)`` is a TypeError, as in PyTorch)."""
+    if dim is None:
+        raise TypeError(f"{op}() missing 1 required positional argument: 'dim' (or axis)")
+    return dim

@@ -1,4 +1,4 @@
-"""Pointwise math: exp, log, sqrt, abs, sign, trigonometry, erf, rounding, clamp, maximum/minimum.
+"""Pointwise math: exp, log, sqrt, abs, sign, trigonometry, hyperbolic functions, erf, rounding, clamp, maximum/minimum.
 
 Integer inputs are promoted to the default float dtype first, as PyTorch does for
 ``exp(int_tensor)``. Ops whose derivative is cheapest from their output (exp, expm1, sqrt)
@@ -13,10 +13,12 @@ import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.array_or_tensor import cos as cos_of
+from neuronlab.engine.array_or_tensor import cosh as cosh_of
 from neuronlab.engine.array_or_tensor import data, erf_array, masked, where, zeros_like
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sign as sign_of
 from neuronlab.engine.array_or_tensor import sin as sin_of
+from neuronlab.engine.array_or_tensor import sinh as sinh_of
 from neuronlab.engine.function import Function, named
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.operands import binary, cast, floating, not_bool
@@ -109,6 +111,56 @@ class Sin(Function):
 
     def backward(self, grad, x):
         return (grad * cos_of(x),)
+
+
+class Sinh(Function):
+    """out = sinh x = (e^x - e^-x) / 2;  d/dx = cosh x."""
+
+    def forward(self, x):
+        return np.sinh(x)
+
+    def backward(self, grad, x):
+        return (grad * cosh_of(x),)
+
+
+class Cosh(Function):
+    """out = cosh x = (e^x + e^-x) / 2;  d/dx = sinh x."""
+
+    def forward(self, x):
+        return np.cosh(x)
+
+    def backward(self, grad, x):
+        return (grad * sinh_of(x),)
+
+
+class Asinh(Function):
+    """out = asinh x = ln(x + √(x² + 1));  d/dx = 1 / √(x² + 1)."""
+
+    def forward(self, x):
+        return np.arcsinh(x)
+
+    def backward(self, grad, x):
+        return (grad * (x * x + 1.0) ** -0.5,)
+
+
+class Acosh(Function):
+    """out = acosh x = ln(x + √(x² - 1)) (NaN below 1);  d/dx = 1 / √(x² - 1)."""
+
+    def forward(self, x):
+        return np.arccosh(x)
+
+    def backward(self, grad, x):
+        return (grad * (x * x - 1.0) ** -0.5,)
+
+
+class Atanh(Function):
+    """out = atanh x = ½ ln((1 + x) / (1 - x)) (NaN outside [-1, 1]);  d/dx = 1 / (1 - x²)."""
+
+    def forward(self, x):
+        return np.arctanh(x)
+
+    def backward(self, grad, x):
+        return (grad / (1.0 - x * x),)
 
 
 class Cos(Function):
@@ -311,6 +363,37 @@ def sin(input) -> Tensor:
 def cos(input) -> Tensor:
     """Cosine."""
     return _unary(Cos, input)
+
+
+def sinh(input) -> Tensor:
+    """Hyperbolic sine, (e^x - e^-x) / 2.
+
+    Example: ``neuronlab.sinh(neuronlab.tensor([0.0, 1.0]))`` is ``tensor([0.0000, 1.1752])``.
+    """
+    return _unary(Sinh, input)
+
+
+def cosh(input) -> Tensor:
+    """Hyperbolic cosine, (e^x + e^-x) / 2."""
+    return _unary(Cosh, input)
+
+
+def asinh(input) -> Tensor:
+    """Inverse hyperbolic sine, ln(x + √(x² + 1))."""
+    return _unary(Asinh, input)
+
+
+def acosh(input) -> Tensor:
+    """Inverse hyperbolic cosine, ln(x + √(x² - 1)); NaN below 1."""
+    return _unary(Acosh, input)
+
+
+def atanh(input) -> Tensor:
+    """Inverse hyperbolic tangent, ½ ln((1 + x) / (1 - x)); ±inf at ±1, NaN beyond."""
+    return _unary(Atanh, input)
+
+
+arcsinh, arccosh, arctanh = asinh, acosh, atanh  # PyTorch's NumPy-style names
 
 
 def erf(input) -> Tensor:

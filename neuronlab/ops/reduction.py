@@ -23,7 +23,7 @@ from neuronlab.engine.function import Function, named
 from neuronlab.engine.row_reduce import row_max
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
-from neuronlab.ops.operands import floating
+from neuronlab.ops.operands import floating, numpy_names, required_dim
 from neuronlab.ops.pointwise import abs as abs_
 from neuronlab.ops.pointwise import maximum, minimum, sqrt
 
@@ -315,8 +315,12 @@ class Cumsum(Function):
         return (flip(cumsum_of(flip(grad, dims), self.dim), dims),)
 
 
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None) -> Tensor:
     """Sum over ``dim`` (all elements by default). Bool and integer tensors sum to int64."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("sum", dim, keepdim, axis, keepdims)
+    if keepdim and dim is None:
+        raise _keepdim_without_dim("sum")
     if dtype is not None:
         input = input.to(dtype)
     elif input._data.dtype.kind in "biu":
@@ -324,8 +328,12 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     return (Sum if dim is None else SumDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None) -> Tensor:
     """Arithmetic mean over ``dim`` (floating tensors only, as in PyTorch)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("mean", dim, keepdim, axis, keepdims)
+    if keepdim and dim is None:
+        raise _keepdim_without_dim("mean")
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -336,14 +344,23 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     return (Mean if dim is None else MeanDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
 
 
+def _keepdim_without_dim(op: str) -> TypeError:
+    """PyTorch's ``{op}(input)`` overload, the one without a dim, takes no keepdim either."""
+    return TypeError(f"{op}() received keepdim=True without a dim: give the dims to keep (dim= or axis=)")
+
+
 def _correction(unbiased, correction) -> float:
     if correction is not None:
         return correction
     return 1 if unbiased is None or unbiased else 0
 
 
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+def var(
+    input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None, keepdims=None
+) -> Tensor:
     """Variance over ``dim`` with Bessel's correction by default (``correction=1``)."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("var", dim, keepdim, axis, keepdims)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"var(): std and var only support floating point dtypes, got {input.dtype}")
     if isinstance(dim, bool):  # var(x, False): the old positional `unbiased`
@@ -352,16 +369,26 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
                      correction=_correction(unbiased, correction), keepdim=keepdim)  # fmt: skip
 
 
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+def std(
+    input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None, axis=None, keepdims=None
+) -> Tensor:
     """Standard deviation: √var. Where var = 0 (a constant slice) the gradient is 0, as in
     PyTorch, instead of the 0 · ∞ = NaN that √'s derivative at 0 would give."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("std", dim, keepdim, axis, keepdims)
     variance = var(input, dim, unbiased, keepdim, correction=correction)
     constant = variance == 0
     return named(where_op(constant, 0.0, sqrt(where_op(constant, 1.0, variance))), "StdBackward0")
 
 
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None) -> Tensor:
     """Product over ``dim``."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("prod", dim, keepdim, axis, keepdims)
+    if keepdim and dim is None:
+        raise _keepdim_without_dim("prod")
+    if isinstance(dim, tuple | list):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__} (one dim at a time)")
     if dtype is not None:
         input = input.to(dtype)
     return (Prod if dim is None else ProdDim).apply(input, axes=normalize_dims(input, dim), keepdim=keepdim)
@@ -414,24 +441,36 @@ def _indices(input, dim, keepdim, largest) -> np.ndarray:
     return index.astype(np.int64)
 
 
-def max(input, dim=None, keepdim: bool = False):
+def max(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
     """``max(x)``: the largest element; ``max(x, dim)``: ``(values, indices)`` along ``dim``;
     ``max(x, y)``: the elementwise maximum."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("max", dim, keepdim, axis, keepdims)
+    if keepdim and dim is None:
+        raise _keepdim_without_dim("max")
     return _extreme(input, dim, keepdim, True, MaxResult)
 
 
-def min(input, dim=None, keepdim: bool = False):
+def min(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None):
     """``min(x)``, ``min(x, dim)`` -> ``(values, indices)``, or ``min(x, y)`` elementwise."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("min", dim, keepdim, axis, keepdims)
+    if keepdim and dim is None:
+        raise _keepdim_without_dim("min")
     return _extreme(input, dim, keepdim, False, MinResult)
 
 
-def amax(input, dim=(), keepdim: bool = False) -> Tensor:
+def amax(input, dim=(), keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Maximum over ``dim`` (all by default); ties share the gradient evenly."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("amax", dim, keepdim, axis, keepdims, unset=())
     return Amax.apply(input, axes=_extreme_axes(input, dim, "amax"), keepdim=keepdim, largest=True)
 
 
-def amin(input, dim=(), keepdim: bool = False) -> Tensor:
+def amin(input, dim=(), keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Minimum over ``dim`` (all by default); ties share the gradient evenly."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("amin", dim, keepdim, axis, keepdims, unset=())
     return Amin.apply(input, axes=_extreme_axes(input, dim, "amin"), keepdim=keepdim, largest=False)
 
 
@@ -444,18 +483,24 @@ def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:
     return _check_nonempty(input, dim, op)
 
 
-def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
+def argmax(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("argmax", dim, keepdim, axis, keepdims)
     return _arg_extreme(input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
+def argmin(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """Index of the minimum, as int64."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("argmin", dim, keepdim, axis, keepdims)
     return _arg_extreme(input, dim, keepdim, False)
 
 
 def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:
     op = "argmax" if largest else "argmin"
+    if isinstance(dim, tuple | list):  # argument parsing comes before the dtype check
+        raise TypeError(f"{op}(): argument 'dim' must be int, not {type(dim).__name__}")
     if input._data.dtype.kind == "b":
         raise RuntimeError(f"{op}(): does not support bool input")
     if dim is not None:
@@ -467,9 +512,12 @@ def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:
     return Tensor._wrap(_indices(input, input._dim(dim), keepdim, largest))
 
 
-def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
+def logsumexp(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """log Σ e^x over ``dim``, computed without overflow (integers are promoted to float)."""
-    return LogSumExp.apply(floating(input), axes=normalize_dims(input, dim), keepdim=keepdim)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("logsumexp", dim, keepdim, axis, keepdims)
+    axes = normalize_dims(input, required_dim("logsumexp", dim))
+    return LogSumExp.apply(floating(input), axes=axes, keepdim=keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
@@ -478,7 +526,14 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None) -> Tensor:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): expected a floating point tensor as input, got {input.dtype}")
-    return named(_norm(input, p, normalize_dims(input, dim), keepdim), "LinalgVectorNormBackward0")
+    if isinstance(p, str) and not (p == "fro" and (dim is None or isinstance(dim, int) or len(dim) <= 2)):
+        _refuse_matrix_norm(input, p, dim)
+    # As torch.norm, a vector norm: its dims are checked in order, the first bad one, out of
+    # range or repeated, naming the error.
+    axes = normalize_dims(input, dim, in_order=True)
+    if p is None:
+        p = 2
+    return named(_norm(input, p, axes, keepdim), "LinalgVectorNormBackward0")
 
 
 def _norm(input, p, axes: tuple[int, ...], keepdim: bool) -> Tensor:
@@ -499,8 +554,27 @@ def _norm(input, p, axes: tuple[int, ...], keepdim: bool) -> Tensor:
     raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
 
 
-def cumsum(input, dim, *, dtype=None) -> Tensor:
+def _refuse_matrix_norm(input, p, dim) -> None:
+    """PyTorch sends a string ``p`` other than 'fro' over at most two dims to
+    ``linalg.matrix_norm``, whose errors come in this order; neuronlab has no matrix norm
+    beyond 'fro'."""
+    if input._data.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    dims = list(range(input._data.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+    if len(dims) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+    if p != "nuc":
+        raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    raise NotImplementedError(
+        "norm(): p='nuc' is not implemented in torch.norm here; use linalg.matrix_norm(x, 'nuc')"
+    )
+
+
+def cumsum(input, dim=None, *, dtype=None, axis=None) -> Tensor:
     """Cumulative sum along ``dim``."""
+    if axis is not None:
+        dim, _ = numpy_names("cumsum", dim, False, axis, None)
+    required_dim("cumsum", dim)
     if dtype is not None:
         input = input.to(dtype)
     elif input._data.dtype.kind in "biu":
@@ -508,23 +582,29 @@ def cumsum(input, dim, *, dtype=None) -> Tensor:
     return Cumsum.apply(input, dim=input._dim(dim))
 
 
-def all(input, dim=None, keepdim: bool = False) -> Tensor:
+def all(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """True where every element (along ``dim``) is non-zero."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("all", dim, keepdim, axis, keepdims)
     if isinstance(dim, tuple | list) and len(dim) == 0:  # no dim reduced (PyTorch's reading of ())
         return input != 0
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.all(input._data, axis=axes, keepdims=keepdim)))
 
 
-def any(input, dim=None, keepdim: bool = False) -> Tensor:
+def any(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
     """True where any element (along ``dim``) is non-zero."""
+    if axis is not None or keepdims is not None:
+        dim, keepdim = numpy_names("any", dim, keepdim, axis, keepdims)
     if isinstance(dim, tuple | list) and len(dim) == 0:
         return input != 0
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.any(input._data, axis=axes, keepdims=keepdim)))
 
 
-def count_nonzero(input, dim=None) -> Tensor:
+def count_nonzero(input, dim=None, *, axis=None) -> Tensor:
     """How many elements (along ``dim``) are non-zero, as int64."""
+    if axis is not None:
+        dim, _ = numpy_names("count_nonzero", dim, False, axis, None)
     axes = None if dim is None else normalize_dims(input, dim)
     return Tensor._wrap(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))

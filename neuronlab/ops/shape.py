@@ -15,6 +15,7 @@ from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.array_or_tensor import sum_to
 from neuronlab.engine.function import Function, ShapeError
 from neuronlab.engine.tensor import Size, Tensor
+from neuronlab.ops.operands import numpy_names, required_dim
 
 
 def _shape_arg(shape, op: str = "reshape") -> tuple:
@@ -226,8 +227,10 @@ def unflatten(input, dim: int, sizes) -> Tensor:
     return reshape(input, shape[:d] + tuple(sizes) + shape[d + 1 :])
 
 
-def squeeze(input, dim=None) -> Tensor:
+def squeeze(input, dim=None, *, axis=None) -> Tensor:
     """Remove dimensions of size 1 (all of them, or only ``dim``, which may be a tuple)."""
+    if axis is not None:
+        dim, _ = numpy_names("squeeze", dim, False, axis, None)
     shape = input._data.shape
     if dim is None:
         axes = {i for i, s in enumerate(shape) if s == 1}
@@ -240,8 +243,11 @@ def squeeze(input, dim=None) -> Tensor:
     return _reshape(input, tuple(s for i, s in enumerate(shape) if i not in axes), op)
 
 
-def unsqueeze(input, dim: int) -> Tensor:
+def unsqueeze(input, dim: int | None = None, *, axis=None) -> Tensor:
     """Insert a dimension of size 1 at ``dim`` (``-1`` appends)."""
+    if axis is not None:
+        dim, _ = numpy_names("unsqueeze", dim, False, axis, None)
+    required_dim("unsqueeze", dim)
     n = input._data.ndim + 1
     if not -n <= dim < n:
         raise IndexError(

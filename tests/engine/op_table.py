@@ -190,6 +190,12 @@ row("sign", lambda m, a: m.sign(a), *UNARY, domain=OFFGRID)
 row("sin", lambda m, a: m.sin(a), *UNARY, gradgrad=True)
 row("cos", lambda m, a: a.cos(), *UNARY, gradgrad=True)
 row("erf", lambda m, a: m.erf(a), *UNARY, gradgrad=True)
+row("sinh", lambda m, a: m.sinh(a), *UNARY, gradgrad=True)
+row("cosh", lambda m, a: a.cosh(), *UNARY, gradgrad=True)
+row("asinh", lambda m, a: m.asinh(a), *UNARY, gradgrad=True)
+row("acosh", lambda m, a: m.acosh(a + 1.5), *UNARY, domain=POSITIVE, gradgrad=True)  # x > 1
+row("atanh", lambda m, a: m.atanh(a), *UNARY, domain=UNIT, gradgrad=True)  # |x| < 1
+row("arc_names", lambda m, a: m.arcsinh(a) + m.arccosh(a + 1.5) + m.arctanh(a), *UNARY, domain=UNIT)
 row("floor", lambda m, a: m.floor(a), *UNARY, domain=OFFGRID)
 row("ceil", lambda m, a: m.ceil(a), *UNARY, domain=OFFGRID)
 row("round", lambda m, a: m.round(a), *UNARY, domain=OFFGRID)

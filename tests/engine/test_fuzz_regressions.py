@@ -176,6 +176,9 @@ def test_a_negative_slice_step_is_refused_before_index_values_are_checked():
             lambda m: (slice(None, None, -1), m.tensor([5])),
             lambda m: (5, slice(None, None, -1)),  # the int first: its IndexError wins
             lambda m: (0, 0, slice(None, None, -1)),  # too many indices
+            lambda m: (Ellipsis, 0, slice(None, None, -1)),  # the 0 indexes the first dim here
+            lambda m: (Ellipsis, 5, slice(None, None, -1)),
+            lambda m: (slice(None, None, -1), Ellipsis, 5),
         ):
             check(lambda m, t, i=index: t[i(m)], Input(x))
 
@@ -210,3 +213,76 @@ def test_amax_reports_an_empty_dim_before_a_repeated_or_out_of_range_one():
     for x, dims in [(np.ones(0), (0, 0)), (np.ones(0), (0, 3)), (np.ones((2, 0)), (0, 0, 1))]:
         check(lambda m, t, d=dims: t.amax(d), Input(x))
         check(lambda m, t, d=dims: t.amin(d), Input(x))
+
+
+def test_an_empty_bool_mask_of_the_wrong_shape_is_refused():
+    # NumPy reads an empty mask as an empty list of positions; PyTorch checks its shape.
+    for shape, mask in [((0,), (2,)), ((2, 0), (0,)), ((0, 1), (0, 0)), ((1, 0), (0,))]:
+        mask_array = np.zeros(mask, bool)
+        check(lambda m, t, k=mask_array: t[m.tensor(k)], Input(np.zeros(shape)))
+        check(lambda m, t, k=mask_array: t[..., m.tensor(k), None], Input(np.zeros(shape)))
+
+        def put(m, t, k=mask_array):
+            t[None, m.tensor(k)] = 1.0
+            return t
+
+        check(put, Input(np.zeros(shape)))
+    check(lambda m, t: t[m.tensor(np.zeros(0, bool))], Input(np.zeros((0, 3))))  # the right shape
+
+
+def test_an_out_of_range_index_that_selects_nothing_is_not_checked():
+    # PyTorch checks index values as it visits the elements: none, none checked; but an
+    # index into a dim of size 0 is refused.
+    for shape, index in [
+        ((1, 1), lambda m: (slice(None, 0), m.tensor([1, 0]))),
+        ((2, 3), lambda m: (m.tensor([5]), slice(0, 0))),
+        ((2, 0), lambda m: (m.tensor([5]),)),
+        ((2, 3, 4), lambda m: (0, m.tensor([5]), slice(None, 0))),
+        ((2, 3, 4), lambda m: (5, m.tensor([1]), slice(None, 0))),  # an int is always checked
+        ((0, 3), lambda m: (m.tensor([5]),)),  # its own dim is empty: refused
+        ((2, 0), lambda m: (slice(None), m.tensor([5]))),
+    ]:
+        check(lambda m, t, i=index: t[i(m)], Input(np.zeros(shape), requires_grad=True))
+
+        def put(m, t, v, i=index):
+            y = t.clone()
+            y[i(m)] = v
+            return y
+
+        check(put, Input(np.zeros(shape), requires_grad=True), Input(np.array(2.0), requires_grad=True))
+        check(put, Input(np.zeros(shape)), Input(np.array(2.0)))
+
+
+def test_setitem_with_a_value_that_does_not_broadcast_raises_a_runtime_error():
+    def put(m, t, v):
+        t[m.tensor([0, 1])] = v
+        return t
+
+    check(put, Input(np.zeros((2, 3))), Input(np.zeros(2)))
+
+
+def test_norm_dispatches_to_a_vector_or_a_matrix_norm_as_pytorch():
+    # 'fro' over more than two dims goes to linalg.matrix_norm (its errors, in its order);
+    # a numeric p is a vector norm, whose dims are checked in order (repeated before range).
+    for shape in [(), (2,), (2, 3), (2, 3, 4)]:
+        for dims in [(0, 0, 2), (5, 0, 0), (0, 2, 0), (0, 1, 1), (0, 0), (1,), None]:
+            for p in ["fro", 1, 2, None, float("inf")]:
+                check(lambda m, t, p=p, d=dims: t.norm(p, d), Input(np.ones(shape), requires_grad=True))
+    check(lambda m, t: t.norm("abc", (0, 1)), Input(np.ones((2, 3))))
+
+
+def test_in_place_ops_refuse_a_result_their_dtype_cannot_hold():
+    # NumPy's unsafe copy truncated exp_ on int64 to integers; PyTorch refuses (can_cast).
+    for op in (
+        lambda m, t: t.exp_(),
+        lambda m, t: t.sqrt_(),
+        lambda m, t: t.mul_(1.5),
+        lambda m, t: t.add_(m.tensor([0.5, 1.0])),
+        lambda m, t: t.mul_(2),  # int by int: fine
+        lambda m, t: t.float().add_(t),  # int into float: fine
+        lambda m, t: t.fill_(2.5),  # fill_, copy_ and setitem cast
+        lambda m, t: t.copy_(m.tensor([1.5, 2.5])),
+        lambda m, t: t.masked_fill_(m.tensor([True, False]), 2.5),
+    ):
+        check(lambda m, x, op=op: op(m, x.clone()), Input(np.array([1, 4])))
+    check(lambda m, x: x.clone().add_(m.tensor([1, 2])), Input(np.array([True, False])))

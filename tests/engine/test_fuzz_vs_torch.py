@@ -49,6 +49,11 @@ UNARY = {
     "sqrt": lambda m, x: x.sqrt(),
     "rsqrt": lambda m, x: x.rsqrt(),
     "sin": lambda m, x: x.sin(),
+    "sinh": lambda m, x: x.sinh(),
+    "cosh": lambda m, x: m.cosh(x),
+    "asinh": lambda m, x: m.asinh(x),
+    "acosh": lambda m, x: x.acosh(),
+    "atanh": lambda m, x: m.atanh(x),
     "cos": lambda m, x: m.cos(x),
     "tanh": lambda m, x: x.tanh(),
     "sigmoid": lambda m, x: m.sigmoid(x),
@@ -188,12 +193,19 @@ REDUCTIONS = {
     "linalg.vector_norm:inf": lambda m, x, d, k: m.linalg.vector_norm(x, float("inf"), d, k),
     "linalg.vector_norm:0": lambda m, x, d, k: m.linalg.vector_norm(x, 0, d, k),
     "linalg.norm": lambda m, x, d, k: m.linalg.norm(x, dim=d, keepdim=k),
+    # PyTorch's NumPy-style names (issue 13)
+    "sum_axis": lambda m, x, d, k: m.sum(x, axis=d, keepdims=k) if d is not None else x.sum(),
+    "mean_axis": lambda m, x, d, k: x.mean(axis=d, keepdims=k) if d is not None else x.mean(),
+    "amax_axis": lambda m, x, d, k: x.amax(axis=d, keepdims=k) if d is not None else x.amax(),
+    "argmax_axis": lambda m, x, d, k: m.argmax(x, axis=d, keepdims=k),
+    "std_axis": lambda m, x, d, k: x.std(axis=d, keepdims=k),
+    "any_axis": lambda m, x, d, k: m.any(x, axis=d, keepdims=k) if d is not None else x.any(),
 }
 
 
 # These take one int dim (a tuple is a TypeError in PyTorch; not fuzzed).
 # norm's default p='fro' takes two dims at most (a matrix norm).
-ONE_DIM = {"prod", "max", "min", "argmax", "argmin", "cumsum", "softmax", "sort", "norm"}
+ONE_DIM = {"prod", "max", "min", "argmax", "argmin", "argmax_axis", "cumsum", "softmax", "sort", "norm"}
 
 
 @st.composite
@@ -214,7 +226,7 @@ def _reduction(data):
     # var/std over dim=() reduce every dim in both libraries, but PyTorch 2.13's backward then
     # divides by a different count (inf for 2 elements with correction 1, where dim=None gives
     # 2(x - x̄)/(N - 1)); neuronlab's gradient is dim=None's (docs/compatibility.md, "ops").
-    assume(not (name in ("var", "std") and d == ()))
+    assume(not (name in ("var", "std", "std_axis") and d == ()))
     keepdim = data.draw(st.booleans(), "keepdim")
     fn = REDUCTIONS[name]
     check(lambda m, t: fn(m, t, d, keepdim), x)

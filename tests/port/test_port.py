@@ -5,8 +5,7 @@ compared: the words exactly, the numbers within float summation error.
 
 Printed tensors are compared with their ``grad_fn=<...>`` names (PyTorch's, issue 13); only
 the memory addresses in a printed node (``<MulBackward0 object at 0x...>``) are masked.
-Known difference, left for later: the ``keepdims=`` alias on reductions (makemore is expected
-to fail until then)."""
+``EXPECTED_FAILURES`` names programs known to fail, with the reason (none today)."""
 
 import re
 import subprocess
@@ -17,7 +16,7 @@ import pytest
 
 PROGRAMS = sorted((Path(__file__).parent / "programs").glob("*.py"))
 ADDRESS = re.compile(r" object at 0x[0-9a-f]+")
-EXPECTED_FAILURES = {"makemore_bigram": "keepdims= alias on reductions (issue 13, left for later)"}
+EXPECTED_FAILURES: dict[str, str] = {}
 NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
 
 
