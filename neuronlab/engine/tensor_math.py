@@ -360,11 +360,11 @@ class MathMethods:
     def amin(self, dim=(), keepdim=False):
         return modules.reduction.amin(self, dim, keepdim)
 
-    def argmax(self, dim=None, keepdim=False):
-        return modules.reduction.argmax(self, dim, keepdim)
+    def argmax(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.argmax(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
-    def argmin(self, dim=None, keepdim=False):
-        return modules.reduction.argmin(self, dim, keepdim)
+    def argmin(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        return modules.reduction.argmin(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, dim, keepdim=False):
         return modules.reduction.logsumexp(self, dim, keepdim)

@@ -374,14 +374,27 @@ def _extreme_axes(input, dim, op: str) -> tuple[int, ...]:
     return _check_nonempty(input, dim, op)
 
 
-def argmax(input, dim=None, keepdim: bool = False) -> Tensor:
-    """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64."""
+def argmax(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+    """Index of the maximum (of the flattened tensor when ``dim`` is ``None``), as int64.
+    ``axis``/``keepdims`` are the NumPy spellings PyTorch accepts (d2l writes ``argmax(axis=1)``)."""
+    dim, keepdim = _numpy_spelling("argmax", dim, keepdim, axis, keepdims)
     return _arg_extreme(input, dim, keepdim, True)
 
 
-def argmin(input, dim=None, keepdim: bool = False) -> Tensor:
-    """Index of the minimum, as int64."""
+def argmin(input, dim=None, keepdim: bool = False, *, axis=None, keepdims=None) -> Tensor:
+    """Index of the minimum, as int64 (``axis``/``keepdims`` as for ``argmax``)."""
+    dim, keepdim = _numpy_spelling("argmin", dim, keepdim, axis, keepdims)
     return _arg_extreme(input, dim, keepdim, False)
+
+
+def _numpy_spelling(op: str, dim, keepdim: bool, axis, keepdims) -> tuple:
+    """``dim`` and ``keepdim`` from PyTorch's or NumPy's keyword; both for one argument is
+    PyTorch's TypeError."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{op}() got an unexpected keyword argument 'axis' (dim is given)")
+        dim = axis
+    return dim, keepdim if keepdims is None else keepdims
 
 
 def _arg_extreme(input, dim, keepdim: bool, largest: bool) -> Tensor:

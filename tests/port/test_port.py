@@ -36,7 +36,8 @@ runpy.run_path(sys.argv[1], run_name="__main__")
 def run(program: Path, under_neuronlab: bool) -> str:
     args = [sys.executable, "-c", SHIM, str(program)] if under_neuronlab else [sys.executable, str(program)]
     root = Path(__file__).resolve().parents[2]
-    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
+    # one thread: on a shared machine PyTorch's spinning OpenMP threads made these tiny programs 2-5x slower
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return GRAD_FN.sub("grad_fn=<...>", done.stdout.replace("neuronlab.", "torch."))
