@@ -32,6 +32,15 @@ def test_every_rival_records_its_choice_on_validation(quick_run):
         assert "chosen" not in both  # dropout's lr with weight decay's λ, both chosen above
 
 
+def test_gru_and_mlp_recipes_run_at_one_budget(quick_run):
+    for r in _runs(quick_run):
+        families = r["families"]
+        assert families["steps"] == dropout.SIZES["gru_steps"][1]
+        assert [families[k]["recipe"] for k in ("gru", "mlp")] == ["mnist1d-gru", "mnist1d-mlp"]
+        assert families["gru"]["steps"] == families["mlp"]["steps"] == families["steps"]
+        assert families["gru"]["published"] == 0.910
+
+
 def test_reference_recipe_and_timings_kept_apart(quick_run):
     payload = quick_run("dropout")
     for r in _runs(quick_run):

@@ -1,4 +1,4 @@
-"""The fused GRU step (``ops/recurrent.py``): finite differences in float64 (first and second
+"""The fused GRU step and sequence (``ops/recurrent.py``): finite differences in float64 (first and second
 derivatives), the same step written with torch's primitives, and a GRU's double backward
 against torch 2.13."""
 
@@ -8,7 +8,7 @@ import torch
 
 import neuronlab as nl
 from neuronlab.autograd import gradcheck, gradgradcheck
-from neuronlab.ops.recurrent import gru_gates
+from neuronlab.ops.recurrent import gru_gates, gru_sequence
 
 
 def inputs(shape=(3,), hidden=4, seed=0):
@@ -67,3 +67,30 @@ def test_gru_gates_name_the_sizes_that_do_not_fit():
     x, h, state = (nl.zeros(2, k) for k in (9, 6, 3))
     with pytest.raises(RuntimeError, match=r"gru_gates\(\).*3 × hidden size = 9, got 9 and 6"):
         gru_gates(x, h, state)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_gru_sequence_passes_finite_differences(reverse, bias):
+    rng = np.random.default_rng(5)
+    T, N, H = 4, 2, 3
+    arrays = [rng.standard_normal(s) for s in ((T, N, 3 * H), (N, H), (3 * H, H), (3 * H,))]
+    args = [nl.tensor(a, requires_grad=True) for a in (arrays if bias else arrays[:3])]
+
+    def f(*a):
+        return gru_sequence(*a, reverse=reverse)
+
+    assert gradcheck(f, args)
+    assert gradgradcheck(f, args)
+
+
+def test_gru_sequence_is_the_steps_one_by_one():
+    rng = np.random.default_rng(6)
+    x, h0, w, b = (nl.tensor(rng.standard_normal(s)) for s in ((5, 2, 9), (2, 3), (9, 3), (9,)))
+    out = gru_sequence(x, h0, w, b, reverse=True)
+    h = h0
+    for t in range(4, -1, -1):
+        h = gru_gates(x[t], h @ w.T + b, h)
+        np.testing.assert_allclose(out[t].numpy(), h.numpy(), rtol=1e-12, atol=1e-12)
+    with pytest.raises(RuntimeError, match=r"gru_sequence\(\): expected x_gates \(T, N, 9\)"):
+        gru_sequence(x[0], h0, w, b)
