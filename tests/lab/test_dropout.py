@@ -63,7 +63,10 @@ def test_figures_and_table(quick_run):
     figs = dropout.figures(runs)
     assert set(figs) == {"long_training", "activation_variance", "variants", "test_time"}
     assert all(isinstance(f, Figure) for f in figs.values())
-    assert len(dropout.table(runs).rows) == len(runs[0]["variants"]) + 2
+    rows = dropout.table(runs).rows
+    # the variants, the swapped rates at dropout's lr, the MLP recipe, the GRU and MLP recipes at one budget
+    assert len(rows) == len(runs[0]["variants"]) + 4
+    assert rows[-2][3] == pytest.approx(np.mean([r["families"]["gru"]["test_accuracy"] for r in runs]))
 
 
 def test_scaled_eval_multiplies_each_dropout_output_by_the_keep_probability():
