@@ -87,8 +87,9 @@ class GRUSequence(Function):
     Backward through time, one loop from the last step processed to the first: the upstream
     gradient of h_t plus what flows back from step t + 1 goes through ``GRUGates``' formula;
     ∂L/∂W_hh = Σ_t ∂L/∂h_gates_tᵀ h_{t-1}, ∂L/∂b_hh = Σ_t ∂L/∂h_gates_t, and
-    ∂L/∂h_{t-1} = g z + ∂L/∂h_gates_t W_hh. The states come from the saved output, the gates are
-    recomputed from them, so the same loop runs on arrays and, recorded, on Tensors.
+    ∂L/∂h_{t-1} = g z + ∂L/∂h_gates_t W_hh. The states come from the saved output. On arrays the
+    gates the forward pass kept are reused (as ``softmax(from_forward=...)``); on Tensors they are
+    recomputed from the states, recorded, so the same loop gives the double backward.
     """
 
     saves_output = True
