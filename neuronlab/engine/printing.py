@@ -62,4 +62,19 @@ def tensor_repr(t) -> str:
         suffix.append(f"grad_fn=<{t.grad_fn.name().rpartition('::')[2]}>")  # CopySlices, as PyTorch prints it
     elif t._requires_grad:
         suffix.append("requires_grad=True")
-    return "tensor(" + ", ".join([body, *suffix]) + ")"
+    return _add_suffixes("tensor(" + body, suffix, indent=len("tensor("))
+
+
+def _add_suffixes(text: str, suffixes: list[str], indent: int, linewidth: int = 80) -> str:
+    """PyTorch's ``_add_suffixes``: a suffix that would take the last line past ``linewidth``
+    goes on a line of its own, indented under the body."""
+    parts = [text]
+    last_line = len(text) - text.rfind("\n") + 1  # PyTorch's count (rfind's -1 included)
+    for suffix in suffixes:
+        if last_line + len(suffix) + 2 > linewidth:
+            parts.append(",\n" + " " * indent + suffix)
+            last_line = indent + len(suffix)
+        else:
+            parts.append(", " + suffix)
+            last_line += len(suffix) + 2
+    return "".join(parts) + ")"

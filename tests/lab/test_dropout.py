@@ -32,6 +32,15 @@ def test_every_rival_records_its_choice_on_validation(quick_run):
         assert "chosen" not in both  # dropout's lr with weight decay's λ, both chosen above
 
 
+def test_gru_and_mlp_recipes_run_at_one_budget(quick_run):
+    for r in _runs(quick_run):
+        families = r["families"]
+        assert families["steps"] == dropout.SIZES["gru_steps"][1]
+        assert [families[k]["recipe"] for k in ("gru", "mlp")] == ["mnist1d-gru", "mnist1d-mlp"]
+        assert families["gru"]["steps"] == families["mlp"]["steps"] == families["steps"]
+        assert families["gru"]["published"] == 0.910
+
+
 def test_reference_recipe_and_timings_kept_apart(quick_run):
     payload = quick_run("dropout")
     for r in _runs(quick_run):
@@ -54,7 +63,10 @@ def test_figures_and_table(quick_run):
     figs = dropout.figures(runs)
     assert set(figs) == {"long_training", "activation_variance", "variants", "test_time"}
     assert all(isinstance(f, Figure) for f in figs.values())
-    assert len(dropout.table(runs).rows) == len(runs[0]["variants"]) + 2
+    rows = dropout.table(runs).rows
+    # the variants, the swapped rates at dropout's lr, the MLP recipe, the GRU and MLP recipes at one budget
+    assert len(rows) == len(runs[0]["variants"]) + 4
+    assert rows[-2][3] == pytest.approx(np.mean([r["families"]["gru"]["test_accuracy"] for r in runs]))
 
 
 def test_scaled_eval_multiplies_each_dropout_output_by_the_keep_probability():

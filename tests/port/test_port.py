@@ -23,7 +23,8 @@ NUMBER = re.compile(r"-?\d+\.?\d*(?:e[-+]?\d+)?")
 def run(program: Path, under_neuronlab: bool) -> str:
     args = [sys.executable, *(["-m", "neuronlab.as_torch"] if under_neuronlab else []), str(program)]
     root = Path(__file__).resolve().parents[2]
-    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0"}
+    # one thread: on a shared machine PyTorch's spinning OpenMP threads made these tiny programs 2-5x slower
+    env = {"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0", "OMP_NUM_THREADS": "1"}
     done = subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return ADDRESS.sub(" object at 0x...", done.stdout.replace("neuronlab.", "torch."))

@@ -117,5 +117,12 @@ def table(runs: list[dict]) -> Table:
     rows.append([f"MNIST-1D MLP recipe (40-100-100-10, Adam 1e-2, {ref[0]['steps']} steps; published "
                  f"{ref[0]['published']:.1%} after 6000)", "", "—", float(np.mean([x["test_accuracy"] for x in ref])),
                  "—", "—"])  # fmt: skip
+    families = [r["families"] for r in runs]
+    steps = families[0]["steps"]
+    rows.append([f"MNIST-1D GRU recipe (bidirectional GRU, hidden 6, Adam 1e-2, {steps} steps; published "
+                 f"{families[0]['gru']['published']:.1%} after 6000)", "", "—",
+                 float(np.mean([f["gru"]["test_accuracy"] for f in families])), "—", "—"])  # fmt: skip
+    rows.append([f"MNIST-1D MLP recipe at the GRU's budget ({steps} steps)", "", "—",
+                 float(np.mean([f["mlp"]["test_accuracy"] for f in families])), "—", "—"])  # fmt: skip
     return Table(["variant", "setting chosen on validation (per seed)", "train accuracy", "test accuracy",
                   "test loss", "late swing of the validation loss (mean |change| per epoch, second half)"], rows)  # fmt: skip

@@ -194,5 +194,10 @@ def run(config, seed: int) -> dict:
         "swapped_at_dropout_lr": swapped_same_lr,
         "test_time": test_time(models["dropout"], data),
         "reference": mnist1d_reference("mlp", seed, s["reference_steps"]),
+        # the GRU recipe against the same MLP recipe at one (small) budget: what the architecture buys
+        "families": {
+            "steps": s["gru_steps"],
+            **{kind: mnist1d_reference(kind, seed, s["gru_steps"]) for kind in ("gru", "mlp")},
+        },
         "timings": step_timings(data, hidden, seed, s["timing_repeats"]),
     }
