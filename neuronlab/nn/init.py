@@ -22,6 +22,7 @@ from neuronlab.engine import sampling
 from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.decompositions import qr
 
 __all__ = [
     "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
@@ -303,14 +304,18 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
         return tensor
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flattened = sampling.normal(generator_of(generator), (rows, cols), tensor._data.dtype).astype(np.float64)
+    dtype = tensor._data.dtype
+    flattened = sampling.normal(generator_of(generator), (rows, cols), dtype)  # new_empty.normal_(0, 1)
     if rows < cols:
         flattened = flattened.T
-    q, r = np.linalg.qr(flattened)
-    q *= np.sign(np.diag(r))
+    with no_grad():
+        q, r = qr(Tensor._wrap(np.ascontiguousarray(flattened)))
+    # LAPACK's Householder QR as PyTorch's, but NumPy's (float64 for every input) where PyTorch
+    # calls MKL in the tensor's dtype: Q agrees to rounding, not bit for bit (tests/nn/test_init_streams.py)
+    q = q._data * np.sign(np.diagonal(r._data))
     if rows < cols:
         q = q.T
-    return _write(tensor, (q * gain).reshape(tuple(tensor.shape)))
+    return _write(tensor, q.reshape(tuple(tensor.shape)) * dtype.type(gain))
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
@@ -323,6 +328,34 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     for col in range(cols):  # PyTorch draws these permutations from the default generator
         values[sampling.randperm(generator_of(None), rows)[:num_zeros], col] = 0
     return _write(tensor, values)
+
+
+def _deprecated(method):
+    """PyTorch's old names without the trailing underscore: the same fill, with a FutureWarning."""
+    new_name = method.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+                      FutureWarning, stacklevel=2)  # fmt: skip
+        return method(*args, **kwargs)
+
+    deprecated_init.__doc__ = f"{old_name}(...): deprecated, use ``nn.init.{new_name}``."
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
 
 
 def default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:
