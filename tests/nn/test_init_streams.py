@@ -102,7 +102,9 @@ ORTHO_ATOL = {"float32": 5e-6, "float64": 5e-14}
 
 
 @pytest.mark.parametrize(
-    "seeds", [range(3), pytest.param(range(50), marks=pytest.mark.slow)], ids=["3", "50"]
+    ("seeds", "shapes"),
+    [(range(3), ORTHO_SHAPES[:-1]), pytest.param(range(50), ORTHO_SHAPES, marks=pytest.mark.slow)],
+    ids=["3-seeds", "50-seeds"],
 )
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("gain", [1.0, 1.7])
