@@ -28,6 +28,7 @@ class _Modules:
             creation,
             cross,
             decompositions,
+            erfinv,
             indexing,
             join,
             linalg,
@@ -41,7 +42,7 @@ class _Modules:
             activation=activation, arithmetic=arithmetic, cast=cast, comparison=comparison,
             creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
-            cross=cross, decompositions=decompositions, solvers=solvers,
+            cross=cross, decompositions=decompositions, solvers=solvers, erfinv=erfinv,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

@@ -123,6 +123,9 @@ class InPlaceMethods:
     def exp_(self) -> Tensor:
         return self._inplace("exp_", modules.pointwise.exp(self._operand_for_inplace()))
 
+    def erfinv_(self) -> Tensor:
+        return self._inplace("erfinv_", modules.erfinv.erfinv(self._operand_for_inplace()))
+
     def sqrt_(self) -> Tensor:
         return self._inplace("sqrt_", modules.pointwise.sqrt(self._operand_for_inplace()))
 
