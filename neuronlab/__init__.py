@@ -141,6 +141,7 @@ from neuronlab.ops.creation import (
 )
 from neuronlab.ops.cross import cross_old as cross
 from neuronlab.ops.decompositions import svd_old as svd
+from neuronlab.ops.erfinv import erfinv
 from neuronlab.ops.indexing import (
     argsort,
     gather,
@@ -266,7 +267,7 @@ import builtins as _builtins  # noqa: E402
 builtins_bool, builtins_int = _builtins.bool, _builtins.int
 
 # Sub-packages PyTorch code reaches through the top-level name (torch.nn.functional, ...).
-from neuronlab import backends, datasets, linalg, metrics, nn, optim, testing, utils  # noqa: E402
+from neuronlab import backends, datasets, linalg, metrics, nn, optim, special, testing, utils  # noqa: E402
 from neuronlab.serialization import load, save  # noqa: E402
 
 # Sub-packages loaded on first use (PEP 562), so ``import neuronlab`` stays fast:

@@ -39,6 +39,7 @@ MODULES = {
     "torch.nn.utils": "neuronlab.nn.utils",
     "torch.optim": "neuronlab.optim",
     "torch.optim.lr_scheduler": "neuronlab.optim.lr_scheduler",
+    "torch.special": "neuronlab.special",
     "torch.testing": "neuronlab.testing",
     "torch.utils": "neuronlab.utils",
     "torch.utils.data": "neuronlab.utils.data",

@@ -28,6 +28,7 @@ class _Modules:
             creation,
             cross,
             decompositions,
+            erfinv,
             indexing,
             join,
             linalg,
@@ -43,6 +44,7 @@ class _Modules:
             creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
             cross=cross, decompositions=decompositions, solvers=solvers, matrix_functions=matrix_functions,
+            erfinv=erfinv,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

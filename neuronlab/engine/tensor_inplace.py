@@ -154,6 +154,9 @@ class InPlaceMethods:
 
     arcsinh_, arccosh_, arctanh_ = asinh_, acosh_, atanh_
 
+    def erfinv_(self) -> Tensor:
+        return self._inplace("erfinv_", modules.erfinv.erfinv(self._operand_for_inplace()))
+
     def sqrt_(self) -> Tensor:
         return self._inplace("sqrt_", modules.pointwise.sqrt(self._operand_for_inplace()))
 

@@ -228,6 +228,9 @@ class MathMethods:
     def erf(self):
         return modules.pointwise.erf(self)
 
+    def erfinv(self):
+        return modules.erfinv.erfinv(self)
+
     def floor(self):
         return modules.pointwise.floor(self)
 

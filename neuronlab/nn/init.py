@@ -20,8 +20,9 @@ import numpy as np
 
 from neuronlab.engine import sampling
 from neuronlab.engine.grad_mode import no_grad
-from neuronlab.engine.random import Generator, generator_of, numpy_rng
+from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
+from neuronlab.ops.decompositions import qr
 
 __all__ = [
     "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
@@ -115,11 +116,15 @@ def normal_(
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
                   generator: Generator | None = None) -> Tensor:  # fmt: skip
     """Fill with samples of N(mean, std²) conditioned on [a, b] (the bounds are absolute
-    values, not multiples of std), by rejection sampling.
+    values, not multiples of std), by rejection sampling, drawing as PyTorch 2.13 draws.
 
-    When most of the mass lies in [a, b] (more than 0.3, as PyTorch decides) samples outside
-    are redrawn from the normal; otherwise uniform proposals on [a, b] are accepted with
-    probability pdf(x) / pdf(mode), so tails far from the mean do not loop forever.
+    When the mass p = Φ((b - mean)/std) - Φ((a - mean)/std) exceeds 0.3, the tensor is filled
+    with ``normal_(mean, std)`` and, while any value lies outside [a, b] (rounded to the
+    tensor's dtype), a whole new ``normal_`` tensor is drawn and replaces those values. Otherwise
+    a tail far from the mean would loop for long: values are proposed from U(a, b) and accepted
+    when log u <= -½((x - mean)/std)² - log_peak for u ~ U(0, 1), log_peak being that exponent
+    at the point of [a, b] nearest the mean; each round draws a full tensor of proposals and
+    one of u. Every step rounds in the tensor's dtype, as PyTorch's in-place ops do.
 
     Example:
         >>> nn.init.trunc_normal_(neuronlab.empty(3, 5), std=0.02, a=-0.04, b=0.04)
@@ -127,28 +132,58 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
                       "The distribution of values may be incorrect.", stacklevel=2)  # fmt: skip
-    rng = numpy_rng(generator)  # rejection sampling: reproducible, not PyTorch's erfinv numbers
-    shape = tuple(tensor.shape)
+    gen, data = generator_of(generator), tensor._data
     mass = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
     if mass > 0.3:
-        values = rng.normal(mean, std, shape)
-        bad = (values < a) | (values > b)
-        while bad.any():
-            values[bad] = rng.normal(mean, std, int(bad.sum()))
-            bad = (values < a) | (values > b)
+        values = _normal_redrawn_outside(gen, data, mean, std, a, b)
     else:
-        mode = max(a, min(mean, b))
-        log_peak = -0.5 * ((mode - mean) / std) ** 2
-        values = np.empty(shape)
-        pending = np.ones(shape, dtype=bool)
-        while pending.any():
-            candidates = rng.uniform(a, b, int(pending.sum()))
-            log_accept = -0.5 * ((candidates - mean) / std) ** 2 - log_peak
-            accepted = np.log(rng.random(candidates.shape)) <= log_accept
-            slots = np.flatnonzero(pending)[accepted]
-            values.flat[slots] = candidates[accepted]
-            pending.flat[slots] = False
+        values = _uniform_proposals(gen, data, mean, std, a, b)
     return _write(tensor, values)
+
+
+def _normal_redrawn_outside(gen: Generator, data: np.ndarray, mean: float, std: float, a: float,
+                            b: float) -> np.ndarray:  # fmt: skip
+    """PyTorch's first branch: normal_, then torch.where(outside, fresh normal_ tensor, values)."""
+    shape, dtype, contiguous = data.shape, data.dtype, data.flags.c_contiguous
+    low, high = dtype.type(a), dtype.type(b)  # tensor.new_tensor(a).item()
+    values = sampling.normal(gen, shape, dtype, mean, std, contiguous)
+    while True:
+        outside = (values < low) | (values > high)
+        if not outside.any():
+            return values
+        values = np.where(outside, sampling.normal(gen, shape, dtype, mean, std, contiguous), values)
+
+
+def _uniform_proposals(gen: Generator, data: np.ndarray, mean: float, std: float, a: float,
+                       b: float) -> np.ndarray:  # fmt: skip
+    """PyTorch's second branch: U(a, b) proposals accepted with probability pdf(x) / pdf(mode)."""
+    shape, dtype = data.shape, data.dtype
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+    def log_ratio(x: np.ndarray) -> np.ndarray:
+        # candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak), each rounded to dtype
+        z = (x - dtype.type(mean)) / dtype.type(std)
+        return z * z * dtype.type(-0.5) - dtype.type(log_peak)
+
+    def rejected(x: np.ndarray) -> np.ndarray:  # accept_buf.uniform_().log_().gt(log_ratio)
+        return _log(sampling.uniform(gen, shape, dtype)) > log_ratio(x)
+
+    values = sampling.uniform(gen, shape, dtype, a, b)
+    pending = rejected(values)
+    while pending.any():
+        candidates = sampling.uniform(gen, shape, dtype, a, b)
+        values = np.where(pending, candidates, values)
+        pending = np.where(pending, rejected(candidates), pending)
+    return values
+
+
+def _log(u: np.ndarray) -> np.ndarray:
+    """log of uniforms in [0, 1), correctly rounded to u's dtype (log 0 = -inf). PyTorch's
+    vectorized log is within 1 ulp of this (it differs in the last bit for 7.5% of the float32
+    uniforms); an accept decision can only flip when a proposal's log-ratio is that one ulp."""
+    with np.errstate(divide="ignore"):
+        return np.log(u.astype(np.float64)).astype(u.dtype)
 
 
 def _norm_cdf(x: float) -> float:
@@ -269,14 +304,18 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator: Generator | None = N
         return tensor
     rows = tensor.size(0)
     cols = tensor.numel() // rows
-    flattened = sampling.normal(generator_of(generator), (rows, cols), tensor._data.dtype).astype(np.float64)
+    dtype = tensor._data.dtype
+    flattened = sampling.normal(generator_of(generator), (rows, cols), dtype)  # new_empty.normal_(0, 1)
     if rows < cols:
         flattened = flattened.T
-    q, r = np.linalg.qr(flattened)
-    q *= np.sign(np.diag(r))
+    with no_grad():
+        q, r = qr(Tensor._wrap(np.ascontiguousarray(flattened)))
+    # LAPACK's Householder QR as PyTorch's, but NumPy's (float64 for every input) where PyTorch
+    # calls MKL in the tensor's dtype: Q agrees to rounding, not bit for bit (tests/nn/test_init_streams.py)
+    q = q._data * np.sign(np.diagonal(r._data))
     if rows < cols:
         q = q.T
-    return _write(tensor, (q * gain).reshape(tuple(tensor.shape)))
+    return _write(tensor, q.reshape(tuple(tensor.shape)) * dtype.type(gain))
 
 
 def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Generator | None = None) -> Tensor:
@@ -289,6 +328,34 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator: Gener
     for col in range(cols):  # PyTorch draws these permutations from the default generator
         values[sampling.randperm(generator_of(None), rows)[:num_zeros], col] = 0
     return _write(tensor, values)
+
+
+def _deprecated(method):
+    """PyTorch's old names without the trailing underscore: the same fill, with a FutureWarning."""
+    new_name = method.__name__
+    old_name = new_name[:-1]
+
+    def deprecated_init(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of `nn.init.{new_name}`.",
+                      FutureWarning, stacklevel=2)  # fmt: skip
+        return method(*args, **kwargs)
+
+    deprecated_init.__doc__ = f"{old_name}(...): deprecated, use ``nn.init.{new_name}``."
+    deprecated_init.__name__ = old_name
+    return deprecated_init
+
+
+uniform = _deprecated(uniform_)
+normal = _deprecated(normal_)
+constant = _deprecated(constant_)
+eye = _deprecated(eye_)
+dirac = _deprecated(dirac_)
+xavier_uniform = _deprecated(xavier_uniform_)
+xavier_normal = _deprecated(xavier_normal_)
+kaiming_uniform = _deprecated(kaiming_uniform_)
+kaiming_normal = _deprecated(kaiming_normal_)
+orthogonal = _deprecated(orthogonal_)
+sparse = _deprecated(sparse_)
 
 
 def default_layer_init_(weight: Tensor, bias: Tensor | None) -> None:

@@ -196,6 +196,7 @@ row("asinh", lambda m, a: m.asinh(a), *UNARY, gradgrad=True)
 row("acosh", lambda m, a: m.acosh(a + 1.5), *UNARY, domain=POSITIVE, gradgrad=True)  # x > 1
 row("atanh", lambda m, a: m.atanh(a), *UNARY, domain=UNIT, gradgrad=True)  # |x| < 1
 row("arc_names", lambda m, a: m.arcsinh(a) + m.arccosh(a + 1.5) + m.arctanh(a), *UNARY, domain=UNIT)
+row("erfinv", lambda m, a: m.erfinv(2 * a - 1), *UNARY, domain=UNIT, gradgrad=True)
 row("floor", lambda m, a: m.floor(a), *UNARY, domain=OFFGRID)
 row("ceil", lambda m, a: m.ceil(a), *UNARY, domain=OFFGRID)
 row("round", lambda m, a: m.round(a), *UNARY, domain=OFFGRID)
