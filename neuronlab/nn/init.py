@@ -22,7 +22,7 @@ from neuronlab.engine import sampling
 from neuronlab.engine.grad_mode import no_grad
 from neuronlab.engine.random import Generator, generator_of
 from neuronlab.engine.tensor import Tensor
-from neuronlab.ops.decompositions import qr
+from neuronlab.ops.qr import qr
 
 __all__ = [
     "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
