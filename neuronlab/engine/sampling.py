@@ -16,6 +16,7 @@ the formulas of ATen (``core/TransformationHelper.h``, ``core/DistributionsHelpe
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -130,10 +131,69 @@ def normal(gen: Generator, shape: tuple, dtype, mean: float = 0.0, std: float = 
     return out.reshape(shape)
 
 
+# The C++ names PyTorch's bound errors print ("to - 1 is out of bounds for signed char").
+_CPP_NAMES = {"int8": "signed char", "uint8": "unsigned char", "int16": "short int", "int32": "int",
+              "int64": "long", "float16": "c10::Half", "float32": "float", "float64": "double", "bool": "bool"}  # fmt: skip
+
+
+def _update_bounds(low: int, high: int, dtype: np.dtype) -> tuple[int, int]:
+    """ATen's ``update_from``/``update_to``: for a float dtype, move ``low`` up and ``high``
+    down to integers whose cast to the dtype stays inside [low, high)."""
+    digits = np.finfo(dtype).nmant + 1
+    with np.errstate(over="ignore"):  # beyond the dtype: left for _check_bounds to refuse
+        cast = np.asarray([low + 1, high - 1], dtype=np.float64).astype(dtype)
+    if not np.isfinite(cast).all():
+        return low, high
+    low_plus_1, high_minus_1 = int(cast[0]), int(cast[1])
+    if low_plus_1 < low:
+        low = low_plus_1 + (1 << (abs(low + 1).bit_length() - 1 - digits + 1))
+    if high_minus_1 >= high:
+        high = high_minus_1 - (1 << (abs(high - 1).bit_length() - 1 - digits + 1))
+    return low, high
+
+
+def _check_bounds(low: int, high_inclusive: int, dtype: np.dtype) -> None:
+    """ATen's ``check_from_to_in_range``: an error outside the dtype's range and, for floats,
+    a warning beyond the integers the dtype represents exactly."""
+    name = _CPP_NAMES.get(dtype.name, dtype.name)
+    if dtype.kind == "f":
+        info = np.finfo(dtype)
+        lowest, highest, digits = float(info.min), float(info.max), info.nmant + 1
+    else:
+        lowest, highest = (
+            (0, 1) if dtype == np.bool_ else (int(np.iinfo(dtype).min), int(np.iinfo(dtype).max))
+        )
+    for value, what in ((low, "from"), (high_inclusive, "to - 1")):
+        if not lowest <= value <= highest:
+            raise RuntimeError(f"{what} is out of bounds for {name}")
+    if dtype.kind == "f":
+        for value, what in ((low, "from"), (high_inclusive, "to - 1")):
+            if not -(1 << digits) <= value <= 1 << digits:
+                warnings.warn(
+                    f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations {name} "
+                    "can support discrete uniform distribution only within this range.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+
+
 def random_int(gen: Generator, shape: tuple, low: int, high: int, dtype) -> np.ndarray:
-    """Integers in [low, high): ``randint`` and ``random_(from, to)``."""
+    """Integers in [low, high) as PyTorch's ``random_from_to`` draws them: ``randint`` and
+    ``random_(from, to)`` (float dtypes move the bounds to values they can hold; bounds
+    outside the dtype are refused)."""
+    dtype = np.dtype(dtype)
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dtype.kind == "f":
+        low, high = _update_bounds(low, high, dtype)
+        if low >= high:
+            raise RuntimeError(
+                "random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got "
+                f"from={low} >= to={high}"
+            )
+    _check_bounds(low, high - 1, dtype)
     n, span = math.prod(shape), high - low
-    wide = span >= 2**32 and np.dtype(dtype) in (np.int64, np.float32, np.float64)
+    wide = span >= 2**28  # ATen (public wheels): 64-bit words from a range of 2^28 ("approx 5% skew")
     words = gen.random64(n) if wide else gen.random32(n)
     values = (words % np.uint64(span)).astype(np.int64) + low
     return values.astype(dtype).reshape(shape)

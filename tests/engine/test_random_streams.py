@@ -183,3 +183,48 @@ def test_noncontiguous_normal_uses_the_one_by_one_path():
 
 def test_unused_imports_are_the_public_surface():
     assert DataLoader and RandomSampler and TensorDataset and WeightedRandomSampler and nn and F
+
+
+RANDOM_DTYPES = ["int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64", "bool"]
+RANDOM_BOUNDS = [(), (5,), (0, 5), (-3, 7), (0, 2**25), (0, 2**33), (7, 3)]
+
+
+def _random_fill(lib, dtype, bounds):
+    """``random_(*bounds)`` on a fresh tensor: its values, or the exception type and message."""
+    lib.manual_seed(3)
+    t = lib.zeros(40, dtype=getattr(lib, dtype))
+    try:
+        t.random_(*bounds)
+    except RuntimeError as error:
+        return "RuntimeError", str(error).split(" (Triggered")[0]
+    return t.tolist(), lib.rand(2).tolist()
+
+
+@pytest.mark.filterwarnings("ignore:.*out of bounds")
+@pytest.mark.parametrize("dtype", RANDOM_DTYPES)
+@pytest.mark.parametrize("bounds", RANDOM_BOUNDS, ids=str)
+def test_random_fill_bounds_per_dtype(dtype, bounds):
+    """random_ moves float bounds to values the dtype holds (ATen's update_from/update_to),
+    draws 64-bit words for wide ranges, and refuses bounds outside the dtype, as PyTorch."""
+    assert _random_fill(nl, dtype, bounds) == _random_fill(torch, dtype, bounds)
+
+
+def test_random_fill_warns_beyond_the_exact_integers():
+    with pytest.warns(UserWarning, match=r"to - 1 is out of bounds \[-\(2\^24\), 2\^24\]"):
+        nl.zeros(3).random_(0, 2**30)
+    torch.manual_seed(0)
+    nl.manual_seed(0)
+    with pytest.warns(UserWarning):
+        ours = nl.randint(0, 2**30, (6,), dtype=nl.float32).tolist()
+    with pytest.warns(UserWarning):
+        assert ours == torch.randint(0, 2**30, (6,), dtype=torch.float32).tolist()
+
+
+@pytest.mark.parametrize("low", [0, -(2**27), 5])
+@pytest.mark.parametrize("width", [2**28 - 1, 2**28, 2**31, 2**33])
+def test_randint_switches_to_64_bit_words_at_a_range_of_2_to_the_28(low, width):
+    values = []
+    for lib in (torch, nl):
+        lib.manual_seed(11)
+        values.append((lib.randint(low, low + width, (5,)).tolist(), lib.rand(1).item()))
+    assert values[0] == values[1]
