@@ -7,6 +7,7 @@ import numpy as np
 from neuronlab.engine import dtypes
 from neuronlab.engine.array_or_tensor import split as split_of
 from neuronlab.engine.function import Function, ShapeError
+from neuronlab.engine.out_argument import write_out
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import Slice
 from neuronlab.ops.operands import cast
@@ -83,7 +84,16 @@ def cat(tensors, dim: int = 0, *, out=None) -> Tensor:
                 f"cat(): Sizes of tensors must match except in dimension {d}. Expected size "
                 f"{tuple(first)} (tensor 0) but got {tuple(t.shape)} for tensor number {i} in the list."
             )
-    return Cat.apply(*tensors, dim=d)
+    result = Cat.apply(*tensors, dim=d)
+    try:
+        return write_out(result, out, "cat", exact_dtype=False)
+    except RuntimeError as error:  # PyTorch's cat reports a cast it cannot make as a TypeError
+        if "can't be cast" not in str(error):
+            raise
+        wanted = str(error).rsplit(" ", 1)[-1]
+        raise TypeError(
+            f"torch.cat(): input types can't be cast to the desired output type {wanted}"
+        ) from None
 
 
 concat = concatenate = cat
