@@ -551,7 +551,9 @@ def _norm(input, p, axes: tuple[int, ...], keepdim: bool) -> Tensor:
         total = sum(abs_(input) ** p, axes, keepdim)
         zero = total == 0  # the gradient of an all-zero slice is 0, as in PyTorch (not NaN)
         return where_op(zero, 0.0, where_op(zero, 1.0, total) ** (1.0 / p))
-    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a non-negative number, got {p!r}")
+    if isinstance(p, int | float) and p < 0:  # (Σ|x|^p)^(1/p): a zero entry makes it 0, as in PyTorch
+        return sum(abs_(input) ** p, axes, keepdim) ** (1.0 / p)
+    raise ValueError(f"norm(): p must be 'fro', inf, -inf or a number, got {p!r}")
 
 
 def _refuse_matrix_norm(input, p, dim) -> None:
