@@ -7,12 +7,12 @@ import math
 
 import numpy as np
 
-from neuronlab.engine.array_or_tensor import data, erf_array, masked, where
+from neuronlab.engine.array_or_tensor import data, erf_array, masked, minus_exp_times_sum, where
 from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, named
-from neuronlab.engine.row_reduce import exp_rows
+from neuronlab.engine.row_reduce import exp_rows, exp_rows64
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only, numpy_names
@@ -181,14 +181,21 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        # Always shifted by the row maximum (exp_rows says why), which stays exact in the
-        # subtraction below; the row maxima and sums as in Softmax.forward.
+        # Small float32 arrays: unshifted in float64, rounded once (exp_rows64 says why).
+        rows = exp_rows64(x, dim)
+        if rows is not None:
+            x64, _, total = rows
+            out = np.empty(x.shape, x.dtype)
+            np.subtract(x64, np.log(total)[..., None], out=out, casting="same_kind")
+            return out
+        # Otherwise always shifted by the row maximum (exp_rows says why), which stays exact
+        # in the subtraction below; the row maxima and sums as in Softmax.forward.
         shifted, _, total = exp_rows(x, dim)
         shifted -= np.log(total)  # (a new array: shifted, it is never x itself)
         return shifted
 
     def backward(self, grad, out):
-        return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)
+        return (minus_exp_times_sum(grad, out, self.dim),)  # (written out on small arrays)
 
 
 def relu(input, inplace: bool = False) -> Tensor:
