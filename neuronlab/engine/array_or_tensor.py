@@ -112,13 +112,11 @@ def minus_exp_times_sum(grad, out, dim: int):
     """grad - e^out · Σ grad along ``dim`` (kept): log-softmax's backward, e^out being the
     softmax. On small arrays written out in place on the one new array e^out (one
     broadcast, no temporaries: 2.9 against 3.6 µs on 32×16); on Tensors recorded."""
-    if isinstance(grad, Tensor) or isinstance(out, Tensor):
-        return grad - exp(out) * sum(grad, dim, keepdim=True)
-    if not _fast(grad, dim):
-        return grad - np.exp(out) * grad.sum(axis=dim, keepdims=True)
-    p = np.exp(out)
-    p *= _dot_ones(grad)[..., None]
-    return np.subtract(grad, p, out=p)
+    if type(grad) is np.ndarray and type(out) is np.ndarray and _fast(grad, dim):
+        p = np.exp(out)
+        p *= _dot_ones(grad)[..., None]
+        return np.subtract(grad, p, out=p)
+    return grad - exp(out) * sum(grad, dim, keepdim=True)
 
 
 def maximum(x, value: float):

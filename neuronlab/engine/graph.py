@@ -298,6 +298,25 @@ class _Walk:
         takes the general ``_run_node``; every other one ``_run_node_arrays``."""
         # consumer_counts for one root, which no node consumes (the graph has no cycles), so
         # that a node is new exactly when it has no count yet.
+        release = not self.retain_graph
+        extra = root.__dict__
+        for parent in root.parents:
+            if isinstance(parent, Function):
+                break
+        else:
+            if not ("hooks" in extra or "retained" in extra or "freed" in extra):
+                # One node whose inputs are leaves (a one-op graph): no order to keep, and
+                # _run_node_arrays touches grads, deps and ready only for node inputs.
+                self._run_node_arrays(root, grad, None, None, None)
+                del grad
+                if release:  # (Function.release, inline)
+                    renamed = extra.get("grad_fn_name")
+                    extra.clear()
+                    root.freed = True
+                    root.parents = ()
+                    if renamed is not None:
+                        root.grad_fn_name = renamed
+                return
         deps: dict[Function, int] = {}
         stack = [root]
         while stack:
@@ -311,7 +330,6 @@ class _Walk:
         grads = {root: grad}
         del grad  # (no array outlives its node: conv's cached blocks are reused only when free)
         ready = [root]
-        release = not self.retain_graph
         while ready:
             fn = ready.pop()
             grad = grads.pop(fn, None)
