@@ -16,7 +16,7 @@ import numpy as np
 
 from neuronlab.engine import dtypes
 from neuronlab.engine.function import Function
-from neuronlab.engine.row_reduce import SMALL, _dot_ones, _fast, row_max, row_sum
+from neuronlab.engine.row_reduce import _ONES, SMALL, _dot_ones, _fast, row_max, row_sum
 from neuronlab.engine.tensor import Tensor
 
 
@@ -114,7 +114,8 @@ def minus_exp_times_sum(grad, out, dim: int):
     broadcast, no temporaries: 2.9 against 3.6 µs on 32×16); on Tensors recorded."""
     if type(grad) is np.ndarray and type(out) is np.ndarray and _fast(grad, dim):
         p = np.exp(out)
-        p *= _dot_ones(grad)[..., None]
+        ones = _ONES.get((grad.shape[-1], grad.dtype))
+        p *= (_dot_ones(grad) if ones is None else grad.dot(ones))[..., None]
         return np.subtract(grad, p, out=p)
     return grad - exp(out) * sum(grad, dim, keepdim=True)
 

@@ -312,6 +312,9 @@ def log_softmax(input, dim=None, dtype=None, *, axis=None) -> Tensor:
     if axis is not None:
         dim, _ = numpy_names("log_softmax", dim, False, axis, None)
     x = input if dtype is None else input.to(dtype)
+    a = x._data
+    if type(dim) is int and 0 <= dim < a.ndim and a.dtype.kind == "f" and a.size:  # (the common call)
+        return LogSoftmax.apply(x, dim=dim)
     d = _softmax_dim(x, dim, "log_softmax")
     if x._data.size == 0:
         return x.clone()
