@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["exp_rows", "exp_rows64", "row_max", "row_starts", "row_sum"]
+__all__ = ["exp_rows", "log_softmax64", "row_max", "row_starts", "row_sum"]
 
 SMALL = 2**16  # elements: above this a reduction's fixed cost is lost in its arithmetic
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -148,27 +148,33 @@ def exp_rows(x: np.ndarray, axis, unshifted_ok: bool = False) -> tuple[np.ndarra
     return z, e, e.dot(ones)[..., None]
 
 
-# Largest entry for which exp_rows64 works unshifted in float64: e^700 ≈ 1e304, and the
+# Largest entry for which log_softmax64 works unshifted in float64: e^700 ≈ 1e304, and the
 # smallest row sum it accepts, 1e-300, keeps e^x's precision (float64's normal range).
 UNSHIFTED_MAX64 = 700.0
 MIN_SUM64 = 1e-300
 
 
-def exp_rows64(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """``(x64, e, s)``: a small float32 ``x`` in float64, e = e^x64 and s = Σ e along the last
-    axis (shape ``x.shape[:-1]``), unshifted; ``None`` where this does not apply (not float32,
-    not small, an entry ≥ ``UNSHIFTED_MAX64`` or NaN, a row sum below ``MIN_SUM64``): the
-    caller then takes ``exp_rows``.
+def log_softmax64(x: np.ndarray, axis) -> np.ndarray | None:
+    """x - log Σ e^x along the last axis of a small float32 ``x``, computed unshifted in float64
+    and rounded once to float32; ``None`` where this does not apply (not float32, not small,
+    an entry ≥ ``UNSHIFTED_MAX64`` or NaN, a row sum below ``MIN_SUM64``): the caller then
+    takes ``exp_rows``.
 
-    Why: log-softmax and cross-entropy must shift by the row maximum in float32 (see
-    ``exp_rows``), and the maximum plus a broadcast subtraction cost ~2.4 µs on 32×16. In
-    float64 no shift is needed for float32 inputs: x - log Σ e^x is computed with float64's 53
-    bits and rounded once to float32, which is at least as accurate as the shifted float32
-    form, also for the near-zero log-probabilities of confident rows (float64 carries ~29
-    more bits than the float32 result keeps). The conversion and float64 arithmetic cost less
-    than the shift (about 4.2 against 6.3 µs for log-softmax's forward on 32×16).
+    Why: log-softmax must shift by the row maximum in float32 (see ``exp_rows``), and the
+    maximum plus a broadcast subtraction cost ~2.4 µs on 32×16. In float64 no shift is needed
+    for float32 inputs: x - log Σ e^x is computed with float64's 53 bits and rounded once to
+    float32, which is at least as accurate as the shifted float32 form, also for the near-zero
+    log-probabilities of confident rows (largest relative error against float64 on 2,000 rows
+    of 10 logits, σ = 4: 6e-8, against 1.7e-3 shifted in float32). The conversion and float64
+    arithmetic cost less than the shift (about 4.2 against 6.3 µs for the forward on 32×16).
     """
-    if x.dtype != _FLOATS[0] or not _fast(x, axis) or not x.item(x.argmax()) < UNSHIFTED_MAX64:
+    if not (
+        x.dtype == _FLOATS[0]
+        and (axis == x.ndim - 1 or axis == -1)
+        and 0 < x.size <= SMALL
+        and x.flags.c_contiguous
+        and x.item(x.argmax()) < UNSHIFTED_MAX64
+    ):
         return None
     x64 = x.astype(_F64)
     e = np.exp(x64)
@@ -179,4 +185,5 @@ def exp_rows64(x: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     s = e.dot(ones)
     if not s.item(s.argmin()) >= MIN_SUM64:
         return None
-    return x64, e, s
+    out = np.empty(x.shape, x.dtype)
+    return np.subtract(x64, np.log(s)[..., None], out=out, casting="same_kind")

@@ -12,7 +12,7 @@ from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, named
-from neuronlab.engine.row_reduce import exp_rows, exp_rows64
+from neuronlab.engine.row_reduce import exp_rows, log_softmax64
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only, numpy_names
@@ -181,12 +181,9 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        # Small float32 arrays: unshifted in float64, rounded once (exp_rows64 says why).
-        rows = exp_rows64(x, dim)
-        if rows is not None:
-            x64, _, total = rows
-            out = np.empty(x.shape, x.dtype)
-            np.subtract(x64, np.log(total)[..., None], out=out, casting="same_kind")
+        # Small float32 arrays: unshifted in float64, rounded once (log_softmax64 says why).
+        out = log_softmax64(x, dim)
+        if out is not None:
             return out
         # Otherwise always shifted by the row maximum (exp_rows says why), which stays exact
         # in the subtraction below; the row maxima and sums as in Softmax.forward.

@@ -122,11 +122,11 @@ def test_log_softmax_keeps_the_precision_of_confident_rows():
 
 
 def test_float32_log_softmax_is_rounded_once_from_float64():
-    """Small float32 inputs take ``exp_rows64`` (unshifted, in float64): every log-probability,
+    """Small float32 inputs take ``log_softmax64`` (unshifted, in float64): every log-probability,
     the near-zero ones of confident rows included, is within 1e-6 of float64's in relative
     terms (the shifted float32 form was off by up to ~1e-3 relative on such rows)."""
     x = (RNG.standard_normal((64, 10)) * 4).astype(np.float32)
-    assert row_reduce.exp_rows64(x, 1) is not None
+    assert row_reduce.log_softmax64(x, 1) is not None
     exact = torch.log_softmax(torch.from_numpy(x.astype(np.float64)), 1).numpy()
     got = neuronlab.log_softmax(neuronlab.from_numpy(x), 1).numpy()
     assert got.dtype == np.float32
@@ -134,7 +134,7 @@ def test_float32_log_softmax_is_rounded_once_from_float64():
 
 
 @pytest.mark.parametrize("case", ["float64", "large", "nan", "underflow", "transposed"])
-def test_exp_rows64_declines_what_it_cannot_take(case):
+def test_log_softmax64_declines_what_it_cannot_take(case):
     """float64, an entry ≥ 700, NaN, rows whose e^x underflows, non-contiguous: ``None``, and
     log_softmax still matches torch through the shifted path."""
     x = RNG.standard_normal((8, 5)).astype(np.float32)
@@ -148,7 +148,7 @@ def test_exp_rows64_declines_what_it_cannot_take(case):
         x[4] = -1000.0
     else:
         x = np.ascontiguousarray(x.T).T
-    assert row_reduce.exp_rows64(x, 1) is None
+    assert row_reduce.log_softmax64(x, 1) is None
     got = neuronlab.log_softmax(neuronlab.from_numpy(x), 1).numpy()
     want = torch.log_softmax(torch.from_numpy(x), 1).numpy()
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, equal_nan=True)
