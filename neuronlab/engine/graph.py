@@ -364,6 +364,34 @@ class _Walk:
         if fn.saves_output and fn.output_version[0][0] != fn.output_version[1]:
             check_versions(fn)  # raises
         in_grads = input_grads(fn, grad, False)
+        if len(inputs) == 1:  # one input (most ops): the loop below, written for it
+            parent = fn.parents[0]
+            g = in_grads[0]
+            if parent is None:
+                return
+            node = isinstance(parent, Function)
+            if g is None:
+                if node:
+                    _consumed(parent, deps, ready)
+                return
+            data = inputs[0]._data
+            if type(g) is not np.ndarray:
+                g = np.asarray(g)
+            if g.shape != data.shape:
+                g = sum_to_array(g, data.shape)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
+            if node:
+                previous = grads.get(parent)
+                grads[parent] = g if previous is None else previous + g  # never in place
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+            elif parent._hooks:
+                self._deliver_leaf(parent, g, copy=g is grad)
+            elif parent._requires_grad:
+                self._store_grad(parent, g, g is grad)
+            return
         shared = len(in_grads) > 1  # whether one array may have been sent to two inputs
         for parent, t, g in zip(fn.parents, inputs, in_grads):
             if parent is None:  # no gradient needed: whatever the op sent is dropped
