@@ -84,11 +84,24 @@ class Function:
         """Run the forward pass on ``inputs`` (Tensors) and record the op if any input
         requires grad and grad mode is on. Returns the output ``Tensor``."""
         fn = object.__new__(cls)
+        if len(inputs) == 1:  # most ops: no list to build, and a lean record (_record_one)
+            t = inputs[0]
+            try:
+                out = fn.forward(t._data, **params)
+            except ValueError as error:
+                if "broadcast" in str(error):
+                    raise broadcast_error(fn.name(), inputs) from None
+                raise
+            if type(out) is not np.ndarray:
+                out = np.asarray(out)
+            if t._requires_grad and STATE.enabled:
+                return _record_one(fn, inputs, t, out)
+            result = Tensor._wrap(out)
+            if cls.view:
+                _share_version(result, t)
+            return result
         try:
-            if len(inputs) == 1:  # (most ops: no list to build)
-                out = fn.forward(inputs[0]._data, **params)
-            else:
-                out = fn.forward(*[t._data for t in inputs], **params)
+            out = fn.forward(*[t._data for t in inputs], **params)
         except ValueError as error:
             if "broadcast" in str(error):
                 raise broadcast_error(fn.name(), inputs) from None
@@ -209,6 +222,24 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
     result = Tensor._wrap(out, True, fn)
     if fn.view:
         _share_version(result, inputs[0])
+    if fn.saves_output:
+        fn.saved_output = out
+        fn.output_version = (result._version, result._version[0])
+    return result
+
+
+def _record_one(fn: Function, inputs: tuple, t: Tensor, out: np.ndarray) -> Tensor:
+    """``_record`` for an op of one input ``t`` that requires grad (most recorded ops): the
+    same attributes, set without the loop."""
+    fn.inputs = inputs
+    node = t.grad_fn
+    fn.parents = [t if node is None else node]
+    fn.needs_input_grad = [True]
+    if fn.saves_inputs:
+        fn.versions = [t._version[0]]
+    result = Tensor._wrap(out, True, fn)
+    if fn.view:
+        _share_version(result, t)
     if fn.saves_output:
         fn.saved_output = out
         fn.output_version = (result._version, result._version[0])

@@ -298,6 +298,25 @@ class _Walk:
         takes the general ``_run_node``; every other one ``_run_node_arrays``."""
         # consumer_counts for one root, which no node consumes (the graph has no cycles), so
         # that a node is new exactly when it has no count yet.
+        release = not self.retain_graph
+        extra = root.__dict__
+        for parent in root.parents:
+            if isinstance(parent, Function):
+                break
+        else:
+            if not ("hooks" in extra or "retained" in extra or "freed" in extra):
+                # One node whose inputs are leaves (a one-op graph): no order to keep, and
+                # _run_node_arrays touches grads, deps and ready only for node inputs.
+                self._run_node_arrays(root, grad, None, None, None)
+                del grad
+                if release:  # (Function.release, inline)
+                    renamed = extra.get("grad_fn_name")
+                    extra.clear()
+                    root.freed = True
+                    root.parents = ()
+                    if renamed is not None:
+                        root.grad_fn_name = renamed
+                return
         deps: dict[Function, int] = {}
         stack = [root]
         while stack:
@@ -311,7 +330,6 @@ class _Walk:
         grads = {root: grad}
         del grad  # (no array outlives its node: conv's cached blocks are reused only when free)
         ready = [root]
-        release = not self.retain_graph
         while ready:
             fn = ready.pop()
             grad = grads.pop(fn, None)
@@ -346,6 +364,34 @@ class _Walk:
         if fn.saves_output and fn.output_version[0][0] != fn.output_version[1]:
             check_versions(fn)  # raises
         in_grads = input_grads(fn, grad, False)
+        if len(inputs) == 1:  # one input (most ops): the loop below, written for it
+            parent = fn.parents[0]
+            g = in_grads[0]
+            if parent is None:
+                return
+            node = isinstance(parent, Function)
+            if g is None:
+                if node:
+                    _consumed(parent, deps, ready)
+                return
+            data = inputs[0]._data
+            if type(g) is not np.ndarray:
+                g = np.asarray(g)
+            if g.shape != data.shape:
+                g = sum_to_array(g, data.shape)
+            if g.dtype != data.dtype:
+                g = g.astype(data.dtype)
+            if node:
+                previous = grads.get(parent)
+                grads[parent] = g if previous is None else previous + g  # never in place
+                deps[parent] -= 1
+                if deps[parent] == 0:
+                    ready.append(parent)
+            elif parent._hooks:
+                self._deliver_leaf(parent, g, copy=g is grad)
+            elif parent._requires_grad:
+                self._store_grad(parent, g, g is grad)
+            return
         shared = len(in_grads) > 1  # whether one array may have been sent to two inputs
         for parent, t, g in zip(fn.parents, inputs, in_grads):
             if parent is None:  # no gradient needed: whatever the op sent is dropped

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["exp_rows", "row_max", "row_starts", "row_sum"]
+__all__ = ["exp_rows", "log_softmax64", "row_max", "row_starts", "row_sum"]
 
 SMALL = 2**16  # elements: above this a reduction's fixed cost is lost in its arithmetic
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _ONES: dict = {}  # (row length, dtype) -> a read-only vector of ones
+_F64 = np.dtype(np.float64)
 _ROW_STARTS: dict = {}  # (rows, row length) -> the flat index of each row's first element
 
 
@@ -121,11 +122,68 @@ def exp_rows(x: np.ndarray, axis, unshifted_ok: bool = False) -> tuple[np.ndarra
     unshifted form lost all relative precision of such near-zero log-probabilities (largest
     relative error 1.0, against 0.04 shifted). ``z`` may be ``x`` itself: do not write into it.
     """
-    if unshifted_ok and _fast(x, axis) and x.item(x.argmax()) < UNSHIFTED_MAX:
+    if not _fast(x, axis):
+        z = np.asarray(x - x.max(axis=axis, keepdims=True))  # (0-d: NumPy gives a scalar)
+        e = np.exp(z)
+        return z, e, e.sum(axis=axis, keepdims=True)
+    # The fast path written out (row_max and row_sum inline, _fast tested once): this runs in
+    # every softmax, log-softmax and cross-entropy forward, and each Python call costs here.
+    n = x.shape[-1]
+    ones = _ONES.get((n, x.dtype))
+    if ones is None:
+        ones = _ones(n, x.dtype)
+    if unshifted_ok and x.item(x.argmax()) < UNSHIFTED_MAX:
         e = np.exp(x)
-        s = _dot_ones(e)[..., None]
+        s = e.dot(ones)[..., None]
         if s.item(s.argmin()) >= 1.0:
             return x, e, s
-    z = np.asarray(x - row_max(x, axis, True))  # (0-d: NumPy gives a scalar)
+    index = x.argmax(axis=-1).ravel()
+    rows = index.size
+    starts = _ROW_STARTS.get((rows, n))
+    if starts is None:
+        starts = row_starts(rows, n)
+    index += starts
+    z = np.subtract(x, x.ravel().take(index).reshape(*x.shape[:-1], 1))
     e = np.exp(z)
-    return z, e, row_sum(e, axis, True)
+    return z, e, e.dot(ones)[..., None]
+
+
+# Largest entry for which log_softmax64 works unshifted in float64: e^700 ≈ 1e304, and the
+# smallest row sum it accepts, 1e-300, keeps e^x's precision (float64's normal range).
+UNSHIFTED_MAX64 = 700.0
+MIN_SUM64 = 1e-300
+
+
+def log_softmax64(x: np.ndarray, axis) -> np.ndarray | None:
+    """x - log Σ e^x along the last axis of a small float32 ``x``, computed unshifted in float64
+    and rounded once to float32; ``None`` where this does not apply (not float32, not small,
+    an entry ≥ ``UNSHIFTED_MAX64`` or NaN, a row sum below ``MIN_SUM64``): the caller then
+    takes ``exp_rows``.
+
+    Why: log-softmax must shift by the row maximum in float32 (see ``exp_rows``), and the
+    maximum plus a broadcast subtraction cost ~2.4 µs on 32×16. In float64 no shift is needed
+    for float32 inputs: x - log Σ e^x is computed with float64's 53 bits and rounded once to
+    float32, which is at least as accurate as the shifted float32 form, also for the near-zero
+    log-probabilities of confident rows (largest relative error against float64 on 2,000 rows
+    of 10 logits, σ = 4: 6e-8, against 1.7e-3 shifted in float32). The conversion and float64
+    arithmetic cost less than the shift (about 4.2 against 6.3 µs for the forward on 32×16).
+    """
+    if not (
+        x.dtype == _FLOATS[0]
+        and (axis == x.ndim - 1 or axis == -1)
+        and 0 < x.size <= SMALL
+        and x.flags.c_contiguous
+        and x.item(x.argmax()) < UNSHIFTED_MAX64
+    ):
+        return None
+    x64 = x.astype(_F64)
+    e = np.exp(x64)
+    n = x.shape[-1]
+    ones = _ONES.get((n, _F64))
+    if ones is None:
+        ones = _ones(n, _F64)
+    s = e.dot(ones)
+    if not s.item(s.argmin()) >= MIN_SUM64:
+        return None
+    out = np.empty(x.shape, x.dtype)
+    return np.subtract(x64, np.log(s)[..., None], out=out, casting="same_kind")

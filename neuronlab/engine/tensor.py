@@ -172,6 +172,9 @@ class Tensor(MathMethods, ShapeMethods, InPlaceMethods):
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
         """Compute the gradient of this tensor with respect to the graph's leaves and add it
         to their ``.grad`` (gradients accumulate: call ``zero_grad`` between steps)."""
+        if inputs is None and not create_graph and self.grad_fn is not None:  # loss.backward()
+            modules.graph._backward_arrays(self, gradient, bool(retain_graph))
+            return
         modules.graph.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:

@@ -7,12 +7,12 @@ import math
 
 import numpy as np
 
-from neuronlab.engine.array_or_tensor import data, erf_array, masked, where
+from neuronlab.engine.array_or_tensor import data, erf_array, masked, minus_exp_times_sum, where
 from neuronlab.engine.array_or_tensor import erf as erf_of
 from neuronlab.engine.array_or_tensor import exp as exp_of
 from neuronlab.engine.array_or_tensor import sum as sum_of
 from neuronlab.engine.function import Function, named
-from neuronlab.engine.row_reduce import exp_rows
+from neuronlab.engine.row_reduce import exp_rows, log_softmax64
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.indexing import where as where_op
 from neuronlab.ops.operands import floating, floating_only, numpy_names
@@ -181,14 +181,18 @@ class LogSoftmax(Function):
 
     def forward(self, x, dim):
         self.dim = dim
-        # Always shifted by the row maximum (exp_rows says why), which stays exact in the
-        # subtraction below; the row maxima and sums as in Softmax.forward.
+        # Small float32 arrays: unshifted in float64, rounded once (log_softmax64 says why).
+        out = log_softmax64(x, dim)
+        if out is not None:
+            return out
+        # Otherwise always shifted by the row maximum (exp_rows says why), which stays exact
+        # in the subtraction below; the row maxima and sums as in Softmax.forward.
         shifted, _, total = exp_rows(x, dim)
         shifted -= np.log(total)  # (a new array: shifted, it is never x itself)
         return shifted
 
     def backward(self, grad, out):
-        return (grad - exp_of(out) * sum_of(grad, self.dim, keepdim=True),)
+        return (minus_exp_times_sum(grad, out, self.dim),)  # (written out on small arrays)
 
 
 def relu(input, inplace: bool = False) -> Tensor:
@@ -305,6 +309,9 @@ def log_softmax(input, dim=None, dtype=None, *, axis=None) -> Tensor:
     if axis is not None:
         dim, _ = numpy_names("log_softmax", dim, False, axis, None)
     x = input if dtype is None else input.to(dtype)
+    a = x._data
+    if type(dim) is int and 0 <= dim < a.ndim and a.dtype.kind == "f" and a.size:  # (the common call)
+        return LogSoftmax.apply(x, dim=dim)
     d = _softmax_dim(x, dim, "log_softmax")
     if x._data.size == 0:
         return x.clone()
