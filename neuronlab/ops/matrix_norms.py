@@ -45,7 +45,7 @@ def _vector_norm(x: Tensor, ord, dim, keepdim: bool, dtype) -> Tensor:
         check_floating(x, "linalg.vector_norm")
         x = x.to(dtype)
     check_floating(x, "linalg.vector_norm")
-    axes = normalize_dims(x, dim)
+    axes = normalize_dims(x, dim, in_order=True)  # the first bad dim names the error, as in PyTorch
     if any(x._data.shape[a] == 0 for a in axes) and (ord < 0 or ord == INF):  # an empty slice to reduce
         raise RuntimeError(f"linalg.vector_norm cannot compute the {ord} norm on an empty tensor because the "
                            "operation does not have an identity")  # fmt: skip

@@ -286,3 +286,13 @@ def test_in_place_ops_refuse_a_result_their_dtype_cannot_hold():
     ):
         check(lambda m, x, op=op: op(m, x.clone()), Input(np.array([1, 4])))
     check(lambda m, x: x.clone().add_(m.tensor([1, 2])), Input(np.array([True, False])))
+
+
+def test_vector_norm_checks_its_dims_in_order():
+    # linalg.vector_norm reports the first bad dim, out of range or repeated (found by the slow
+    # profile: a 0-d tensor with dims (0, 0, 1) gave IndexError for 1 instead of "dim 0 appears
+    # multiple times").
+    for shape in [(), (3,), (2, 3)]:
+        for dims in [(0, 0, 1), (5, 0, 0), (0, 2, 0), (0, 1, 1), (-1, 0)]:
+            for ord in [2, 1, float("inf"), 0, -1]:
+                check(lambda m, t, o=ord, d=dims: m.linalg.vector_norm(t, o, d), Input(np.full(shape, 2.0)))
