@@ -143,15 +143,12 @@ from neuronlab.ops.cross import cross_old as cross
 from neuronlab.ops.decompositions import svd_old as svd
 from neuronlab.ops.erfinv import erfinv
 from neuronlab.ops.indexing import (
-    argsort,
     gather,
     index_select,
     masked_fill,
     nonzero,
     scatter,
     scatter_add,
-    sort,
-    topk,
     where,
 )
 from neuronlab.ops.join import cat, chunk, concat, concatenate, split, stack, unbind
@@ -227,6 +224,7 @@ from neuronlab.ops.shape import (
 )
 from neuronlab.ops.solvers import det, logdet, pinverse, slogdet
 from neuronlab.ops.solvers import inv as inverse
+from neuronlab.ops.sorting import argsort, sort, topk
 
 __version__ = "0.1.0"
 

@@ -37,6 +37,7 @@ class _Modules:
             reduction,
             shape,
             solvers,
+            sorting,
         )
 
         found = dict(
@@ -44,7 +45,7 @@ class _Modules:
             creation=creation, graph=graph, indexing=indexing, join=join, linalg=linalg,
             pointwise=pointwise, random=random, reduction=reduction, sampling=sampling, shape=shape,
             cross=cross, decompositions=decompositions, solvers=solvers, matrix_functions=matrix_functions,
-            erfinv=erfinv,
+            erfinv=erfinv, sorting=sorting,
         )  # fmt: skip
         self.__dict__.update(found)
         if name not in found:

@@ -400,13 +400,13 @@ class MathMethods:
         return modules.reduction.cumsum(self, dim, dtype=dtype, axis=axis)
 
     def sort(self, dim=-1, descending=False, stable=False, *, axis=None):
-        return modules.indexing.sort(self, dim, descending, stable=stable, axis=axis)
+        return modules.sorting.sort(self, dim, descending, stable=stable, axis=axis)
 
     def argsort(self, dim=-1, descending=False, stable=False, *, axis=None):
-        return modules.indexing.argsort(self, dim, descending, stable=stable, axis=axis)
+        return modules.sorting.argsort(self, dim, descending, stable=stable, axis=axis)
 
     def topk(self, k, dim=-1, largest=True, sorted=True, *, axis=None):
-        return modules.indexing.topk(self, k, dim, largest, sorted, axis=axis)
+        return modules.sorting.topk(self, k, dim, largest, sorted, axis=axis)
 
     # -- linear algebra -----------------------------------------------------------------------
     def matmul(self, other):

@@ -1,10 +1,8 @@
-"""Indexing: ``x[i]`` (basic and advanced), ``x[i] = v``, gather/scatter, index_select,
-masked_fill, where, one_hot, nonzero, sort/argsort/topk."""
+"""Indexing: ``x[i]`` (basic and advanced), ``x[i] = v`` (also through a view: ``rebase_view``),
+gather/scatter, index_select, masked_fill, where, one_hot, nonzero. What an index means and
+PyTorch's checks of it are in ``index_parsing.py``; sorting is in ``sorting.py``."""
 
 from __future__ import annotations
-
-import builtins
-from collections import namedtuple
 
 import numpy as np
 
@@ -15,124 +13,20 @@ from neuronlab.engine.function import Function, ShapeError, named
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 from neuronlab.ops.cast import clone
-from neuronlab.ops.operands import NUMBER, binary, cast, numpy_names
-
-SortResult = namedtuple("sort", ["values", "indices"])
-TopkResult = namedtuple("topk", ["values", "indices"])
-
-
-def _to_numpy_index(index):
-    """``index`` as NumPy indexes it with PyTorch's meaning: tensors become arrays (a 0-d
-    integer tensor an int, as PyTorch reads it), an empty list an empty int64 array, and an
-    index that mixes ints with index arrays a ``TwoStageIndex``."""
-    if type(index) is TwoStageIndex:  # already converted (the backward of an indexing op)
-        return index
-    if isinstance(index, list) and _reads_as_tuple(index):
-        index = tuple(index)
-    np_index = _item(index)
-    if isinstance(np_index, tuple) and _mixes_ints_and_arrays(np_index):
-        return _two_stage(np_index)
-    return np_index
-
-
-def _reads_as_tuple(index: list) -> bool:
-    """PyTorch (as NumPy once did) reads a list holding sequences, tensors, slices, ``None``
-    or ``...`` as a tuple: ``x[[[0, 1], [1, 0]]]`` is ``x[[0, 1], [1, 0]]``."""
-    return len(index) < 32 and any(
-        isinstance(i, list | tuple | Tensor | slice | np.ndarray) or i is None or i is Ellipsis for i in index
-    )
-
-
-def _item(index):
-    if isinstance(index, tuple):
-        return tuple(_item(i) for i in index)
-    if isinstance(index, Tensor):
-        array = index._data
-        if array.dtype.kind == "f":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if array.ndim == 0 and array.dtype.kind in "iu":
-            return int(array)
-        return array
-    if isinstance(index, list):
-        if not index:
-            return np.zeros(0, dtype=np.int64)
-        array = np.asarray(index)
-        return array if array.dtype != object else [_item(i) for i in index]
-    return index
-
-
-def _is_int(item) -> bool:
-    return isinstance(item, int | np.integer) and not isinstance(item, bool | np.bool_)
-
-
-def _mixes_ints_and_arrays(items: tuple) -> bool:
-    return any(_is_int(i) for i in items) and any(isinstance(i, np.ndarray | list) for i in items)
-
-
-class TwoStageIndex(tuple):
-    """``(basic, advanced)``: an index applied as ``x[basic][advanced]``.
-
-    PyTorch applies the ints, slices and ``None`` of an index first and the index tensors
-    to the dims that remain; NumPy counts the ints among the index arrays, which moves the
-    indexed dims to the front when an int separates them from the others: ``x[0, :, idx]``
-    on shape (5, 6, 7) is (6, len(idx)) in PyTorch, (len(idx), 6) in NumPy (issue 12).
-    """
-
-    __slots__ = ()
-
-
-def _two_stage(items: tuple) -> TwoStageIndex:
-    basic, advanced = [], []
-    for item in items:
-        if _is_int(item):
-            basic.append(item)
-        elif isinstance(item, bool | np.bool_):  # a new dim of size 1, then masked by the bool
-            basic.append(None)
-            advanced.append(np.array([bool(item)]))
-        elif isinstance(item, np.ndarray | list):
-            dims = np.ndim(item) if np.asarray(item).dtype == np.bool_ else 1
-            basic.extend([slice(None)] * dims)
-            advanced.append(item)
-        elif item is None:
-            basic.append(None)
-            advanced.append(slice(None))
-        else:  # a slice or the Ellipsis
-            basic.append(item)
-            advanced.append(slice(None) if isinstance(item, slice) else item)
-    return TwoStageIndex((tuple(basic), tuple(advanced)))
-
-
-def _select(array, index):
-    """``array[index]`` (see ``TwoStageIndex``), for an array or a Tensor (in a backward)."""
-    if type(index) is TwoStageIndex:
-        return array[index[0]][index[1]]
-    return array[index]
-
-
-def _assign(array: np.ndarray, index, value) -> None:
-    """``array[index] = value`` (see ``TwoStageIndex``; its basic part is a view)."""
-    if type(index) is TwoStageIndex:
-        array[index[0]][index[1]] = value
-    else:
-        array[index] = value
-
-
-def _add_at(array: np.ndarray, index, values) -> None:
-    """``array[index] += values``, repeated positions accumulating."""
-    if type(index) is TwoStageIndex:
-        np.add.at(array[index[0]], index[1], values)
-    else:
-        np.add.at(array, index, values)
-
-
-def _is_basic(index) -> bool:
-    if type(index) is TwoStageIndex:
-        return False
-    items = index if isinstance(index, tuple) else (index,)
-    return all(
-        isinstance(i, int | slice | type(None) | type(Ellipsis) | np.integer) and not isinstance(i, bool)
-        for i in items
-    )
+from neuronlab.ops.index_parsing import (
+    TwoStageIndex,
+    add_at,
+    assign,
+    check_masks,
+    describe,
+    index_array,
+    is_basic,
+    refuse,
+    select,
+    to_numpy_index,
+    unchecked_if_empty,
+)
+from neuronlab.ops.operands import NUMBER, binary, cast
 
 
 class Slice(Function):
@@ -214,7 +108,7 @@ class Index(Function):
     def forward(self, x, index):
         self.index = index
         self.input_shape = x.shape
-        return _select(x, index)
+        return select(x, index)
 
     def backward(self, grad):
         return (IndexScatter.call(grad, index=self.index, shape=self.input_shape),)
@@ -228,14 +122,14 @@ class IndexScatter(Function):
     def forward(self, grad, index, shape):
         self.index = index
         out = np.zeros(shape, dtype=grad.dtype)
-        if _is_basic(index):
+        if is_basic(index):
             out[index] = grad
         else:
-            _add_at(out, index, grad)
+            add_at(out, index, grad)
         return out
 
     def backward(self, grad):
-        return (_select(grad, self.index),)
+        return (select(grad, self.index),)
 
 
 class IndexPut(Function):
@@ -248,12 +142,12 @@ class IndexPut(Function):
     def forward(self, x, value, index):
         self.index = index
         out = x.copy()
-        _assign(out, index, value)
+        assign(out, index, value)
         return out
 
     def backward(self, grad):
         zero = like(np.zeros((), data(grad).dtype), grad)
-        return IndexPut.call(grad, zero, index=self.index), _select(grad, self.index)
+        return IndexPut.call(grad, zero, index=self.index), select(grad, self.index)
 
 
 class Gather(Function):
@@ -312,30 +206,30 @@ class Where(Function):
 
 def getitem(t: Tensor, index) -> Tensor:
     """``t[index]``: basic indices give views, integer/bool tensors give copies."""
-    np_index = _to_numpy_index(index)
+    np_index = to_numpy_index(index)
     try:
-        _refuse(t, np_index, None)
+        refuse(t, np_index, None)
         op = _basic_op(np_index)
         if op is not None:
             return op.apply(t, index=np_index)
-        _check_masks(t._data.shape, np_index)
+        check_masks(t._data.shape, np_index)
         try:
             return Index.apply(t, index=np_index)
         except IndexError as error:
-            return Index.apply(t, index=_unchecked_if_empty(t._data, np_index, error))
+            return Index.apply(t, index=unchecked_if_empty(t._data, np_index, error))
     except IndexError as error:
-        raise IndexError(f"index {_describe(index)} is out of range for a tensor of shape "
+        raise IndexError(f"index {describe(index)} is out of range for a tensor of shape "
                          f"{tuple(t.shape)}: {error}") from None  # fmt: skip
 
 
 def setitem(t: Tensor, index, value) -> None:
     """``t[index] = value``, recorded for autograd when ``t`` or ``value`` requires grad."""
-    np_index = _to_numpy_index(index)
+    np_index = to_numpy_index(index)
     value_is_tensor = isinstance(value, Tensor)
     recorded = STATE.enabled and (t._requires_grad or (value_is_tensor and value._requires_grad))
-    _refuse(t, np_index, value)
-    if not _is_basic(np_index):
-        _check_masks(t._data.shape, np_index)
+    refuse(t, np_index, value)
+    if not is_basic(np_index):
+        check_masks(t._data.shape, np_index)
     try:
         _put(t, np_index, value, recorded)
     except ValueError as error:
@@ -344,7 +238,7 @@ def setitem(t: Tensor, index, value) -> None:
         shape = tuple(value.shape) if value_is_tensor else np.shape(value)
         raise RuntimeError(
             f"shape mismatch: value tensor of shape {list(shape)} cannot be broadcast to the indexing "
-            f"result of {_describe(index)} on a tensor of shape {list(t.shape)}"
+            f"result of {describe(index)} on a tensor of shape {list(t.shape)}"
         ) from None
 
 
@@ -354,10 +248,10 @@ def _put(t: Tensor, np_index, value, recorded: bool) -> None:
     if not recorded:
         t._check_inplace("setitem")
         try:
-            _assign(t._data, np_index, value._data if value_is_tensor else value)
+            assign(t._data, np_index, value._data if value_is_tensor else value)
         except IndexError as error:  # NumPy checks the whole index before it writes
-            np_index = _unchecked_if_empty(t._data, np_index, error)
-            _assign(t._data, np_index, value._data if value_is_tensor else value)
+            np_index = unchecked_if_empty(t._data, np_index, error)
+            assign(t._data, np_index, value._data if value_is_tensor else value)
         t._version[0] += 1
         return
     if not value_is_tensor:
@@ -367,7 +261,7 @@ def _put(t: Tensor, np_index, value, recorded: bool) -> None:
     try:
         written = IndexPut.apply(source, value, index=np_index)
     except IndexError as error:
-        written = IndexPut.apply(source, value, index=_unchecked_if_empty(t._data, np_index, error))
+        written = IndexPut.apply(source, value, index=unchecked_if_empty(t._data, np_index, error))
     if _basic_op(np_index) is not None:  # PyTorch writes through a view: its CopySlices node
         written = named(written, "torch::autograd::CopySlices")
     t._inplace("setitem", written)
@@ -417,141 +311,10 @@ def _positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
     return found.reshape(view.shape)
 
 
-def _check_masks(shape: tuple, np_index) -> None:
-    """PyTorch's IndexError for a bool mask whose shape is not that of the dims it covers.
-    NumPy raises its own for a non-empty mask, but reads an empty one as an empty list of
-    positions (``zeros(2, 0)[zeros(0, bool)]`` is (0, 0) in NumPy; PyTorch refuses it)."""
-    two_stage = type(np_index) is TwoStageIndex
-    items = np_index[1] if two_stage else np_index if isinstance(np_index, tuple) else (np_index,)
-    if not builtins.any(_is_empty_mask(i) for i in items):
-        return
-    if two_stage:  # the masks index what the basic part leaves
-        shape = np.broadcast_to(np.zeros((), np.int8), shape)[np_index[0]].shape
-    consumed = [_dims_consumed(i) for i in items]
-    dim = 0
-    for k, item in enumerate(items):
-        if item is Ellipsis:
-            dim = builtins.max(dim, len(shape) - builtins.sum(consumed[k + 1 :]))
-            continue
-        if isinstance(item, np.ndarray) and item.dtype == np.bool_:
-            for j, size in enumerate(item.shape):
-                if dim + j < len(shape) and shape[dim + j] != size:
-                    raise IndexError(
-                        f"The shape of the mask {list(item.shape)} at index {j} does not match the "
-                        f"shape of the indexed tensor {list(shape)} at index {dim + j}"
-                    )
-        dim += consumed[k]
-
-
-def _dims_consumed(item) -> int:
-    if item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
-        return 0
-    return np.ndim(item) if isinstance(item, np.ndarray) and item.dtype == np.bool_ else 1
-
-
-def _is_empty_mask(item) -> bool:
-    return isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.size == 0
-
-
-def _unchecked_if_empty(array: np.ndarray, np_index, error: IndexError):
-    """PyTorch checks index values as it visits the elements they select: an index out of
-    range that selects nothing (``x[:0, tensor([5])]``) is not an error, unless its own dim
-    is empty. Here the index with every index array set to 0, if that selects nothing; else
-    ``error`` is raised."""
-    if "out of bounds" not in str(error) or str(error).endswith("size 0"):
-        raise error
-    if type(np_index) is TwoStageIndex:
-        zeroed = TwoStageIndex((np_index[0], _zero_arrays(np_index[1])))
-    else:
-        zeroed = _zero_arrays(np_index)
-    if _select(np.broadcast_to(np.zeros((), np.int8), array.shape), zeroed).size:
-        raise error
-    return zeroed
-
-
-def _zero_arrays(items):
-    if isinstance(items, tuple):
-        return tuple(_zero_arrays(i) for i in items)
-    if isinstance(items, np.ndarray) and items.dtype.kind in "iu":
-        return np.zeros_like(items)
-    return items
-
-
-def _refuse(t: Tensor, np_index, value) -> None:
-    """PyTorch's refusals of an index that NumPy would take: a slice step below 1 (tensors
-    have no negative strides) and, for an index_put, a value of another dtype; each after
-    the errors PyTorch finds first (too many indices, an int out of range before the slice,
-    and for the dtype, an index out of range)."""
-    items = np_index[0] + np_index[1] if type(np_index) is TwoStageIndex else np_index
-    items = items if isinstance(items, tuple) else (items,)
-    negative_step = any(isinstance(i, slice) and i.step is not None and i.step <= 0 for i in items)
-    mismatch = isinstance(value, Tensor) and value._data.dtype != t._data.dtype and _has_index_array(np_index)
-    if negative_step:
-        _check_before_step(t._data, np_index)
-        raise ValueError("step must be greater than zero")
-    if not mismatch:
-        return
-    try:
-        _select(t._data, np_index)  # raises IndexError for a bad index
-    except IndexError as error:  # PyTorch checks index values only after the dtypes
-        if not ("out of bounds" in str(error) and not str(error).endswith("size 0")):
-            raise
-    raise RuntimeError(
-        "Index put requires the source and destination dtypes match, got "
-        f"{t.dtype} for the destination and {value.dtype} for the source."
-    )
-
-
-def _check_before_step(array: np.ndarray, np_index) -> None:
-    """The IndexErrors PyTorch raises before a slice step below 1: too many indices, or an
-    int out of range to the left of that slice. Index tensors are checked only after the
-    slices (they are applied last), so here they stand for the dims they consume."""
-    basic = np_index[0] if type(np_index) is TwoStageIndex else np_index
-    basic = basic if isinstance(basic, tuple) else (basic,)
-    prefix, consumed, stepped = [], 0, False
-    for item in basic:
-        if isinstance(item, np.ndarray | list):
-            array_item = np.asarray(item)
-            n = array_item.ndim if array_item.dtype == np.bool_ else 1
-            parts = [slice(None)] * n
-        elif item is None or item is Ellipsis or isinstance(item, bool | np.bool_):
-            n, parts = 0, [None if item is not Ellipsis else item]
-        else:  # an int or a slice
-            n, parts = 1, [item]
-        consumed += n
-        stepped = stepped or (isinstance(item, slice) and item.step is not None and item.step <= 0)
-        # From the stepped slice on, only placeholders: they keep the dims aligned when an
-        # Ellipsis came first (``x[..., 0, ::-1]``: the 0 is not the last dim's).
-        prefix.extend(
-            parts if not stepped else [p if p is None or p is Ellipsis else slice(None) for p in parts]
-        )
-    if consumed > array.ndim:
-        raise IndexError(f"too many indices for tensor of dimension {array.ndim}")
-    array[tuple(prefix)]  # an int out of range raises IndexError
-
-
-def _has_index_array(np_index) -> bool:
-    """Whether an integer index array takes part (PyTorch's index_put, which casts nothing)."""
-    items = np_index[1] if type(np_index) is TwoStageIndex else np_index
-    items = items if isinstance(items, tuple) else (items,)
-    return any(isinstance(i, np.ndarray) and i.dtype.kind in "iu" for i in items)
-
-
-def _describe(index) -> str:
-    return repr(index) if not isinstance(index, Tensor) else f"tensor of shape {tuple(index.shape)}"
-
-
-def _index_array(index, op: str) -> np.ndarray:
-    array = index._data if isinstance(index, Tensor) else np.asarray(index)
-    if array.dtype.kind not in "iu":
-        raise RuntimeError(f"{op}(): Expected dtype int64 for index, got {array.dtype}")
-    return array
-
-
 def gather(input, dim: int, index) -> Tensor:
     """Pick values along ``dim`` at ``index``: ``out[i][j] = input[i][index[i][j]]`` (dim = 1)."""
     d = input._dim(dim)
-    idx = _index_array(index, "gather")
+    idx = index_array(index, "gather")
     if idx.ndim != input._data.ndim:
         raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
     size = input._data.shape[d] if input._data.ndim else 1
@@ -572,14 +335,14 @@ def scatter_into(src: Tensor, dim: int, index: np.ndarray, shape) -> Tensor:
 
 def scatter_add(input, dim: int, index, src) -> Tensor:
     """``input`` plus ``src`` added at ``index`` along ``dim``."""
-    idx = _index_array(index, "scatter_add")
+    idx = index_array(index, "scatter_add")
     src = src[tuple(slice(0, s) for s in idx.shape)]  # only src's part the size of index is used
     return input + ScatterAdd.apply(src, index=idx, dim=input._dim(dim), shape=tuple(input.shape))
 
 
 def scatter(input, dim: int, index, src) -> Tensor:
     """A copy of ``input`` with ``src`` written at ``index`` along ``dim`` (value or tensor)."""
-    idx = _index_array(index, "scatter")
+    idx = index_array(index, "scatter")
     d = input._dim(dim)
     mask = np.zeros(input.shape, dtype=bool)
     np.put_along_axis(mask, idx, True, axis=d)
@@ -594,7 +357,7 @@ def scatter(input, dim: int, index, src) -> Tensor:
 
 def index_select(input, dim: int, index) -> Tensor:
     """The slices of ``input`` at the positions ``index`` (1-D) along ``dim``."""
-    idx = _index_array(index, "index_select")
+    idx = index_array(index, "index_select")
     out = getitem(input, (slice(None),) * input._dim(dim) + (idx,))
     return named(out, "IndexSelectBackward0")
 
@@ -659,43 +422,3 @@ def nonzero(input, *, as_tuple: bool = False):
     if as_tuple:
         return tuple(Tensor._wrap(i.astype(np.int64)) for i in found)
     return Tensor._wrap(np.stack(found, axis=1).astype(np.int64) if found else np.zeros((1, 0), np.int64))
-
-
-def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None) -> Tensor:
-    """Indices that sort ``input`` along ``dim`` (int64)."""
-    if axis is not None:
-        dim, _ = numpy_names("argsort", dim, False, axis, None, unset=-1)
-    d = input._dim(dim)
-    if input._data.ndim == 0:  # one element: its position is 0
-        return Tensor._wrap(np.zeros((), dtype=np.int64))
-    if not descending:
-        return Tensor._wrap(np.argsort(input._data, axis=d, kind="stable").astype(np.int64))
-    # Descending and still stable (equal elements keep their order): sort the reversed
-    # array ascending, reverse that order, and map positions back (i -> n - 1 - i).
-    reversed_order = np.argsort(np.flip(input._data, d), axis=d, kind="stable")
-    order = input._data.shape[d] - 1 - np.flip(reversed_order, d)
-    return Tensor._wrap(order.astype(np.int64))
-
-
-def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False, axis=None):
-    """``(values, indices)`` of ``input`` sorted along ``dim``; gradients flow to the values."""
-    if axis is not None:
-        dim, _ = numpy_names("sort", dim, False, axis, None, unset=-1)
-    indices = argsort(input, dim, descending)
-    return SortResult(named(gather(input, dim, indices), "SortBackward0"), indices)
-
-
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, axis=None):
-    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
-    if axis is not None:
-        dim, _ = numpy_names("topk", dim, False, axis, None, unset=-1)
-    if input._data.dtype == np.bool_:
-        raise RuntimeError("topk does not support bool dtypes on CPU")
-    d = input._dim(dim)
-    size = input._data.shape[d] if input._data.ndim else 1
-    if not 0 <= k <= size:
-        raise RuntimeError(f"topk(): selected index k={k} out of range for dimension of size {size}")
-    indices = argsort(input, d, descending=largest)
-    if input._data.ndim:
-        indices = Tensor._wrap(np.take(indices._data, np.arange(k), axis=d))
-    return TopkResult(named(gather(input, d, indices), "TopkBackward0"), indices)

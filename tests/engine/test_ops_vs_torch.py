@@ -184,7 +184,7 @@ def test_zero_gradients_stay_zero_under_an_infinite_upstream(op):
 # -- the table covers every op ----------------------------------------------------------------------
 OP_MODULES = ["activation", "arithmetic", "cast", "comparison", "indexing", "join", "linalg", "pointwise",
               "reduction", "shape", "decompositions", "qr", "solvers", "matrix_norms", "matrix_functions",
-              "cross"]  # fmt: skip
+              "cross", "sorting"]  # fmt: skip
 # The engine's helpers, used by ops and by the engine itself, not ops a user calls.
 HELPERS = {"to_dtype", "overwrite", "scatter_into", "erf_array", "masked", "masked_array", "zeros_operand", "normalize_dims", "restore_dims",
            "sum_to", "one_hot", "eye_like", "diag_embed", "pack", "unpack", "defined", "concat_last", "rebase_view"}  # fmt: skip
