@@ -15,6 +15,7 @@ import weakref
 
 import numpy as np
 
+from neuronlab.engine.call_time_imports import modules
 from neuronlab.engine.grad_mode import STATE
 from neuronlab.engine.tensor import Tensor
 
@@ -210,6 +211,8 @@ def _record(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:
         versions.append(t._version[0])
         if t._requires_grad:
             node = t.grad_fn
+            if node is not None and len(t._version) > 1:  # a view: is its history current?
+                node = modules.indexing.current_grad_fn(t)
             parents.append(t if node is None else node)
             needs.append(True)
         else:
@@ -233,6 +236,8 @@ def _record_one(fn: Function, inputs: tuple, t: Tensor, out: np.ndarray) -> Tens
     same attributes, set without the loop."""
     fn.inputs = inputs
     node = t.grad_fn
+    if node is not None and len(t._version) > 1:  # a view: is its history current?
+        node = modules.indexing.current_grad_fn(t)
     fn.parents = [t if node is None else node]
     fn.needs_input_grad = [True]
     if fn.saves_inputs:
@@ -249,11 +254,15 @@ def _record_one(fn: Function, inputs: tuple, t: Tensor, out: np.ndarray) -> Tens
 def _share_version(view: Tensor, base: Tensor) -> None:
     """A view shares its base's version counter ``[count]``; the counter also keeps a weak
     reference to the base tensor (``[count, base]``), so that an in-place op on the view can
-    rewrite the base's history too (``Tensor._inplace``), as PyTorch's ``CopySlices`` does."""
+    rewrite the base's history too (``Tensor._inplace``), as PyTorch's ``CopySlices`` does,
+    and a view whose base was written since can read the new base
+    (``ops.indexing.current_grad_fn``)."""
     version = base._version
     if len(version) == 1:
         version.append(weakref.ref(base))
     view._version = version
+    if view.grad_fn is not None:  # the count its history is valid for (current_grad_fn)
+        view.grad_fn.base_version = version[0]
 
 
 def record_custom(fn: Function, inputs: tuple, out: np.ndarray) -> Tensor:

@@ -65,12 +65,15 @@ class InPlaceMethods:
                     f"shape {tuple(array.shape)}"
                 ) from None
         base = self._version[1]() if recorded and len(self._version) > 1 else None
-        if base is not None and base._data is not self._data:
+        rebased = base is not None and base._data is not self._data
+        if rebased:
             # A view: the base's values change too, so its history must say so (CopySlices).
             modules.indexing.rebase_view(self, base, result)
             recorded = False
         np.copyto(self._data, array, casting="unsafe")
         self._version[0] += 1
+        if rebased:
+            self.grad_fn.base_version = self._version[0]
         if recorded:
             self.grad_fn = result.grad_fn
             self._requires_grad = True
@@ -79,8 +82,10 @@ class InPlaceMethods:
     def _operand_for_inplace(self) -> Tensor:
         """The value of ``self`` before an in-place op, as a separate graph node."""
         if self._requires_grad and STATE.enabled:
-            alias = type(self)._wrap(self._data.copy(), True, self.grad_fn)
-            return alias
+            node = self.grad_fn
+            if node is not None and len(self._version) > 1:  # a view: is its history current?
+                node = modules.indexing.current_grad_fn(self)
+            return type(self)._wrap(self._data.copy(), True, node)
         return self
 
     def _overwrite(self, op: str, value, name: str) -> Tensor:

@@ -291,6 +291,25 @@ def rebase_view(view: Tensor, base: Tensor, result: Tensor) -> None:
     )
 
 
+def current_grad_fn(view: Tensor):
+    """``view.grad_fn``, or, if its base was written in place since that node was made (the
+    shared version count moved past the node's ``base_version``), a new node reading the
+    view's elements from the base's current history, as PyTorch regenerates a view's
+    ``grad_fn`` (``v = x[1:3]; x[0:2].mul_(2)``: ``v``'s first element is now doubled)."""
+    node = view.grad_fn
+    stamp = node.__dict__.get("base_version")
+    if stamp is None or stamp == view._version[0]:
+        return node
+    base = view._version[1]()
+    if base is None or base._data is view._data or not base._requires_grad:
+        return node
+    fresh = Index.apply(base.reshape(-1), index=_positions(base._data, view._data)).grad_fn
+    fresh.grad_fn_name = "AsStridedBackward0"
+    fresh.base_version = view._version[0]
+    view.grad_fn = fresh
+    return fresh
+
+
 def _positions(base: np.ndarray, view: np.ndarray) -> np.ndarray:
     """For each element of ``view`` (a NumPy view into ``base``'s memory), the flat index of
     the element of ``base`` at the same address."""

@@ -187,7 +187,7 @@ OP_MODULES = ["activation", "arithmetic", "cast", "comparison", "indexing", "joi
               "cross", "sorting"]  # fmt: skip
 # The engine's helpers, used by ops and by the engine itself, not ops a user calls.
 HELPERS = {"to_dtype", "overwrite", "scatter_into", "erf_array", "masked", "masked_array", "zeros_operand", "normalize_dims", "restore_dims",
-           "sum_to", "one_hot", "eye_like", "diag_embed", "pack", "unpack", "defined", "concat_last", "rebase_view"}  # fmt: skip
+           "sum_to", "one_hot", "eye_like", "diag_embed", "pack", "unpack", "defined", "concat_last", "rebase_view", "current_grad_fn"}  # fmt: skip
 
 
 @pytest.mark.parametrize("module", OP_MODULES)
