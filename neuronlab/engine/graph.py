@@ -309,13 +309,8 @@ class _Walk:
                 # _run_node_arrays touches grads, deps and ready only for node inputs.
                 self._run_node_arrays(root, grad, None, None, None)
                 del grad
-                if release:  # (Function.release, inline)
-                    renamed = extra.get("grad_fn_name")
-                    extra.clear()
-                    root.freed = True
-                    root.parents = ()
-                    if renamed is not None:
-                        root.grad_fn_name = renamed
+                if release:
+                    root.release()
                 return
         deps: dict[Function, int] = {}
         stack = [root]
@@ -343,7 +338,7 @@ class _Walk:
             else:
                 self._run_node_arrays(fn, grad, grads, deps, ready)
             grad = None
-            if release:  # (Function.release, inline)
+            if release:  # Function.release, written out: a method call per node measured 1-2% per chain
                 renamed = extra.get("grad_fn_name")
                 extra.clear()
                 fn.freed = True

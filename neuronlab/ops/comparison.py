@@ -12,7 +12,11 @@ from neuronlab.ops.operands import NUMBER, binary
 def _compare(a, b, func, op: str) -> Tensor:
     if not isinstance(b, Tensor | np.ndarray) and not isinstance(b, NUMBER):
         return NotImplemented
-    ta, tb = binary(a, b, op)
+    return _elementwise(*binary(a, b, op), func, op)
+
+
+def _elementwise(ta: Tensor, tb: Tensor, func, op: str) -> Tensor:
+    """``func`` on the promoted operands' arrays (no gradient: a bool or integer result)."""
     try:
         return Tensor._wrap(np.asarray(func(ta._data, tb._data)))
     except ValueError:
@@ -76,10 +80,7 @@ def _bitwise(a, b, func, op: str) -> Tensor:
         raise NotImplementedError(
             f"{op}(): not implemented for {ta.dtype} tensors; bitwise ops take integer or bool tensors"
         )
-    try:
-        return Tensor._wrap(np.asarray(func(ta._data, tb._data)))
-    except ValueError:
-        raise broadcast_error(op, (ta, tb)) from None
+    return _elementwise(ta, tb, func, op)
 
 
 def bitwise_and(input, other) -> Tensor:

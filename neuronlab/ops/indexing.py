@@ -303,8 +303,8 @@ def current_grad_fn(view: Tensor):
     base = view._version[1]()
     if base is None or base._data is view._data or not base._requires_grad:
         return node
-    fresh = Index.apply(base.reshape(-1), index=_positions(base._data, view._data)).grad_fn
-    fresh.grad_fn_name = "AsStridedBackward0"
+    read = Index.apply(base.reshape(-1), index=_positions(base._data, view._data))
+    fresh = named(read, "AsStridedBackward0").grad_fn
     fresh.base_version = view._version[0]
     view.grad_fn = fresh
     return fresh
